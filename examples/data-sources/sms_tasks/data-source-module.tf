@@ -1,0 +1,12 @@
+# The root configuration reads the tasks through the module's outputs.
+module "migration_status" {
+  source = "./modules/migration-status"
+}
+
+output "state_by_source_server" {
+  value = module.migration_status.state_by_source_server
+}
+
+output "failed_count" {
+  value = length(module.migration_status.failed_task_ids)
+}

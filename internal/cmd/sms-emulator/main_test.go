@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from the server and read from the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestRun(t *testing.T) {
+	urlFile := filepath.Join(t.TempDir(), "url")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-example", "-token", "t", "-path-prefix", "/sms",
+			"-url-file", urlFile, "-v"}, &stderr)
+	}()
+
+	var base []byte
+	for deadline := time.Now().Add(10 * time.Second); len(base) == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no URL file; stderr: %s", stderr.String())
+		}
+		base, _ = os.ReadFile(urlFile)
+	}
+	if !strings.HasPrefix(string(base), "http://127.0.0.1:") || !strings.HasSuffix(string(base), "/sms") {
+		t.Errorf("URL file holds %q", base)
+	}
+	req, _ := http.NewRequest(http.MethodGet, string(base)+"/v3/tasks?limit=2", nil)
+	req.Header.Set("X-Auth-Token", "t")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Count int               `json:"count"`
+		Tasks []json.RawMessage `json:"tasks"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || body.Count != 3 || len(body.Tasks) != 2 {
+		t.Errorf("status %d, count %d, %d tasks, err %v", resp.StatusCode, body.Count, len(body.Tasks), err)
+	}
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run: %v", err)
+	}
+	if _, err := os.Stat(urlFile); !os.IsNotExist(err) {
+		t.Errorf("URL file left behind after shutdown (%v)", err)
+	}
+	if !strings.Contains(stderr.String(), "GET /sms/v3/tasks?limit=2 -> 200") {
+		t.Errorf("no request line logged with -v:\n%s", stderr.String())
+	}
+}
+
+func TestRunRefuses(t *testing.T) {
+	for _, args := range [][]string{
+		{"-addr", "0.0.0.0:8900"}, {"-addr", ":8900"}, {"-tasks", "-1"}, {"-failure-rate", "2"}, {"-bogus"}, {"extra"},
+	} {
+		if err := run(context.Background(), args, &syncBuffer{}); err == nil {
+			t.Errorf("run(%q) succeeded", args)
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/smsops/terraform-provider-sms/internal/smsapi"
+)
+
+// addReadError turns a failed read into one error diagnostic that says what happened and what
+// to do. API errors carry the HTTP status, error_code, error_msg and request id, which is what
+// Huawei support asks for; credentials never reach an error string in the client.
+func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readTimeout time.Duration) {
+	if apiErr, ok := smsapi.AsAPIError(err); ok {
+		summary, hint := apiErrorAdvice(apiErr)
+		diags.AddError(summary, describeAPIError(apiErr)+hint)
+		return
+	}
+	var decodeErr *smsapi.DecodeError
+	switch {
+	case errors.As(err, &decodeErr):
+		diags.AddError("Invalid SMS API Response",
+			fmt.Sprintf("The SMS API answered GET /v3/tasks with a body that is not a valid task list: %s. "+
+				"No tasks were written to the state. If this persists, report the request id to Huawei Cloud support.", err))
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
+		diags.AddError("SMS Tasks Read Timed Out",
+			fmt.Sprintf("Reading the tasks took longer than the read timeout (%s). Raise it with a timeouts block "+
+				"(timeouts { read = \"30m\" }), narrow the filters, or raise the provider's max_concurrency.", readTimeout))
+	case errors.Is(err, context.Canceled):
+		diags.AddError("SMS Tasks Read Cancelled", "Reading the tasks was cancelled before it finished; nothing was written to the state.")
+	default:
+		diags.AddError("SMS API Request Failed",
+			fmt.Sprintf("GET /v3/tasks failed: %s. Check the endpoint, the network path to it (proxy settings "+
+				"HTTPS_PROXY and NO_PROXY are honoured) and TLS settings.", err))
+	}
+}
+
+func describeAPIError(e *smsapi.APIError) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "GET /v3/tasks returned HTTP %d %s", e.Status, http.StatusText(e.Status))
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	b.WriteString(".\n\n")
+	fmt.Fprintf(&b, "error_code: %s\n", orNone(e.Code))
+	fmt.Fprintf(&b, "error_msg:  %s\n", orNone(e.Message))
+	fmt.Fprintf(&b, "request id: %s\n", orNone(e.RequestID))
+	return b.String()
+}
+
+func apiErrorAdvice(e *smsapi.APIError) (summary, hint string) {
+	switch {
+	case e.Status == http.StatusUnauthorized:
+		return "SMS API Authentication Failed", "\nThe credentials were rejected. IAM tokens expire after 24 hours: " +
+			"get a new one and set it in the provider's token argument or SMS_TOKEN."
+	case e.Status == http.StatusForbidden:
+		return "SMS API Permission Denied", "\nThe credentials lack permission to list migration tasks: " +
+			"grant the IAM policy action sms:server:listTask (for example through the SMS ReadOnlyAccess policy)."
+	case e.Status == http.StatusTooManyRequests:
+		hint = "\nThe API kept throttling the requests after the provider's retries. Lower max_concurrency, " +
+			"raise max_retries, or run again later."
+		if !e.RetryAfter.IsZero() {
+			hint = fmt.Sprintf("\nThe API asked to wait until %s, longer than the provider waits on its own. Run again after that time.",
+				e.RetryAfter.UTC().Format(time.RFC3339))
+		}
+		return "SMS API Throttled", hint
+	case e.Status >= 500:
+		return "SMS API Unavailable", "\nThe API failed on its side after the provider's retries. Run again later; " +
+			"if it persists, report the request id to Huawei Cloud support."
+	case e.Status == http.StatusBadRequest:
+		return "SMS API Rejected The Request", "\nThe API rejected the query. Check the data source's filters."
+	default:
+		return "SMS API Error", ""
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// addIncompleteWarning reports a result with fewer tasks than the API counted.
+func addIncompleteWarning(diags *diag.Diagnostics, list *smsapi.TaskList) {
+	if !list.Incomplete() {
+		return
+	}
+	detail := fmt.Sprintf("Read %d of the %d tasks that match the filters.", len(list.Tasks), list.Count)
+	if list.OffsetCapped {
+		detail += fmt.Sprintf(" The API serves records only up to offset %d; narrow the filters (state, source_server_id, "+
+			"enterprise_project_id) so that each data source matches fewer tasks.", smsapi.MaxOffset)
+	} else {
+		detail += " Tasks were added or removed while the pages were read"
+		if list.DuplicatesDropped > 0 {
+			detail += fmt.Sprintf(" (%d task(s) seen on two pages were kept once)", list.DuplicatesDropped)
+		}
+		detail += "; run again for a consistent list."
+	}
+	diags.AddWarning("Incomplete SMS Task List", detail)
+}

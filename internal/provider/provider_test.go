@@ -1,0 +1,187 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+// testToken is the token the emulator expects in provider tests.
+const testToken = "test-token-5f0c2a"
+
+// protoV6ProviderFactories serves the provider in-process, so the tests run through the real
+// Terraform CLI without installing anything.
+var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"sms": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// startEmulator serves tasks on loopback for one test.
+func startEmulator(t *testing.T, opts emulator.Options) *emulator.Server {
+	t.Helper()
+	if opts.Token == "" {
+		opts.Token = testToken
+	}
+	server := emulator.NewTestServer(opts)
+	t.Cleanup(func() { _ = server.Close() })
+	return server
+}
+
+// providerBlock configures the provider for an emulator; extra is added inside the block.
+func providerBlock(server *emulator.Server, extra string) string {
+	return fmt.Sprintf(`
+provider "sms" {
+  endpoint = %q
+  token    = %q
+  %s
+}
+`, server.URL(), testToken, extra)
+}
+
+// clearProviderEnv makes sure no SMS_* variable of the machine leaks into a test.
+func clearProviderEnv(t *testing.T) {
+	t.Helper()
+	for _, name := range []string{envEndpoint, envRegion, envToken, envMaxRetries, envInsecure} {
+		t.Setenv(name, "")
+	}
+}
+
+func TestProvider_MissingEndpointAndToken(t *testing.T) {
+	clearProviderEnv(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      `provider "sms" {}` + "\n" + `data "sms_tasks" "all" {}`,
+				ExpectError: regexp.MustCompile(`(?s)Missing SMS Endpoint.*SMS_ENDPOINT`),
+			},
+			{
+				Config: `provider "sms" {
+  endpoint = "https://sms.example.invalid"
+}
+data "sms_tasks" "all" {}`,
+				ExpectError: regexp.MustCompile(`(?s)Missing SMS Credentials.*SMS_TOKEN`),
+			},
+		},
+	})
+}
+
+func TestProvider_InvalidArgumentsFailAtValidate(t *testing.T) {
+	cases := map[string]struct {
+		block string
+		want  string
+	}{
+		"endpoint scheme":     {`endpoint = "ftp://sms.example.com"`, `(?s)Invalid SMS Endpoint.*https://`},
+		"endpoint no host":    {`endpoint = "https://"`, `(?s)Invalid SMS Endpoint.*no host`},
+		"request_timeout":     {`request_timeout = "5 parsecs"`, `(?s)Invalid Duration.*5 parsecs`},
+		"request_timeout <=0": {`request_timeout = "0s"`, `(?s)Invalid Duration`},
+		"max_concurrency":     {`max_concurrency = 0`, `(?s)max_concurrency.*between 1 and 64`},
+		"max_retries":         {`max_retries = 100`, `(?s)max_retries.*between 0 and 20`},
+		"region":              {`region = "Narnia"`, `(?s)region.*ap-southeast-3`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: fmt.Sprintf(`provider "sms" {
+  token = "x"
+  %s
+}
+data "sms_tasks" "all" {}`, tc.block),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+func TestProvider_EnvironmentConfiguration(t *testing.T) {
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(7, 1)})
+	clearProviderEnv(t)
+	t.Setenv(envEndpoint, server.URL())
+	t.Setenv(envToken, testToken)
+	t.Setenv(envMaxRetries, "0")
+	server.InjectFaults(emulator.Fault{Status: 503})
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// SMS_MAX_RETRIES=0 means the injected 503 is not retried.
+				Config:      `provider "sms" {}` + "\n" + `data "sms_tasks" "all" {}`,
+				ExpectError: regexp.MustCompile(`(?s)SMS API Unavailable.*HTTP 503`),
+			},
+			{
+				Config: `provider "sms" {}` + "\n" + `data "sms_tasks" "all" {}`,
+				Check:  resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "7"),
+			},
+		},
+	})
+}
+
+func TestProvider_InvalidEnvironmentValues(t *testing.T) {
+	clearProviderEnv(t)
+	t.Setenv(envToken, testToken)
+	t.Setenv(envEndpoint, "not a url")
+	t.Setenv(envMaxRetries, "many")
+	t.Setenv(envInsecure, "perhaps")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      `provider "sms" {}` + "\n" + `data "sms_tasks" "all" {}`,
+			ExpectError: regexp.MustCompile(`(?s)SMS_ENDPOINT.*SMS_MAX_RETRIES.*"many".*SMS_INSECURE.*"perhaps"`),
+		}},
+	})
+}
+
+func TestProvider_UnknownEndpointAtConfigure(t *testing.T) {
+	clearProviderEnv(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "terraform_data" "endpoint" {
+  input = "http://127.0.0.1:1"
+}
+provider "sms" {
+  endpoint = terraform_data.endpoint.output
+  token    = "x"
+}
+data "sms_tasks" "all" {}
+`,
+			ExpectError: regexp.MustCompile(`(?s)Unknown SMS Provider Setting.*"endpoint" is not known`),
+		}},
+	})
+}
+
+func TestProvider_RegionEndpoints(t *testing.T) {
+	cases := map[string]string{
+		"cn-north-4":       "https://sms.cn-north-4.myhuaweicloud.com",
+		"ap-southeast-3":   "https://sms.ap-southeast-3.myhuaweicloud.com",
+		"my-kualalumpur-1": "https://sms.my-kualalumpur-1.myhuaweicloud.com",
+		"ru-moscow-1":      "https://sms-api.ru-moscow-1.myhuaweicloud.com",
+	}
+	for region, want := range cases {
+		if got := endpointForRegion(region); got != want {
+			t.Errorf("endpointForRegion(%q) = %q, want %q", region, got, want)
+		}
+	}
+}
+
+// mustJSON is a small helper for building task JSON in tests.
+func mustJSON(t *testing.T, v any) json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,286 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"reflect"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+func rawTasks(tasks ...string) []json.RawMessage {
+	out := make([]json.RawMessage, len(tasks))
+	for i, task := range tasks {
+		out[i] = json.RawMessage(task)
+	}
+	return out
+}
+
+// taskNames returns the names of generated tasks, in API order.
+func taskNames(t *testing.T, tasks []json.RawMessage) []string {
+	t.Helper()
+	names := make([]string, len(tasks))
+	for i, raw := range tasks {
+		var task struct {
+			Name string `json:"name"`
+		}
+		if err := json.Unmarshal(raw, &task); err != nil {
+			t.Fatal(err)
+		}
+		names[i] = task.Name
+	}
+	return names
+}
+
+// A thousand tasks over five pages arrive whole and in API order, with one request per page
+// and no request past the last page.
+func TestTasksDataSource_ManyPages(t *testing.T) {
+	tasks := emulator.GenerateTasks(1000, 7)
+	names := taskNames(t, tasks)
+	server := startEmulator(t, emulator.Options{Tasks: tasks})
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, "max_concurrency = 3") + `data "sms_tasks" "all" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(allTasks, tfjsonpath.New("total_count"), knownvalue.Int64Exact(1000)),
+				expect(allTasks, tfjsonpath.New("page_size"), knownvalue.Int64Exact(200)),
+				expect(allTasks, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(1000)),
+				expect(allTasks, tfjsonpath.New("task_states"), knownvalue.MapSizeExact(1000)),
+				expect(allTasks, taskPath(0, "name"), knownvalue.StringExact(names[0])),
+				expect(allTasks, taskPath(199, "name"), knownvalue.StringExact(names[199])),
+				expect(allTasks, taskPath(200, "name"), knownvalue.StringExact(names[200])),
+				expect(allTasks, taskPath(999, "name"), knownvalue.StringExact(names[999])),
+			},
+			Check: func(*terraform.State) error {
+				stats := server.Stats()
+				reads := stats.PerOffset[0]
+				if reads == 0 {
+					return fmt.Errorf("no request at offset 0")
+				}
+				for _, offset := range []int{200, 400, 600, 800} {
+					if stats.PerOffset[offset] != reads {
+						return fmt.Errorf("offset %d requested %d times, offset 0 %d times", offset, stats.PerOffset[offset], reads)
+					}
+				}
+				if len(stats.PerOffset) != 5 {
+					return fmt.Errorf("requested offsets %v, want exactly 0..800", stats.PerOffset)
+				}
+				if stats.MaxInFlight > 3 {
+					return fmt.Errorf("max in flight %d exceeds max_concurrency 3", stats.MaxInFlight)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// Each filter reaches the API under its query name, and unset filters are not sent at all.
+func TestTasksDataSource_Filters(t *testing.T) {
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(30, 3)})
+	lastQuery := func(want url.Values) func(*terraform.State) error {
+		return func(*terraform.State) error {
+			queries := server.Queries()
+			got := queries[len(queries)-1]
+			if !reflect.DeepEqual(got, want) {
+				return fmt.Errorf("query sent %v, want %v", got, want)
+			}
+			return nil
+		}
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: providerBlock(server, "") + `data "sms_tasks" "all" {}`,
+				Check:  lastQuery(url.Values{"limit": {"200"}, "offset": {"0"}}),
+			},
+			{
+				Config: providerBlock(server, "") + `
+data "sms_tasks" "all" {
+  state                 = "MIGRATE_FAIL"
+  name                  = "sms-task-00001"
+  task_id               = "some-id"
+  source_server_id      = "some-server"
+  enterprise_project_id = "0"
+  page_size             = 50
+}`,
+				Check: lastQuery(url.Values{
+					"state": {"MIGRATE_FAIL"}, "name": {"sms-task-00001"}, "id": {"some-id"},
+					"source_server_id": {"some-server"}, "enterprise_project_id": {"0"},
+					"limit": {"50"}, "offset": {"0"},
+				}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expect(allTasks, tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
+					expect(allTasks, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0)),
+					expect(allTasks, tfjsonpath.New("state_counts"), knownvalue.MapSizeExact(0)),
+				},
+			},
+			{
+				Config: providerBlock(server, "") + `
+data "sms_tasks" "all" {
+  state = "MIGRATE_FAIL"
+}`,
+				Check: resource.ComposeTestCheckFunc(
+					lastQuery(url.Values{"state": {"MIGRATE_FAIL"}, "limit": {"200"}, "offset": {"0"}}),
+					resource.TestCheckResourceAttr(allTasks, "tasks.0.state", "MIGRATE_FAIL"),
+				),
+			},
+		},
+	})
+}
+
+// The id depends on the filters only: the same filters keep it across runs and page sizes,
+// other filters change it.
+func TestTasksDataSource_StableID(t *testing.T) {
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(20, 5)})
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	differentID := statecheck.CompareValue(compare.ValuesDiffer())
+	config := func(ds string) string { return providerBlock(server, "") + ds }
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(`data "sms_tasks" "all" { state = "READY" }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(allTasks, tfjsonpath.New("id")),
+					differentID.AddStateValue(allTasks, tfjsonpath.New("id")),
+				},
+			},
+			{
+				Config:            config(`data "sms_tasks" "all" { state = "READY" }`),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(allTasks, tfjsonpath.New("id"))},
+			},
+			{
+				Config:            config("data \"sms_tasks\" \"all\" {\n  state = \"READY\"\n  page_size = 7\n}"),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(allTasks, tfjsonpath.New("id"))},
+			},
+			{
+				Config:            config(`data "sms_tasks" "all" { state = "RUNNING" }`),
+				ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(allTasks, tfjsonpath.New("id"))},
+			},
+		},
+	})
+}
+
+// A typo in a state or an impossible page size fails the plan before any request is sent.
+func TestTasksDataSource_InvalidArgumentsFailAtPlan(t *testing.T) {
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
+	cases := map[string]string{
+		`state = "MIGRATE_FAILED"`: `(?s)Invalid Attribute Value Match.*MIGRATE_FAIL`,
+		`page_size = 0`:            `(?s)page_size.*between 1 and 200`,
+		`page_size = 201`:          `(?s)page_size.*between 1 and 200`,
+		`name = ""`:                `(?s)name.*length`,
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for argument, want := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      providerBlock(server, "") + `data "sms_tasks" "all" {` + "\n" + argument + "\n}",
+			ExpectError: regexp.MustCompile(want),
+		})
+	}
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+	if got := server.Stats().Requests; got != 0 {
+		t.Errorf("invalid arguments sent %d requests, want 0", got)
+	}
+}
+
+// summary_only reads every page but keeps the tasks out of the state.
+func TestTasksDataSource_SummaryOnly(t *testing.T) {
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(450, 11)})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, "") + `
+data "sms_tasks" "all" {
+  summary_only = true
+  page_size    = 100
+}
+output "failed" {
+  value = lookup(data.sms_tasks.all.state_counts, "MIGRATE_FAIL", 0)
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect(allTasks, tfjsonpath.New("tasks"), knownvalue.Null()),
+				expect(allTasks, tfjsonpath.New("summary_only"), knownvalue.Bool(true)),
+				expect(allTasks, tfjsonpath.New("total_count"), knownvalue.Int64Exact(450)),
+				expect(allTasks, tfjsonpath.New("task_states"), knownvalue.MapSizeExact(450)),
+				statecheck.ExpectKnownOutputValue("failed", knownvalue.NotNull()),
+			},
+			Check: func(s *terraform.State) error {
+				var sum int
+				for key, value := range s.RootModule().Resources[allTasks].Primary.Attributes {
+					if len(key) > len("state_counts.") && key[:len("state_counts.")] == "state_counts." && key != "state_counts.%" {
+						n, _ := strconv.Atoi(value)
+						sum += n
+					}
+				}
+				if sum != 450 {
+					return fmt.Errorf("state_counts add up to %d, want 450", sum)
+				}
+				if server.Stats().PerOffset[400] == 0 {
+					return fmt.Errorf("the last page was never read")
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// API errors name the status, error_code, error_msg and request id; a retryable one that
+// recovers within max_retries is invisible to the user.
+func TestTasksDataSource_APIErrors(t *testing.T) {
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(10, 2)})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`provider "sms" {
+  endpoint = %q
+  token    = "wrong-token"
+}
+data "sms_tasks" "all" {}`, server.URL()),
+				ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*HTTP 401.*APIG.1002.*request id: \S+`),
+			},
+			{
+				PreConfig: func() {
+					server.InjectFaults(emulator.Fault{Status: 403, Body: `{"error_code":"SMS.0403","error_msg":"Forbidden: no sms:server:listTask"}`})
+				},
+				Config:      providerBlock(server, "") + `data "sms_tasks" "all" {}`,
+				ExpectError: regexp.MustCompile(`(?s)SMS API Permission Denied.*HTTP 403.*SMS.0403.*no sms:server:listTask`),
+			},
+			{
+				PreConfig: func() {
+					server.InjectFaults(emulator.Fault{Status: 429, RetryAfter: "0"}, emulator.Fault{Status: 502, Offset: new(0)})
+				},
+				Config: providerBlock(server, "") + `data "sms_tasks" "all" {}`,
+				Check:  resource.TestCheckResourceAttr(allTasks, "total_count", "10"),
+			},
+			{
+				PreConfig: func() {
+					server.InjectFaults(emulator.Fault{Status: 503, Times: 2})
+				},
+				Config:      providerBlock(server, "max_retries = 1") + `data "sms_tasks" "all" {}`,
+				ExpectError: regexp.MustCompile(`(?s)SMS API Unavailable.*HTTP 503.*after 2 attempts`),
+			},
+			{
+				PreConfig: func() {
+					server.InjectFaults(emulator.Fault{MalformedJSON: true})
+				},
+				Config:      providerBlock(server, "") + `data "sms_tasks" "all" {}`,
+				ExpectError: regexp.MustCompile(`Invalid SMS API Response`),
+			},
+		},
+	})
+}

@@ -1,0 +1,162 @@
+package smsapi
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Authenticator adds credentials to one HTTP attempt. It is called for every attempt, retries and
+// same-host redirects included, because AK/SK signing needs a fresh date per attempt. It receives a
+// private copy of the request and may modify its headers. It must be safe for concurrent use.
+type Authenticator interface {
+	Authenticate(req *http.Request) error
+}
+
+// SecretHolder is an optional interface of an Authenticator. The client removes every string that
+// Secrets returns from error messages and log fields, in case a server or proxy echoes a
+// credential back in an error body, a header or a malformed status line.
+type SecretHolder interface {
+	Secrets() []string
+}
+
+// TokenAuth sends an IAM token as X-Auth-Token.
+type TokenAuth struct {
+	Token string
+}
+
+// Authenticate sets X-Auth-Token. An empty token is refused here rather than sent, because the
+// API's answer to it (401) would not say that the provider was never given a token.
+func (a TokenAuth) Authenticate(req *http.Request) error {
+	if a.Token == "" {
+		return errors.New("smsapi: the IAM token is empty")
+	}
+	req.Header.Set("X-Auth-Token", a.Token)
+	return nil
+}
+
+// Secrets returns the token so that it is scrubbed from errors and logs.
+func (a TokenAuth) Secrets() []string { return []string{a.Token} }
+
+// String keeps the token out of fmt output such as %v of a Config.
+func (a TokenAuth) String() string { return "TokenAuth{Token: [REDACTED]}" }
+
+// GoString keeps the token out of %#v output.
+func (a TokenAuth) GoString() string { return a.String() }
+
+var (
+	errRedirectRefused = errors.New("smsapi: redirect refused")
+	errForeignOrigin   = errors.New("smsapi: refusing to send credentials to a host other than the endpoint")
+)
+
+// authError marks a failure of the Authenticator, which no retry can fix.
+type authError struct{ err error }
+
+func (e *authError) Error() string { return "smsapi: authenticating the request: " + e.err.Error() }
+func (e *authError) Unwrap() error { return e.err }
+
+// authTransport authenticates every round trip. Doing it here rather than on the request that
+// retryablehttp holds means each retry and each redirect hop is signed afresh, and the caller's
+// request never carries a credential that net/http could copy elsewhere.
+type authTransport struct {
+	base   http.RoundTripper
+	auth   Authenticator
+	origin string
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	// checkRedirect already stops other hosts; this second check keeps credentials home even if
+	// the redirect policy were ever changed.
+	if originOf(req.URL) != t.origin {
+		closeRequestBody(req)
+		return nil, errForeignOrigin
+	}
+	r := req.Clone(req.Context())
+	if err := t.auth.Authenticate(r); err != nil {
+		closeRequestBody(req)
+		return nil, &authError{err: err}
+	}
+	return t.base.RoundTrip(r)
+}
+
+// closeRequestBody honours the RoundTripper contract of closing the body even on errors.
+func closeRequestBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+}
+
+// originOf returns scheme://host:port with the default port filled in and the host lower-cased,
+// so that http://H and http://h:80 compare equal.
+func originOf(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	port := u.Port()
+	if port == "" {
+		switch scheme {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+// secrets lists the non-empty credentials of the Authenticator. An empty string is dropped
+// because replacing it would insert the mask between every character.
+func (c *Client) secrets() []string {
+	sh, ok := c.cfg.Auth.(SecretHolder)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, s := range sh.Secrets() {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// scrub replaces every credential in s with a mask.
+func (c *Client) scrub(s string) string {
+	for _, secret := range c.secrets() {
+		s = strings.ReplaceAll(s, secret, "[REDACTED]")
+	}
+	return s
+}
+
+// scrubErr returns err unchanged unless its message contains a credential; then it returns a plain
+// error with the masked message, giving up the error chain because any wrapped error could print
+// the credential again.
+func (c *Client) scrubErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if clean := c.scrub(msg); clean != msg {
+		return errors.New(clean)
+	}
+	return err
+}
+
+// maxSecretLen is the length of the longest credential, used to widen excerpt windows so a
+// credential that straddles the excerpt's end is still masked before the cut.
+func (c *Client) maxSecretLen() int {
+	n := 0
+	for _, s := range c.secrets() {
+		n = max(n, len(s))
+	}
+	return n
+}
+
+// String keeps credentials out of fmt output of a Client.
+func (c *Client) String() string {
+	if c == nil {
+		return "smsapi.Client(nil)"
+	}
+	return fmt.Sprintf("smsapi.Client(%s)", c.tasksURL.Redacted())
+}

@@ -1,0 +1,562 @@
+package smsapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Logger receives the client's log lines; the provider adapts it to tflog. ctx is the request's
+// context, so a logger can pick up whatever the caller attached to it.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Warn(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Config configures a Client. Zero values select the documented defaults, so a caller only sets
+// what it wants to change.
+type Config struct {
+	// Endpoint is the base URL, for example https://sms.ap-southeast-3.myhuaweicloud.com or
+	// http://127.0.0.1:1234/prefix. "/v3/tasks" is appended to its path; a path prefix is kept.
+	Endpoint string
+	// Auth adds credentials to every HTTP attempt. It is required.
+	Auth Authenticator
+	// MaxRetries is the number of retries after the first attempt for 429, 500, 502, 503, 504
+	// and connection errors. 0 means no retry.
+	MaxRetries int
+	// RequestTimeout bounds each attempt, including reading the body. 0 means 60s.
+	RequestTimeout time.Duration
+	// MaxConcurrency is the number of requests this Client has in flight at once, shared by all
+	// callers. Values below 1 mean 1.
+	MaxConcurrency int
+	// Insecure skips TLS certificate verification.
+	Insecure bool
+	// UserAgent is sent as the User-Agent header when not empty.
+	UserAgent string
+	// Logger receives one line per attempt and per response. nil means no logs.
+	Logger Logger
+	// RetryWaitMin is the first backoff. 0 means 1s.
+	RetryWaitMin time.Duration
+	// RetryWaitMax caps the backoff. 0 means 30s.
+	RetryWaitMax time.Duration
+	// MaxRetryAfter is the largest Retry-After the client waits for. 0 means 60s. A larger one
+	// fails at once with an APIError whose RetryAfter says when to try again.
+	MaxRetryAfter time.Duration
+	// MaxResponseBytes caps one response body. 0 means 64 MiB.
+	MaxResponseBytes int64
+}
+
+// The defaults of Config, named so tests and documentation can refer to them.
+const (
+	DefaultRequestTimeout   = 60 * time.Second
+	DefaultRetryWaitMin     = time.Second
+	DefaultRetryWaitMax     = 30 * time.Second
+	DefaultMaxRetryAfter    = 60 * time.Second
+	DefaultMaxResponseBytes = 64 << 20
+)
+
+// maxRedirects matches net/http's own limit, which a custom CheckRedirect replaces.
+const maxRedirects = 10
+
+// Client talks to the SMS API. It is safe for concurrent use; all callers share one connection
+// pool, one concurrency limit and one Retry-After gate.
+type Client struct {
+	cfg      Config
+	tasksURL url.URL // the endpoint with /v3/tasks appended
+	origin   string  // scheme://host:port of the endpoint; credentials never leave it
+	http     *http.Client
+	retry    *retryablehttp.Client
+	sem      chan struct{}
+
+	gateMu    sync.Mutex
+	gateUntil time.Time // no attempt starts before this instant
+}
+
+// New validates cfg and builds a Client. The endpoint must be an absolute http or https URL with a
+// host and without credentials, query or fragment, because the client appends its own path and
+// query and sends credentials only through Auth.
+func New(cfg Config) (*Client, error) {
+	u, err := parseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if isNilAuth(cfg.Auth) {
+		return nil, errors.New("smsapi: Config.Auth is required")
+	}
+	if err := applyDefaults(&cfg); err != nil {
+		return nil, err
+	}
+
+	c := &Client{
+		cfg:    cfg,
+		origin: originOf(u),
+		sem:    make(chan struct{}, cfg.MaxConcurrency),
+	}
+	c.tasksURL = *u
+	c.tasksURL.Path = strings.TrimRight(u.Path, "/") + "/v3/tasks"
+	if u.RawPath != "" {
+		c.tasksURL.RawPath = strings.TrimRight(u.RawPath, "/") + "/v3/tasks"
+	}
+
+	// Cloning keeps the proxy settings from the environment and the pool tuning of the default
+	// transport, while TLS settings stay private to this client.
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	if cfg.Insecure {
+		if base.TLSClientConfig == nil {
+			base.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		}
+		base.TLSClientConfig.InsecureSkipVerify = true // The user asked for it explicitly.
+	}
+	// Concurrent page fetches would otherwise close and reopen connections beyond the default of 2.
+	base.MaxIdleConnsPerHost = max(cfg.MaxConcurrency, 2)
+
+	c.http = &http.Client{
+		Transport:     &authTransport{base: base, auth: cfg.Auth, origin: c.origin},
+		Timeout:       cfg.RequestTimeout,
+		CheckRedirect: c.checkRedirect,
+	}
+	c.retry = &retryablehttp.Client{
+		HTTPClient:      c.http,
+		Logger:          nil, // The hooks below log through Config.Logger instead.
+		RetryWaitMin:    cfg.RetryWaitMin,
+		RetryWaitMax:    cfg.RetryWaitMax,
+		RetryMax:        cfg.MaxRetries,
+		RequestLogHook:  c.beforeAttempt,
+		ResponseLogHook: c.afterResponse,
+		CheckRetry:      c.checkRetry,
+		Backoff:         c.backoff,
+		ErrorHandler:    retryablehttp.PassthroughErrorHandler,
+	}
+	return c, nil
+}
+
+func parseEndpoint(raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, errors.New("smsapi: Config.Endpoint is required")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("smsapi: Config.Endpoint is not a valid URL: %w", err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("smsapi: Config.Endpoint %q must start with http:// or https://", u.Redacted())
+	case u.Hostname() == "":
+		return nil, fmt.Errorf("smsapi: Config.Endpoint %q has no host", u.Redacted())
+	case u.User != nil:
+		return nil, errors.New("smsapi: Config.Endpoint must not contain user information; pass credentials through Config.Auth")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, fmt.Errorf("smsapi: Config.Endpoint %q must not have a query or fragment", u.Redacted())
+	}
+	return u, nil
+}
+
+// isNilAuth also catches a typed nil pointer, whose methods would panic on the first request.
+func isNilAuth(a Authenticator) bool {
+	if a == nil {
+		return true
+	}
+	v := reflect.ValueOf(a)
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Func, reflect.Slice, reflect.Chan:
+		return v.IsNil()
+	}
+	return false
+}
+
+func applyDefaults(cfg *Config) error {
+	switch {
+	case cfg.MaxRetries < 0:
+		return fmt.Errorf("smsapi: Config.MaxRetries must not be negative, got %d", cfg.MaxRetries)
+	case cfg.RequestTimeout < 0, cfg.RetryWaitMin < 0, cfg.RetryWaitMax < 0, cfg.MaxRetryAfter < 0:
+		return errors.New("smsapi: Config durations must not be negative")
+	case cfg.MaxResponseBytes < 0:
+		return fmt.Errorf("smsapi: Config.MaxResponseBytes must not be negative, got %d", cfg.MaxResponseBytes)
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.MaxConcurrency < 1 {
+		cfg.MaxConcurrency = 1
+	}
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax == 0 {
+		cfg.RetryWaitMax = DefaultRetryWaitMax
+	}
+	if cfg.MaxRetryAfter == 0 {
+		cfg.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if cfg.MaxResponseBytes == 0 {
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if cfg.RetryWaitMin > cfg.RetryWaitMax {
+		return fmt.Errorf("smsapi: Config.RetryWaitMin (%s) must not exceed Config.RetryWaitMax (%s)", cfg.RetryWaitMin, cfg.RetryWaitMax)
+	}
+	return nil
+}
+
+// checkRedirect refuses to leave the endpoint's scheme and host, so that a redirect can never carry
+// the credentials (added per hop by authTransport) to a server the user did not configure.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("%w: stopped after %d redirects", errRedirectRefused, maxRedirects)
+	}
+	if originOf(req.URL) != c.origin {
+		return fmt.Errorf("%w: the API redirected to %s://%s, which is not the configured endpoint", errRedirectRefused, req.URL.Scheme, req.URL.Host)
+	}
+	return nil
+}
+
+// callState follows one logical request through its attempts. retryablehttp calls the hooks,
+// CheckRetry and the transport from the goroutine that called Do, so it needs no lock.
+type callState struct {
+	method     string
+	path       string
+	query      string
+	attempts   int
+	start      time.Time
+	body       []byte
+	tooLarge   bool
+	bodyErr    error
+	retryAfter time.Time
+}
+
+type callStateKey struct{}
+
+func stateOf(ctx context.Context) *callState {
+	if st, ok := ctx.Value(callStateKey{}).(*callState); ok {
+		return st
+	}
+	return &callState{} // Only reachable if a hook sees a foreign request; it keeps the hooks total.
+}
+
+// exchange is the outcome of one logical GET: the final response with its body in memory.
+type exchange struct {
+	status     int
+	header     http.Header
+	body       []byte
+	tooLarge   bool
+	attempts   int
+	retryAfter time.Time
+}
+
+func (e *exchange) requestID() string { return e.header.Get("X-Request-Id") }
+
+// get performs one GET with retries. It returns an error only when no final response exists
+// (cancellation, connection errors after retries); any HTTP status comes back as an exchange.
+func (c *Client) get(ctx context.Context, u *url.URL) (*exchange, error) {
+	st := &callState{}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("smsapi: building request: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if c.cfg.UserAgent != "" {
+		req.Header.Set("User-Agent", c.cfg.UserAgent)
+	}
+
+	resp, err := c.retry.Do(req)
+	if resp != nil {
+		// The body is already in memory (see checkRetry); closing releases nothing but is tidy.
+		_ = resp.Body.Close()
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return nil, ctxErr
+	}
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // The URL is named below; url.Error would repeat it.
+		}
+		return nil, c.scrubErr(fmt.Errorf("smsapi: GET %s failed after %d attempt(s): %w", u.Redacted(), st.attempts, err))
+	}
+	if resp == nil {
+		return nil, fmt.Errorf("smsapi: GET %s returned no response", u.Redacted())
+	}
+	return &exchange{
+		status:     resp.StatusCode,
+		header:     resp.Header,
+		body:       st.body,
+		tooLarge:   st.tooLarge,
+		attempts:   st.attempts,
+		retryAfter: st.retryAfter,
+	}, nil
+}
+
+// beforeAttempt runs before every attempt. Besides logging it waits for the Retry-After gate: this
+// is the one hook retryablehttp calls before each attempt, and it runs outside http.Client.Timeout,
+// so a long gate does not eat into the attempt's own time budget.
+func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retry int) {
+	ctx := req.Context()
+	st := stateOf(ctx)
+	c.waitGate(ctx)
+	st.method, st.path, st.query = req.Method, req.URL.Path, req.URL.RawQuery
+	st.attempts = retry + 1
+	st.start = time.Now()
+	st.body, st.tooLarge, st.bodyErr, st.retryAfter = nil, false, nil, time.Time{}
+	c.log(ctx, false, "smsapi: sending request", map[string]any{
+		"method":  req.Method,
+		"path":    req.URL.Path,
+		"query":   req.URL.RawQuery,
+		"attempt": st.attempts,
+	})
+}
+
+// afterResponse logs each response once its body has been read by checkRetry, so the duration
+// covers the whole attempt.
+func (c *Client) afterResponse(_ retryablehttp.Logger, resp *http.Response) {
+	if resp == nil || resp.Request == nil {
+		return
+	}
+	ctx := resp.Request.Context()
+	st := stateOf(ctx)
+	fields := map[string]any{
+		"method":     resp.Request.Method,
+		"path":       resp.Request.URL.Path,
+		"query":      resp.Request.URL.RawQuery,
+		"status":     resp.StatusCode,
+		"attempt":    st.attempts,
+		"duration":   durationField(st.start),
+		"request_id": resp.Header.Get("X-Request-Id"),
+	}
+	if st.bodyErr != nil {
+		fields["error"] = st.bodyErr.Error()
+	}
+	warn := resp.StatusCode >= 300 || st.bodyErr != nil
+	c.log(ctx, warn, "smsapi: received response", fields)
+}
+
+func durationField(start time.Time) string {
+	if start.IsZero() {
+		return "0s"
+	}
+	return time.Since(start).Round(time.Microsecond).String()
+}
+
+// log sends one line to Config.Logger with every string field scrubbed of credentials.
+func (c *Client) log(ctx context.Context, warn bool, msg string, fields map[string]any) {
+	if c.cfg.Logger == nil {
+		return
+	}
+	for k, v := range fields {
+		if s, ok := v.(string); ok {
+			fields[k] = c.scrub(s)
+		}
+	}
+	if warn {
+		c.cfg.Logger.Warn(ctx, msg, fields)
+	} else {
+		c.cfg.Logger.Debug(ctx, msg, fields)
+	}
+}
+
+// retryableStatus lists the statuses that signal a transient condition on Huawei Cloud.
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// checkRetry decides after every attempt. It also reads the whole body (bounded by
+// MaxResponseBytes) and replaces it with an in-memory reader: a connection that dies in the
+// middle of a 200 body is then a retryable failure instead of a decode error seen too late.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	st := stateOf(ctx)
+	if err != nil {
+		c.log(ctx, true, "smsapi: request failed", map[string]any{
+			"method":   st.method,
+			"path":     st.path,
+			"query":    st.query,
+			"attempt":  st.attempts,
+			"duration": durationField(st.start),
+			"error":    err.Error(),
+		})
+		return retryableTransportError(ctx, err), nil
+	}
+	if resp == nil {
+		return false, errors.New("no response and no error from the HTTP client")
+	}
+
+	body, tooLarge, readErr := readBounded(resp.Body, c.cfg.MaxResponseBytes)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	st.body, st.tooLarge, st.bodyErr = body, tooLarge, readErr
+	if readErr != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		readErr = fmt.Errorf("reading the response body: %w", readErr)
+		st.bodyErr = readErr
+		if resp.StatusCode/100 == 2 || retryableStatus(resp.StatusCode) {
+			return true, readErr
+		}
+		// A broken error body is still a definite answer; the partial body explains it.
+		return false, nil
+	}
+
+	if !retryableStatus(resp.StatusCode) {
+		return false, nil
+	}
+	if d, until, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		if d > c.cfg.MaxRetryAfter*100000 {
+			// Waiting that long inside a Terraform run would look like a hang; fail with the time.
+			st.retryAfter = until
+			return false, nil
+		}
+		c.closeGate(until)
+	}
+	return true, nil
+}
+
+// retryableTransportError keeps retryablehttp's judgement (TLS, scheme, header and redirect-loop
+// errors are final) and adds the client's own final errors.
+func retryableTransportError(ctx context.Context, err error) bool {
+	var ae *authError
+	if errors.Is(err, errRedirectRefused) || errors.Is(err, errForeignOrigin) || errors.As(err, &ae) {
+		return false
+	}
+	retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
+	return retry
+}
+
+// readBounded reads at most limit bytes and reports whether the body was longer.
+func readBounded(r io.Reader, limit int64) ([]byte, bool, error) {
+	if r == nil {
+		return nil, false, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(body)) > limit {
+		return body[:limit], true, nil
+	}
+	return body, false, err
+}
+
+// backoff honours an accepted Retry-After exactly (checkRetry has already refused larger ones);
+// otherwise it doubles from RetryWaitMin up to RetryWaitMax with jitter in the upper half, so
+// concurrent pages that failed together do not come back together, and no wait is below min.
+func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && retryableStatus(resp.StatusCode) {
+		if d, _, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && d <= c.cfg.MaxRetryAfter {
+			return d
+		}
+	}
+	return jitteredBackoff(minWait, maxWait, attempt)
+}
+
+func jitteredBackoff(minWait, maxWait time.Duration, attempt int) time.Duration {
+	d := minWait
+	for i := 0; i < attempt && d < maxWait; i++ {
+		d *= 2
+	}
+	if d > maxWait || d <= 0 {
+		d = maxWait
+	}
+	if half := d / 2; half > 0 {
+		d = half + rand.N(half+1)
+	}
+	return max(d, minWait)
+}
+
+// parseRetryAfter reads delta-seconds or an HTTP-date. It returns the wait, the instant it ends
+// and whether the header was usable. A date in the past means no wait.
+func parseRetryAfter(v string, now time.Time) (time.Duration, time.Time, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, time.Time{}, false
+	}
+	if v[0] >= '0' && v[0] <= '9' {
+		secs, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			if errors.Is(err, strconv.ErrRange) {
+				secs = 1 << 62 // Still "too long"; the exact value no longer matters.
+			} else {
+				return 0, time.Time{}, false
+			}
+		}
+		// Ten years keeps the arithmetic below far from overflow.
+		const maxSecs = 10 * 365 * 24 * 3600
+		secs = min(secs, maxSecs)
+		d := time.Duration(secs) * time.Second
+		return d, now.Add(d), true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, time.Time{}, false
+	}
+	d := t.Sub(now)
+	if d < 0 {
+		return 0, now, true
+	}
+	return d, t, true
+}
+
+// closeGate makes every attempt of this client wait until the given instant, because a 429 with
+// Retry-After is about the account or the client, not about the one request that got it.
+func (c *Client) closeGate(until time.Time) {
+	c.gateMu.Lock()
+	if until.After(c.gateUntil) {
+		c.gateUntil = until
+	}
+	c.gateMu.Unlock()
+}
+
+// waitGate blocks until the gate opens or ctx ends. On cancellation it returns quietly and the
+// attempt then fails at once with the context's error.
+func (c *Client) waitGate(ctx context.Context) {
+	for {
+		c.gateMu.Lock()
+		wait := time.Until(c.gateUntil)
+		c.gateMu.Unlock()
+		if wait <= 0 {
+			return
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+			// Loop: another response may have moved the gate further while we slept.
+		}
+	}
+}
+
+// acquire takes a slot of the client-wide concurrency limit.
+func (c *Client) acquire(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	select {
+	case c.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (c *Client) release() { <-c.sem }
+
+// closeIdleConnections lets tests check that no goroutine outlives a call.
+func (c *Client) closeIdleConnections() { c.http.CloseIdleConnections() }

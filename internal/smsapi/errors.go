@@ -1,0 +1,269 @@
+package smsapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// APIError is a non-2xx answer of the API, after retries ran out for the retryable ones.
+type APIError struct {
+	// Status is the HTTP status code.
+	Status int
+	// Code is error_code from the body, "" if absent.
+	Code string
+	// Message is error_msg from the body, or a short excerpt of a body that is not a Huawei error.
+	Message string
+	// RequestID is the X-Request-Id header, or request_id from the body. Huawei support asks for it.
+	RequestID string
+	// Attempts is the number of HTTP attempts made, retries included.
+	Attempts int
+	// RetryAfter is non-zero when the API asked to wait longer than Config.MaxRetryAfter.
+	RetryAfter time.Time
+}
+
+// Error formats as "HTTP 401 (error_code SMS.0202, request id abc): message", followed by the
+// attempts and the Retry-After instant when they add information. It never contains credentials:
+// the fields are scrubbed when the error is built.
+func (e *APIError) Error() string {
+	if e == nil {
+		return "smsapi: <nil APIError>"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP %d", e.Status)
+	var ids []string
+	if e.Code != "" {
+		ids = append(ids, "error_code "+e.Code)
+	}
+	if e.RequestID != "" {
+		ids = append(ids, "request id "+e.RequestID)
+	}
+	if len(ids) > 0 {
+		b.WriteString(" (" + strings.Join(ids, ", ") + ")")
+	}
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.Status)
+	}
+	if msg != "" {
+		b.WriteString(": " + msg)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (gave up after %d attempts)", e.Attempts)
+	}
+	if !e.RetryAfter.IsZero() {
+		b.WriteString("; the API asks to retry after " + e.RetryAfter.UTC().Format(time.RFC3339))
+	}
+	return b.String()
+}
+
+// AsAPIError finds an *APIError in err's chain.
+func AsAPIError(err error) (*APIError, bool) {
+	var ae *APIError
+	if errors.As(err, &ae) && ae != nil {
+		return ae, true
+	}
+	return nil, false
+}
+
+// DecodeError is a 2xx answer whose body is not a valid page: malformed or truncated JSON, HTML,
+// not an object, tasks not an array, wrong types, numbers out of range, or too large.
+type DecodeError struct {
+	// Offset is the record offset of the page.
+	Offset int
+	// RequestID is the X-Request-Id header of the response.
+	RequestID string
+	// Err says what is wrong with the body.
+	Err error
+}
+
+// Error names the page and the request id, which is what Huawei support needs to investigate.
+func (e *DecodeError) Error() string {
+	if e == nil {
+		return "smsapi: <nil DecodeError>"
+	}
+	where := fmt.Sprintf("offset %d", e.Offset)
+	if e.RequestID != "" {
+		where += ", request id " + e.RequestID
+	}
+	msg := "unknown problem"
+	if e.Err != nil {
+		msg = e.Err.Error()
+	}
+	return fmt.Sprintf("smsapi: invalid response for tasks page (%s): %s", where, msg)
+}
+
+// Unwrap exposes the underlying problem, for example a *json.SyntaxError.
+func (e *DecodeError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
+
+// Limits on what an APIError carries from the body, so a large error page stays readable.
+const (
+	maxMessageLen = 1024
+	excerptLen    = 200
+)
+
+// newAPIError builds an APIError from a final non-2xx exchange. Every field that comes from the
+// server is scrubbed, because a server may echo the token it was sent.
+func (c *Client) newAPIError(ex *exchange) *APIError {
+	eb := parseErrorBody(ex.body)
+	ae := &APIError{
+		Status:     ex.status,
+		Code:       c.scrub(truncate(eb.code, maxMessageLen)),
+		RequestID:  c.scrub(truncate(firstNonEmpty(ex.requestID(), eb.requestID), maxMessageLen)),
+		Attempts:   ex.attempts,
+		RetryAfter: ex.retryAfter,
+	}
+	if eb.found {
+		ae.Message = truncate(c.scrub(eb.message), maxMessageLen)
+	} else {
+		// Scrub a window wider than the excerpt so that a credential crossing the cut is masked.
+		window := ex.body
+		if limit := 4*excerptLen + c.maxSecretLen(); len(window) > limit {
+			window = window[:limit]
+		}
+		ae.Message = excerpt([]byte(c.scrub(string(window))), excerptLen)
+	}
+	return ae
+}
+
+// errorBody is what an error response says about itself.
+type errorBody struct {
+	code, message, requestID string
+	found                    bool
+}
+
+// parseErrorBody understands the shapes Huawei Cloud services and the API gateway send:
+// {"error_code":"SMS.0202","error_msg":"...","request_id":"..."}, the camel-case variant,
+// {"code":..,"message":..} and {"error":{"code":..,"message":..}}. Codes may be numbers.
+func parseErrorBody(body []byte) errorBody {
+	var raw struct {
+		ErrorCode    json.RawMessage `json:"error_code"`
+		ErrorMsg     json.RawMessage `json:"error_msg"`
+		RequestID    json.RawMessage `json:"request_id"`
+		CamelCode    json.RawMessage `json:"errorCode"`
+		CamelMsg     json.RawMessage `json:"errorMsg"`
+		CamelMessage json.RawMessage `json:"errorMessage"`
+		Code         json.RawMessage `json:"code"`
+		Message      json.RawMessage `json:"message"`
+		Error        json.RawMessage `json:"error"`
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &raw) != nil {
+		return errorBody{}
+	}
+	var nested struct {
+		Code      json.RawMessage `json:"code"`
+		Message   json.RawMessage `json:"message"`
+		RequestID json.RawMessage `json:"request_id"`
+	}
+	nestedMsg := ""
+	if t := bytes.TrimSpace(raw.Error); len(t) > 0 && t[0] == '{' {
+		_ = json.Unmarshal(t, &nested) // A nested object of another shape simply yields nothing.
+	} else {
+		nestedMsg = jsonScalar(raw.Error) // Some gateways send "error": "message".
+	}
+	eb := errorBody{
+		code: firstNonEmpty(jsonScalar(raw.ErrorCode), jsonScalar(nested.Code),
+			jsonScalar(raw.CamelCode), jsonScalar(raw.Code)),
+		message: firstNonEmpty(jsonScalar(raw.ErrorMsg), jsonScalar(nested.Message),
+			jsonScalar(raw.CamelMsg), jsonScalar(raw.CamelMessage), jsonScalar(raw.Message), nestedMsg),
+		requestID: firstNonEmpty(jsonScalar(raw.RequestID), jsonScalar(nested.RequestID)),
+	}
+	eb.found = eb.code != "" || eb.message != ""
+	return eb
+}
+
+// jsonScalar renders a JSON string or number as text; anything else (null, objects) is "".
+func jsonScalar(raw json.RawMessage) string {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(t, &s) == nil {
+		return strings.TrimSpace(s)
+	}
+	var n json.Number
+	if json.Unmarshal(t, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// excerpt turns the start of an arbitrary body into one short line of valid UTF-8. Markup is
+// dropped because gateways answer with HTML pages whose text is the only useful part.
+func excerpt(body []byte, n int) string {
+	s := strings.ToValidUTF8(string(body), "\uFFFD")
+	if t := strings.TrimSpace(s); strings.HasPrefix(t, "<") {
+		s = stripTags(t)
+	}
+	s = strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	return truncate(s, n)
+}
+
+// stripTags removes <...> sequences and the contents of script and style elements.
+func stripTags(s string) string {
+	var b strings.Builder
+	inTag := false
+	skipping := ""
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case inTag:
+			if ch == '>' {
+				inTag = false
+			}
+		case ch == '<':
+			inTag = true
+			rest := strings.ToLower(s[i+1:])
+			switch {
+			case skipping != "" && strings.HasPrefix(rest, "/"+skipping):
+				skipping = ""
+			case skipping == "" && strings.HasPrefix(rest, "script"):
+				skipping = "script"
+			case skipping == "" && strings.HasPrefix(rest, "style"):
+				skipping = "style"
+			}
+			b.WriteByte(' ')
+		case skipping == "":
+			b.WriteByte(ch)
+		}
+	}
+	return b.String()
+}
+
+// truncate cuts s to at most n runes, marking the cut.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	cut := 0
+	for i := range s {
+		if n == 0 {
+			cut = i
+			break
+		}
+		n--
+	}
+	return s[:cut] + "…"
+}

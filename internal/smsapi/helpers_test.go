@@ -1,0 +1,238 @@
+package smsapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// testToken is long and distinctive so that a leak in any message is easy to spot.
+const testToken = "MIIDtestTOKEN-0123456789-abcdefghijklmnopqrstuvwxyz-SECRET"
+
+// newTestClient builds a client with millisecond backoffs so retry tests run fast.
+func newTestClient(t testing.TB, endpoint string, mods ...func(*Config)) *Client {
+	t.Helper()
+	cfg := Config{
+		Endpoint:       endpoint,
+		Auth:           TokenAuth{Token: testToken},
+		MaxRetries:     3,
+		MaxConcurrency: 4,
+		RetryWaitMin:   time.Millisecond,
+		RetryWaitMax:   5 * time.Millisecond,
+		RequestTimeout: 10 * time.Second,
+	}
+	for _, m := range mods {
+		m(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(c.closeIdleConnections)
+	return c
+}
+
+// newServer starts an httptest server closed at the end of the test.
+func newServer(t testing.TB, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func writeJSON(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
+// writeTruncated answers 200 with a Content-Length larger than what it sends, then closes the
+// connection, which is what a proxy that dies mid-response looks like to the client.
+func writeTruncated(t testing.TB, w http.ResponseWriter, full string) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Errorf("response writer cannot hijack")
+		return
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	defer conn.Close()
+	fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(full))
+	_, _ = buf.WriteString(full[:len(full)/2])
+	_ = buf.Flush()
+}
+
+// hangUp closes the connection without any answer.
+func hangUp(t testing.TB, w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Errorf("response writer cannot hijack")
+		return
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	_ = conn.Close()
+}
+
+func assertNoToken(t testing.TB, what, s string) {
+	t.Helper()
+	if strings.Contains(s, testToken) {
+		t.Errorf("%s contains the token: %s", what, s)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// logEntry is one captured log line.
+type logEntry struct {
+	level  string
+	msg    string
+	fields map[string]any
+}
+
+// captureLogger records log lines for assertions.
+type captureLogger struct {
+	mu      sync.Mutex
+	entries []logEntry
+}
+
+func (l *captureLogger) Debug(_ context.Context, msg string, fields map[string]any) {
+	l.add("debug", msg, fields)
+}
+
+func (l *captureLogger) Warn(_ context.Context, msg string, fields map[string]any) {
+	l.add("warn", msg, fields)
+}
+
+func (l *captureLogger) add(level, msg string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, logEntry{level, msg, fields})
+}
+
+func (l *captureLogger) all() []logEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.entries)
+}
+
+// fakeAPI serves GET /v3/tasks over a generated list of task ids, honouring limit and offset, and
+// records what it was asked.
+type fakeAPI struct {
+	t       testing.TB
+	count   int64 // the count the API reports
+	ids     []string
+	pageCap int                            // when > 0, no page has more tasks than this
+	delay   func(offset int) time.Duration // optional latency per page
+
+	mu      sync.Mutex
+	queries []url.Values
+	paths   []string
+	tokens  []string
+
+	inFlight    atomic.Int64
+	maxInFlight atomic.Int64
+}
+
+func newFakeAPI(t testing.TB, count int64, n int) *fakeAPI {
+	f := &fakeAPI{t: t, count: count}
+	for i := range n {
+		f.ids = append(f.ids, fmt.Sprintf("task-%05d", i))
+	}
+	return f
+}
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	now := f.inFlight.Add(1)
+	defer f.inFlight.Add(-1)
+	for {
+		old := f.maxInFlight.Load()
+		if now <= old || f.maxInFlight.CompareAndSwap(old, now) {
+			break
+		}
+	}
+	q := r.URL.Query()
+	f.mu.Lock()
+	f.queries = append(f.queries, q)
+	f.paths = append(f.paths, r.URL.Path)
+	f.tokens = append(f.tokens, r.Header.Get("X-Auth-Token"))
+	f.mu.Unlock()
+
+	limit, err1 := strconv.Atoi(q.Get("limit"))
+	offset, err2 := strconv.Atoi(q.Get("offset"))
+	if err1 != nil || err2 != nil || limit < 0 || limit > MaxPageSize || offset < 0 || offset > MaxOffset {
+		writeJSON(w, http.StatusBadRequest, `{"error_code":"SMS.9999","error_msg":"bad paging"}`)
+		return
+	}
+	if f.delay != nil {
+		select {
+		case <-time.After(f.delay(offset)):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if f.pageCap > 0 {
+		limit = min(limit, f.pageCap)
+	}
+	start := min(offset, len(f.ids))
+	end := min(offset+limit, len(f.ids))
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Request-Id", fmt.Sprintf("req-%d", offset))
+	_ = json.NewEncoder(w).Encode(pageBody(f.count, f.ids[start:end]))
+}
+
+func pageBody(count int64, ids []string) map[string]any {
+	tasks := make([]map[string]any, 0, len(ids))
+	for _, id := range ids {
+		tasks = append(tasks, map[string]any{"id": id, "name": "name-" + id, "state": "RUNNING"})
+	}
+	return map[string]any{"count": count, "tasks": tasks}
+}
+
+// offsets returns the requested offsets in ascending order.
+func (f *fakeAPI) offsets() []int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []int
+	for _, q := range f.queries {
+		o, _ := strconv.Atoi(q.Get("offset"))
+		out = append(out, o)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (f *fakeAPI) requests() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.queries)
+}
+
+func taskIDs(tasks []Task) []string {
+	out := make([]string, 0, len(tasks))
+	for _, t := range tasks {
+		if t.ID == nil {
+			out = append(out, "<nil>")
+			continue
+		}
+		out = append(out, *t.ID)
+	}
+	return out
+}

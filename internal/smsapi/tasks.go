@@ -1,0 +1,360 @@
+package smsapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// ListTasksQuery filters GET /v3/tasks. A nil filter is not sent; a pointer to "" is sent as an
+// empty parameter, because the API treats the two differently.
+type ListTasksQuery struct {
+	State               *string
+	Name                *string
+	ID                  *string
+	SourceServerID      *string
+	EnterpriseProjectID *string
+	// PageSize is the API's limit. 0 means MaxPageSize (200).
+	PageSize int
+}
+
+func (q ListTasksQuery) pageSize() (int, error) {
+	switch {
+	case q.PageSize == 0:
+		return MaxPageSize, nil
+	case q.PageSize < 0 || q.PageSize > MaxPageSize:
+		return 0, fmt.Errorf("smsapi: PageSize must be between 1 and %d, got %d", MaxPageSize, q.PageSize)
+	}
+	return q.PageSize, nil
+}
+
+func (q ListTasksQuery) values(limit, offset int) url.Values {
+	v := url.Values{}
+	v.Set("limit", strconv.Itoa(limit))
+	v.Set("offset", strconv.Itoa(offset))
+	for _, f := range []struct {
+		key string
+		val *string
+	}{
+		{"state", q.State},
+		{"name", q.Name},
+		{"id", q.ID},
+		{"source_server_id", q.SourceServerID},
+		{"enterprise_project_id", q.EnterpriseProjectID},
+	} {
+		if f.val != nil {
+			v.Set(f.key, *f.val)
+		}
+	}
+	return v
+}
+
+// TaskList is the result of ListTasks.
+type TaskList struct {
+	// Count is the API's count from the first page.
+	Count int64
+	// Tasks are in API order, deduplicated across pages by id (never within a page). Never nil.
+	Tasks []Task
+	// Requests is the number of pages successfully fetched; HTTP attempts are logged, not counted.
+	Requests int
+	// DuplicatesDropped counts tasks dropped because their id appeared on an earlier page, which
+	// happens when tasks are created while the pages are read.
+	DuplicatesDropped int
+	// OffsetCapped reports that Count exceeds what offsets up to MaxOffset can reach.
+	OffsetCapped bool
+}
+
+// Incomplete reports whether fewer tasks came back than the API counted: the offset cap, tasks
+// deleted between pages, dropped duplicates or a short first page.
+func (l *TaskList) Incomplete() bool {
+	return l != nil && int64(len(l.Tasks)) < l.Count
+}
+
+// ListTasksPage fetches one page at a record offset, holding one slot of the client-wide
+// concurrency limit across its retries.
+func (c *Client) ListTasksPage(ctx context.Context, q ListTasksQuery, offset int) (*ListTasksResponse, error) {
+	if err := c.usable(ctx); err != nil {
+		return nil, err
+	}
+	limit, err := q.pageSize()
+	if err != nil {
+		return nil, err
+	}
+	if offset < 0 || offset > MaxOffset {
+		return nil, fmt.Errorf("smsapi: offset must be between 0 and %d, got %d", MaxOffset, offset)
+	}
+	resp, _, err := c.page(ctx, q, limit, offset)
+	return resp, err
+}
+
+// ListTasks fetches all pages. Page one gives the count; the remaining pages are at offsets
+// PageSize, 2*PageSize, ... below the count and up to MaxOffset, fetched concurrently through the
+// client-wide limit and joined in order. A page shorter than PageSize or a first page holding the
+// whole count ends the listing without another request. If any page fails the whole call fails:
+// a partial list would make Terraform believe tasks were deleted.
+func (c *Client) ListTasks(ctx context.Context, q ListTasksQuery) (*TaskList, error) {
+	if err := c.usable(ctx); err != nil {
+		return nil, err
+	}
+	limit, err := q.pageSize()
+	if err != nil {
+		return nil, err
+	}
+	first, reqID, err := c.page(ctx, q, limit, 0)
+	if err != nil {
+		return nil, err
+	}
+	if first.Count == nil {
+		return nil, &DecodeError{Offset: 0, RequestID: reqID,
+			Err: errors.New(`"count" is missing or null, so the number of pages is unknown`)}
+	}
+	count := *first.Count
+	if count < 0 {
+		return nil, &DecodeError{Offset: 0, RequestID: reqID, Err: fmt.Errorf(`"count" is negative (%d)`, count)}
+	}
+
+	// The largest offset the API accepts that is a multiple of the page size, plus one page.
+	reachable := int64(MaxOffset/limit)*int64(limit) + int64(limit)
+	list := &TaskList{Count: count, Requests: 1, OffsetCapped: count > reachable}
+
+	var offsets []int
+	if len(first.Tasks) >= limit && int64(len(first.Tasks)) < count {
+		for off := limit; int64(off) < count && off <= MaxOffset; off += limit {
+			offsets = append(offsets, off)
+		}
+	}
+	pages := make([][]Task, 1+len(offsets))
+	pages[0] = first.Tasks
+	if len(offsets) > 0 {
+		if err := c.fetchPages(ctx, q, limit, offsets, pages[1:]); err != nil {
+			return nil, err
+		}
+		list.Requests += len(offsets)
+	}
+	list.Tasks, list.DuplicatesDropped = joinPages(pages)
+	return list, nil
+}
+
+// fetchPages fills out[i] with the page at offsets[i]. At most MaxConcurrency workers run per call
+// (the semaphore limits the client as a whole), which bounds goroutines for any count. The first
+// failure cancels the pages still running and is the error returned.
+func (c *Client) fetchPages(ctx context.Context, q ListTasksQuery, limit int, offsets []int, out [][]Task) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		firstErr error
+	)
+	workers := min(c.cfg.MaxConcurrency, len(offsets))
+	for range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(offsets) {
+					return
+				}
+				resp, _, err := c.page(ctx, q, limit, offsets[i])
+				if err != nil {
+					errOnce.Do(func() {
+						firstErr = err
+						cancel()
+					})
+					return
+				}
+				out[i] = resp.Tasks
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		// Only the caller's context can be done here, since cancel runs only after a failure.
+		return fmt.Errorf("smsapi: listing tasks: %w", ctx.Err())
+	}
+	return firstErr
+}
+
+// joinPages concatenates pages in order and drops a task whose id appeared on an earlier page.
+// Duplicates within one page are kept: the API returns them (its own reference example does), and
+// dropping them would hide what the API said. Tasks without an id are never dropped.
+func joinPages(pages [][]Task) ([]Task, int) {
+	total := 0
+	for _, p := range pages {
+		total += len(p)
+	}
+	tasks := make([]Task, 0, total)
+	seen := make(map[string]struct{}, total)
+	dropped := 0
+	for _, p := range pages {
+		for _, t := range p {
+			if t.ID != nil {
+				if _, dup := seen[*t.ID]; dup {
+					dropped++
+					continue
+				}
+			}
+			tasks = append(tasks, t)
+		}
+		for _, t := range p {
+			if t.ID != nil {
+				seen[*t.ID] = struct{}{}
+			}
+		}
+	}
+	return tasks, dropped
+}
+
+// page fetches and decodes one page and returns its request id for later diagnostics.
+func (c *Client) page(ctx context.Context, q ListTasksQuery, limit, offset int) (*ListTasksResponse, string, error) {
+	if err := c.acquire(ctx); err != nil {
+		return nil, "", fmt.Errorf("smsapi: listing tasks at offset %d: %w", offset, err)
+	}
+	defer c.release()
+
+	u := c.tasksURL
+	u.RawQuery = q.values(limit, offset).Encode()
+	ex, err := c.get(ctx, &u)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, "", fmt.Errorf("smsapi: listing tasks at offset %d: %w", offset, err)
+		}
+		return nil, "", err
+	}
+	reqID := c.scrub(ex.requestID())
+	if ex.status < 200 || ex.status > 299 {
+		return nil, reqID, c.newAPIError(ex)
+	}
+	if ex.tooLarge {
+		return nil, reqID, &DecodeError{Offset: offset, RequestID: reqID,
+			Err: fmt.Errorf("the body exceeds %d bytes (Config.MaxResponseBytes); use a smaller page size or raise the limit", c.cfg.MaxResponseBytes)}
+	}
+	resp, err := decodeListTasks(ex.body)
+	if err != nil {
+		// Error messages quote the start of the body. If a credential is in the body, describe the
+		// masked body instead, so that an excerpt cut mid-credential cannot leak a fragment.
+		if clean := c.scrub(string(ex.body)); clean != string(ex.body) {
+			if _, cleanErr := decodeListTasks([]byte(clean)); cleanErr != nil {
+				err = cleanErr
+			}
+		}
+		return nil, reqID, &DecodeError{Offset: offset, RequestID: reqID, Err: c.scrubErr(err)}
+	}
+	return resp, reqID, nil
+}
+
+// usable rejects a nil receiver or context, which would otherwise panic deep inside net/http.
+func (c *Client) usable(ctx context.Context) error {
+	if c == nil || c.retry == nil {
+		return errors.New("smsapi: the Client was not created with New")
+	}
+	if ctx == nil {
+		return errors.New("smsapi: nil context")
+	}
+	return nil
+}
+
+// decodeListTasks parses one page. It checks the shape first so that the common wrong answers
+// (an HTML page from a proxy, an array, null) get a message that says so instead of a JSON
+// library error, and json.Unmarshal then rejects trailing data, wrong types and numbers that do
+// not fit. Numbers go straight into int64 fields, so ids above 2^53 keep every digit.
+func decodeListTasks(body []byte) (*ListTasksResponse, error) {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil, errors.New("the body is empty, want a JSON object with count and tasks")
+	}
+	if trimmed[0] != '{' {
+		return nil, notAnObject(trimmed)
+	}
+	var out ListTasksResponse
+	if err := json.Unmarshal(body, &out); err != nil {
+		return nil, describeJSONError(err, len(body))
+	}
+	return &out, nil
+}
+
+func notAnObject(trimmed []byte) error {
+	if trimmed[0] == '<' {
+		return fmt.Errorf("the body is HTML or XML, not JSON (a proxy or login page may have answered): %q", excerpt(trimmed, 80))
+	}
+	if !json.Valid(trimmed) {
+		return fmt.Errorf("the body is not JSON: %q", excerpt(trimmed, 80))
+	}
+	kind := "number"
+	switch trimmed[0] {
+	case '[':
+		kind = "an array"
+	case '"':
+		kind = "a string"
+	case 'n':
+		kind = "null"
+	case 't', 'f':
+		kind = "a boolean"
+	}
+	return fmt.Errorf("the body is JSON %s, want an object with count and tasks", kind)
+}
+
+// jsonProblem carries a readable message while keeping the json error for errors.As.
+type jsonProblem struct {
+	msg string
+	err error
+}
+
+func (p *jsonProblem) Error() string { return p.msg }
+func (p *jsonProblem) Unwrap() error { return p.err }
+
+func describeJSONError(err error, size int) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn) && strings.Contains(syn.Error(), "unexpected end"):
+		return &jsonProblem{fmt.Sprintf("the JSON ends early after %d bytes (truncated body)", size), err}
+	case errors.As(err, &syn):
+		return &jsonProblem{fmt.Sprintf("malformed JSON at byte %d: %s", syn.Offset, syn.Error()), err}
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "(top level)"
+		}
+		want := describeType(typ.Type)
+		if strings.HasPrefix(typ.Value, "number") && typ.Type != nil && typ.Type.Kind() == reflect.Int64 {
+			return &jsonProblem{fmt.Sprintf("field %q at byte %d: %s is not an integer that fits in 64 bits", field, typ.Offset, typ.Value), err}
+		}
+		return &jsonProblem{fmt.Sprintf("field %q at byte %d: got JSON %s, want %s", field, typ.Offset, typ.Value, want), err}
+	}
+	return &jsonProblem{"invalid JSON: " + err.Error(), err}
+}
+
+// describeType names Go types in the JSON terms a user sees in the body.
+func describeType(t reflect.Type) string {
+	if t == nil {
+		return "another type"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return t.String()
+}

@@ -1,0 +1,69 @@
+package smsapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// BenchmarkListTasks_20000 lists 20,000 tasks (100 pages of 200) from a server that takes 20 ms per
+// request, the latency that dominates against a real region, to show what MaxConcurrency buys.
+func BenchmarkListTasks_20000(b *testing.B) {
+	const total, latency = 20000, 20 * time.Millisecond
+
+	// Pages are encoded once so the benchmark measures the client, not the fake server.
+	pages := map[int][]byte{}
+	for off := 0; off < total; off += MaxPageSize {
+		tasks := make([]map[string]any, 0, MaxPageSize)
+		for i := off; i < min(off+MaxPageSize, total); i++ {
+			tasks = append(tasks, map[string]any{
+				"id": fmt.Sprintf("task-%05d", i), "name": fmt.Sprintf("sms_task_%d", i), "type": "MIGRATE_BLOCK",
+				"os_type": "LINUX", "state": "MIGRATE_SUCCESS", "create_date": 1585139506000 + i, "priority": 1,
+				"migrate_speed": 0.0, "start_target_server": true, "error_json": "", "total_time": 3878000,
+				"source_server": map[string]any{"id": "s", "ip": "192.168.0.1", "name": "src", "os_type": "LINUX"},
+				"target_server": map[string]any{"id": "t", "vm_id": "vm", "name": "dst", "ip": nil},
+				"sub_tasks":     []map[string]any{{"id": i, "name": "CREATE_CLOUD_SERVER", "progress": 100}},
+			})
+		}
+		body, err := json.Marshal(map[string]any{"count": total, "tasks": tasks})
+		if err != nil {
+			b.Fatal(err)
+		}
+		pages[off] = body
+	}
+
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		time.Sleep(latency)
+		off, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(pages[off])
+	}))
+	b.Cleanup(srv.Close)
+
+	for _, conc := range []int{1, 4, 8} {
+		b.Run(fmt.Sprintf("MaxConcurrency=%d", conc), func(b *testing.B) {
+			c := newTestClient(b, srv.URL, func(cfg *Config) { cfg.MaxConcurrency = conc })
+			requests.Store(0)
+			n := 0
+			for b.Loop() {
+				list, err := c.ListTasks(context.Background(), ListTasksQuery{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(list.Tasks) != total {
+					b.Fatalf("got %d tasks, want %d", len(list.Tasks), total)
+				}
+				n++
+			}
+			b.ReportMetric(float64(requests.Load())/float64(n), "requests/op")
+		})
+	}
+}
