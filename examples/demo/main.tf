@@ -28,10 +28,10 @@ output "tasks_by_state" {
 }
 
 output "failed_tasks" {
-  description = "Name, source server and error of each failed task."
-  value = [for t in data.sms_tasks.all.tasks : {
+  description = "Name, source server and error of the first five failed tasks."
+  value = slice([for t in data.sms_tasks.all.tasks : {
     name          = t.name
     source_server = try(t.source_server.name, null)
     error         = t.error_json
-  } if t.state == "MIGRATE_FAIL"]
+  } if t.state == "MIGRATE_FAIL"], 0, min(5, lookup(data.sms_tasks.all.state_counts, "MIGRATE_FAIL", 0)))
 }

@@ -420,7 +420,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, nil
 	}
 	if d, until, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-		if d > c.cfg.MaxRetryAfter*100000 {
+		if d > c.cfg.MaxRetryAfter {
 			// Waiting that long inside a Terraform run would look like a hang; fail with the time.
 			st.retryAfter = until
 			return false, nil
