@@ -274,4 +274,3 @@ func replaceStateAttribute(raw *tftypes.Value, name string, value tftypes.Value)
 	*raw = tftypes.NewValue(raw.Type(), attributes)
 	return nil
 }
-
