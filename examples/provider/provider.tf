@@ -1,4 +1,4 @@
-# Credentials come from the environment (SMS_TOKEN), never from the configuration.
+# Credentials come from the environment (see Authentication), never from the configuration.
 provider "sms" {
   region = "ap-southeast-3"
 

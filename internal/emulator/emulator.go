@@ -35,8 +35,24 @@ type Options struct {
 	Tasks []json.RawMessage
 
 	// Token, when set, must equal the X-Auth-Token header of every request; otherwise the
-	// request is answered 401 the way Huawei's API gateway does.
+	// request is answered 401 the way Huawei's API gateway does. When AccessKey or IAMUsers are
+	// set as well, a request passes with any one of the configured credentials.
 	Token string
+
+	// AccessKey and SecretKey, when set, make the emulator accept requests signed with this pair
+	// (SDK-HMAC-SHA256, as the API Request Signing Guide describes) and answer a bad signature
+	// or an X-Sdk-Date more than 15 minutes off with 401 APIG.0301.
+	AccessKey string
+	SecretKey string
+
+	// SecurityToken, when set, must come with every signed request as a signed
+	// X-Security-Token header, as with temporary AK/SK credentials.
+	SecurityToken string
+
+	// IAMUsers, when set, enables POST {PathPrefix}/v3/auth/tokens (IAM's "Obtaining a User
+	// Token" with the password method), so that a client can use {URL}/v3 as its IAM auth URL.
+	// The tokens it issues are accepted as X-Auth-Token until ExpireTokens.
+	IAMUsers []IAMUser
 
 	// PathPrefix is put in front of /v3/tasks, e.g. "/sms" serves /sms/v3/tasks, to test that a
 	// client keeps the path of a configured endpoint. A missing leading slash is added and a
@@ -84,6 +100,11 @@ type Server struct {
 
 	idBase uint64
 	idSeq  atomic.Uint64
+
+	authMu        sync.Mutex
+	tokens        map[string]bool // Issued tokens; false once expired.
+	issued        []string        // Issued tokens in order, for IssuedTokens.
+	tokenRequests int
 
 	lifeMu sync.Mutex
 	srv    *http.Server
@@ -190,12 +211,17 @@ func (s *Server) Mutate(fn func(tasks []json.RawMessage) []json.RawMessage) {
 	s.data.Store(&recs)
 }
 
-// ServeHTTP answers GET {PathPrefix}/v3/tasks and 404 for anything else. The order of the checks
-// follows the real path of a request: the network (Latency), the gateway (route, token, then
-// injected faults and throttling), and finally the service (parameter validation, the page).
+// ServeHTTP answers GET {PathPrefix}/v3/tasks, POST {PathPrefix}/v3/auth/tokens when IAMUsers
+// are set, and 404 for anything else. The order of the checks follows the real path of a
+// request: the network (Latency), the gateway (route, credentials, then injected faults and
+// throttling), and finally the service (parameter validation, the page).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := s.requestID()
 	w.Header().Set("X-Request-Id", id)
+	if r.URL.Path == s.tokensPath() {
+		s.serveTokens(w, r, id) // IAM is another service: no tasks latency, faults or Stats.
+		return
+	}
 	query := r.URL.Query()
 	s.begin(query)
 	defer s.end()
@@ -214,10 +240,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"The API does not exist or has not been published in the environment", id)
 		return
 	}
-	if s.opts.Token != "" && r.Header.Get("X-Auth-Token") != s.opts.Token {
-		// A missing and a wrong token get the same answer: to the gateway both are a token it
-		// cannot resolve, and a client must handle the one 401 shape either way.
-		writeError(w, http.StatusUnauthorized, "APIG.1002", "Incorrect token or token resolution failed", id)
+	if !s.authorize(w, r, id) {
 		return
 	}
 	if s.opts.OnRequest != nil {

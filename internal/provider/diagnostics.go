@@ -32,6 +32,12 @@ func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readT
 		diags.AddError("SMS Tasks Read Timed Out",
 			fmt.Sprintf("Reading the tasks took longer than the read timeout (%s). Raise it with a timeouts block "+
 				"(timeouts { read = \"30m\" }), narrow the filters, or raise the provider's max_concurrency.", readTimeout))
+	case errors.Is(err, context.DeadlineExceeded):
+		// The read's own deadline has not passed, so the one that ran out bounds a single attempt.
+		diags.AddError("SMS API Request Timed Out",
+			fmt.Sprintf("GET /v3/tasks got no complete answer within the provider's request_timeout: %s. "+
+				"Raise request_timeout (and max_retries) if the API is slow, or check the endpoint and the network "+
+				"path to it (proxy settings HTTPS_PROXY and NO_PROXY are honoured).", err))
 	case errors.Is(err, context.Canceled):
 		diags.AddError("SMS Tasks Read Cancelled", "Reading the tasks was cancelled before it finished; nothing was written to the state.")
 	default:

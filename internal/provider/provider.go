@@ -39,6 +39,15 @@ type providerModel struct {
 	Endpoint       types.String `tfsdk:"endpoint"`
 	Region         types.String `tfsdk:"region"`
 	Token          types.String `tfsdk:"token"`
+	AccessKey      types.String `tfsdk:"access_key"`
+	SecretKey      types.String `tfsdk:"secret_key"`
+	SecurityToken  types.String `tfsdk:"security_token"`
+	DomainID       types.String `tfsdk:"domain_id"`
+	ProjectID      types.String `tfsdk:"project_id"`
+	AuthURL        types.String `tfsdk:"auth_url"`
+	UserName       types.String `tfsdk:"user_name"`
+	Password       types.String `tfsdk:"password"`
+	DomainName     types.String `tfsdk:"domain_name"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MaxConcurrency types.Int64  `tfsdk:"max_concurrency"`
@@ -77,10 +86,59 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Validators: []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as ap-southeast-3")},
 			},
 			"token": schema.StringAttribute{
-				MarkdownDescription: "IAM token sent as `X-Auth-Token`. Tokens expire after 24 hours. " +
+				MarkdownDescription: "IAM token sent as `X-Auth-Token`. Tokens expire after 24 hours; for CI prefer " +
+					"`access_key` and `secret_key`. The Authentication section explains how one method is chosen. " +
 					"Environment variable: `SMS_TOKEN`.",
 				Optional:  true,
 				Sensitive: true,
+			},
+			"access_key": schema.StringAttribute{
+				MarkdownDescription: "Access key (AK) of an AK/SK pair. Every request is then signed with `SDK-HMAC-SHA256`, " +
+					"as Huawei Cloud's API Request Signing Guide describes. Requires `secret_key`. " +
+					"Environment variables: `SMS_ACCESS_KEY`, then `HW_ACCESS_KEY`.",
+				Optional: true,
+			},
+			"secret_key": schema.StringAttribute{
+				MarkdownDescription: "Secret key (SK) of the AK/SK pair; it signs requests and is never sent. " +
+					"Environment variables: `SMS_SECRET_KEY`, then `HW_SECRET_KEY`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"security_token": schema.StringAttribute{
+				MarkdownDescription: "Security token of temporary AK/SK credentials, sent as `X-Security-Token`. " +
+					"Environment variable: `HW_SECURITY_TOKEN`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"domain_id": schema.StringAttribute{
+				MarkdownDescription: "Account (domain) ID, sent as `X-Domain-Id` with every request when set, whatever the " +
+					"authentication method. Environment variable: `HW_DOMAIN_ID`.",
+				Optional: true,
+			},
+			"project_id": schema.StringAttribute{
+				MarkdownDescription: "Project ID, sent as `X-Project-Id` with every request when set, whatever the " +
+					"authentication method. Environment variable: `HW_PROJECT_ID`.",
+				Optional: true,
+			},
+			"auth_url": schema.StringAttribute{
+				MarkdownDescription: "IAM endpoint with its version, such as `https://iam.ap-southeast-3.myhuaweicloud.com/v3`, " +
+					"from which the provider obtains a token with `user_name`, `password` and `domain_name`. " +
+					"Environment variable: `HW_AUTH_URL`.",
+				Optional: true,
+			},
+			"user_name": schema.StringAttribute{
+				MarkdownDescription: "IAM user name for obtaining a token. Environment variable: `HW_USER_NAME`.",
+				Optional:            true,
+			},
+			"password": schema.StringAttribute{
+				MarkdownDescription: "Password of `user_name`, sent only to `auth_url`. Environment variable: `HW_PASSWORD`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"domain_name": schema.StringAttribute{
+				MarkdownDescription: "Account (domain) name of `user_name`; the token is scoped to this account. " +
+					"Environment variable: `HW_DOMAIN_NAME`.",
+				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request is retried after HTTP 429, 500, 502, 503, 504 or a connection error, " +

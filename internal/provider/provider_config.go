@@ -2,10 +2,12 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,11 +43,11 @@ var regionEndpoints = map[string]string{
 	"ru-moscow-1": "https://sms-api.ru-moscow-1.myhuaweicloud.com",
 }
 
-// envOf names the environment variable behind each attribute, for error messages.
+// envOf names the environment variable behind each attribute, for error messages. The
+// credential arguments are in credentialEnv.
 var envOf = map[string]string{
 	"endpoint":    envEndpoint,
 	"region":      envRegion,
-	"token":       envToken,
 	"max_retries": envMaxRetries,
 	"insecure":    envInsecure,
 }
@@ -53,7 +55,7 @@ var envOf = map[string]string{
 // settings is the provider configuration once attributes and environment variables are merged.
 type settings struct {
 	endpoint       string
-	token          string
+	credentials    credentials
 	maxRetries     int
 	requestTimeout time.Duration
 	maxConcurrency int
@@ -63,7 +65,7 @@ type settings struct {
 func (s settings) clientConfig(version string) smsapi.Config {
 	return smsapi.Config{
 		Endpoint:       s.endpoint,
-		Auth:           smsapi.TokenAuth{Token: s.token},
+		Auth:           s.credentials.authenticator(),
 		MaxRetries:     s.maxRetries,
 		RequestTimeout: s.requestTimeout,
 		MaxConcurrency: s.maxConcurrency,
@@ -74,13 +76,7 @@ func (s settings) clientConfig(version string) smsapi.Config {
 }
 
 // secrets returns every credential that must never reach a log line.
-func (s settings) secrets() []string {
-	var out []string
-	if s.token != "" {
-		out = append(out, s.token)
-	}
-	return out
-}
+func (s settings) secrets() []string { return s.credentials.secrets() }
 
 // unknownAttributes names the attributes whose value is not known yet.
 func (m providerModel) unknownAttributes() []string {
@@ -92,7 +88,9 @@ func (m providerModel) unknownAttributes() []string {
 	}
 	add("endpoint", m.Endpoint.IsUnknown())
 	add("region", m.Region.IsUnknown())
-	add("token", m.Token.IsUnknown())
+	for _, name := range slices.Sorted(maps.Keys(credentialEnv)) {
+		add(name, m.credentialArguments()[name].IsUnknown())
+	}
 	add("max_retries", m.MaxRetries.IsUnknown())
 	add("request_timeout", m.RequestTimeout.IsUnknown())
 	add("max_concurrency", m.MaxConcurrency.IsUnknown())
@@ -105,6 +103,8 @@ func addUnknownAttributeError(diags *diag.Diagnostics, name string) {
 		"Set it to a value known at plan time", name)
 	if env, ok := envOf[name]; ok {
 		detail += fmt.Sprintf(", use the %s environment variable", env)
+	} else if envs, ok := credentialEnv[name]; ok {
+		detail += fmt.Sprintf(", use the %s environment variable", strings.Join(envs, " or "))
 	}
 	detail += ", or apply the resource it comes from first (terraform apply -target=...)."
 	diags.AddAttributeError(path.Root(name), "Unknown SMS Provider Setting", detail)
@@ -141,11 +141,7 @@ func resolveSettings(m providerModel, diags *diag.Diagnostics) settings {
 				envEndpoint, envRegion))
 	}
 
-	s.token = stringOrEnv(m.Token.ValueString(), envToken)
-	if s.token == "" {
-		diags.AddAttributeError(path.Root("token"), "Missing SMS Credentials",
-			fmt.Sprintf("Set the token argument in the provider block or the %s environment variable to an IAM token.", envToken))
-	}
+	s.credentials = resolveCredentials(m, diags)
 
 	switch {
 	case !m.MaxRetries.IsNull():

@@ -44,11 +44,16 @@ provider "sms" {
 `, server.URL(), testToken, extra)
 }
 
-// clearProviderEnv makes sure no SMS_* variable of the machine leaks into a test.
+// clearProviderEnv makes sure no SMS_* or HW_* variable of the machine leaks into a test.
 func clearProviderEnv(t *testing.T) {
 	t.Helper()
 	for _, name := range []string{envEndpoint, envRegion, envToken, envMaxRetries, envInsecure} {
 		t.Setenv(name, "")
+	}
+	for _, names := range credentialEnv {
+		for _, name := range names {
+			t.Setenv(name, "")
+		}
 	}
 }
 
@@ -66,7 +71,7 @@ func TestProvider_MissingEndpointAndToken(t *testing.T) {
   endpoint = "https://sms.example.invalid"
 }
 data "sms_tasks" "all" {}`,
-				ExpectError: regexp.MustCompile(`(?s)Missing SMS Credentials.*SMS_TOKEN`),
+				ExpectError: regexp.MustCompile(`(?s)Missing SMS Credentials.*SMS_ACCESS_KEY.*HW_SECRET_KEY.*SMS_TOKEN.*HW_AUTH_URL.*HW_PASSWORD`),
 			},
 		},
 	})

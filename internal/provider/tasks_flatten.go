@@ -12,23 +12,68 @@ import (
 // framework's reflection (State.Set of a []struct model) costs several gigabytes of allocations
 // for ten thousand tasks; building tftypes values directly costs a small fraction of that. A nil
 // pointer becomes a null value of the attribute's type, so JSON null stays null in the state.
+//
+// tftypes values are immutable (Copy and As copy what they hand out), so one value can sit in
+// many places of the tree. The flattener uses that to avoid allocations that dominate its cost:
+// one null per type, one value per small whole number, and one value per distinct string of the
+// fields that take a handful of values (states, OS types, step names). Unique fields (ids, names,
+// addresses, dates) get values of their own.
+
+// The primitive types as interface values: tftypes.String is a struct, and converting it to
+// tftypes.Type on every call would allocate a copy each time.
+var (
+	stringType tftypes.Type = tftypes.String
+	numberType tftypes.Type = tftypes.Number
+	boolType   tftypes.Type = tftypes.Bool
+)
+
+// One null per type, shared by every task.
+var (
+	nullString       = tftypes.NewValue(stringType, nil)
+	nullNumber       = tftypes.NewValue(numberType, nil)
+	nullBool         = tftypes.NewValue(boolType, nil)
+	trueValue        = tftypes.NewValue(boolType, true)
+	falseValue       = tftypes.NewValue(boolType, false)
+	nullSubTasks     = tftypes.NewValue(subTaskType, nil)
+	nullSourceServer = tftypes.NewValue(sourceServerType, nil)
+	nullTargetServer = tftypes.NewValue(targetServerType, nil)
+	nullCloneServer  = tftypes.NewValue(cloneServerType, nil)
+	nullNetworkCheck = tftypes.NewValue(networkCheckType, nil)
+	nullSpecialConf  = tftypes.NewValue(specialConfType, nil)
+)
+
+// smallInts holds the Number values 0 to len-1: priorities, progress percentages, speed limits
+// and zero rates fall in this range, and each would otherwise cost a big.Float of its own.
+var smallInts = func() []tftypes.Value {
+	values := make([]tftypes.Value, 1024)
+	for i := range values {
+		values[i] = tftypes.NewValue(numberType, new(big.Float).SetInt64(int64(i)))
+	}
+	return values
+}()
+
+// flattener holds the values shared within one flattenTasks call.
+type flattener struct {
+	enums map[string]tftypes.Value
+}
 
 // flattenTasks returns the value of the tasks attribute.
 func flattenTasks(tasks []smsapi.Task) tftypes.Value {
+	f := flattener{enums: make(map[string]tftypes.Value, 64)}
 	values := make([]tftypes.Value, len(tasks))
 	for i := range tasks {
-		values[i] = flattenTask(&tasks[i])
+		values[i] = f.task(&tasks[i])
 	}
 	return tftypes.NewValue(tasksTFType, values)
 }
 
-func flattenTask(t *smsapi.Task) tftypes.Value {
+func (f *flattener) task(t *smsapi.Task) tftypes.Value {
 	return tftypes.NewValue(taskObjectType, map[string]tftypes.Value{
 		"id":                     stringValue(t.ID),
 		"name":                   stringValue(t.Name),
-		"type":                   stringValue(t.Type),
-		"os_type":                stringValue(t.OSType),
-		"state":                  stringValue(t.State),
+		"type":                   f.enum(t.Type),
+		"os_type":                f.enum(t.OSType),
+		"state":                  f.enum(t.State),
 		"estimate_complete_time": int64Value(t.EstimateCompleteTime),
 		"create_date":            int64Value(t.CreateDate),
 		"priority":               int64Value(t.Priority),
@@ -36,18 +81,18 @@ func flattenTask(t *smsapi.Task) tftypes.Value {
 		"migrate_speed":          float64Value(t.MigrateSpeed),
 		"compress_rate":          float64Value(t.CompressRate),
 		"start_target_server":    boolValue(t.StartTargetServer),
-		"error_json":             stringValue(t.ErrorJSON),
+		"error_json":             f.enum(t.ErrorJSON),
 		"total_time":             int64Value(t.TotalTime),
 		"migration_ip":           stringValue(t.MigrationIP),
-		"sub_tasks":              flattenSubTasks(t.SubTasks),
-		"source_server":          flattenSourceServer(t.SourceServer),
-		"enterprise_project_id":  stringValue(t.EnterpriseProjectID),
-		"target_server":          flattenTargetServer(t.TargetServer),
-		"log_collect_status":     stringValue(t.LogCollectStatus),
-		"clone_server":           flattenCloneServer(t.CloneServer),
+		"sub_tasks":              f.subTasks(t.SubTasks),
+		"source_server":          f.sourceServer(t.SourceServer),
+		"enterprise_project_id":  f.enum(t.EnterpriseProjectID),
+		"target_server":          f.targetServer(t.TargetServer),
+		"log_collect_status":     f.enum(t.LogCollectStatus),
+		"clone_server":           cloneServer(t.CloneServer),
 		"syncing":                boolValue(t.Syncing),
-		"network_check_info":     flattenNetworkCheckInfo(t.NetworkCheckInfo),
-		"special_config":         flattenSpecialConfig(t.SpecialConfig),
+		"network_check_info":     f.networkCheckInfo(t.NetworkCheckInfo),
+		"special_config":         f.specialConfig(t.SpecialConfig),
 		"total_cpu_usage":        float64Value(t.TotalCPUUsage),
 		"agent_cpu_usage":        float64Value(t.AgentCPUUsage),
 		"total_mem_usage":        float64Value(t.TotalMemUsage),
@@ -55,20 +100,21 @@ func flattenTask(t *smsapi.Task) tftypes.Value {
 		"total_disk_io":          float64Value(t.TotalDiskIO),
 		"agent_disk_io":          float64Value(t.AgentDiskIO),
 		"need_migration_test":    boolValue(t.NeedMigrationTest),
-		"subtask_info":           stringValue(t.SubtaskInfo),
+		"subtask_info":           f.enum(t.SubtaskInfo),
 	})
 }
 
-// flattenSubTasks keeps the difference between a null list (nil) and an empty one ([]).
-func flattenSubTasks(subTasks []smsapi.SubTask) tftypes.Value {
+// subTasks keeps the difference between a null list (nil) and an empty one ([]).
+func (f *flattener) subTasks(subTasks []smsapi.SubTask) tftypes.Value {
 	if subTasks == nil {
-		return tftypes.NewValue(subTaskType, nil)
+		return nullSubTasks
 	}
 	values := make([]tftypes.Value, len(subTasks))
-	for i, s := range subTasks {
+	for i := range subTasks {
+		s := &subTasks[i]
 		values[i] = tftypes.NewValue(subTaskType.ElementType, map[string]tftypes.Value{
 			"id":            int64Value(s.ID),
-			"name":          stringValue(s.Name),
+			"name":          f.enum(s.Name),
 			"progress":      int64Value(s.Progress),
 			"start_date":    int64Value(s.StartDate),
 			"end_date":      int64Value(s.EndDate),
@@ -78,38 +124,38 @@ func flattenSubTasks(subTasks []smsapi.SubTask) tftypes.Value {
 	return tftypes.NewValue(subTaskType, values)
 }
 
-func flattenSourceServer(s *smsapi.SourceServer) tftypes.Value {
+func (f *flattener) sourceServer(s *smsapi.SourceServer) tftypes.Value {
 	if s == nil {
-		return tftypes.NewValue(sourceServerType, nil)
+		return nullSourceServer
 	}
 	return tftypes.NewValue(sourceServerType, map[string]tftypes.Value{
 		"id":         stringValue(s.ID),
 		"ip":         stringValue(s.IP),
 		"name":       stringValue(s.Name),
-		"os_type":    stringValue(s.OSType),
-		"os_version": stringValue(s.OSVersion),
+		"os_type":    f.enum(s.OSType),
+		"os_version": f.enum(s.OSVersion),
 		"oem_system": boolValue(s.OEMSystem),
-		"state":      stringValue(s.State),
+		"state":      f.enum(s.State),
 	})
 }
 
-func flattenTargetServer(s *smsapi.TargetServer) tftypes.Value {
+func (f *flattener) targetServer(s *smsapi.TargetServer) tftypes.Value {
 	if s == nil {
-		return tftypes.NewValue(targetServerType, nil)
+		return nullTargetServer
 	}
 	return tftypes.NewValue(targetServerType, map[string]tftypes.Value{
 		"id":         stringValue(s.ID),
 		"vm_id":      stringValue(s.VMID),
 		"name":       stringValue(s.Name),
 		"ip":         stringValue(s.IP),
-		"os_type":    stringValue(s.OSType),
-		"os_version": stringValue(s.OSVersion),
+		"os_type":    f.enum(s.OSType),
+		"os_version": f.enum(s.OSVersion),
 	})
 }
 
-func flattenCloneServer(s *smsapi.CloneServer) tftypes.Value {
+func cloneServer(s *smsapi.CloneServer) tftypes.Value {
 	if s == nil {
-		return tftypes.NewValue(cloneServerType, nil)
+		return nullCloneServer
 	}
 	return tftypes.NewValue(cloneServerType, map[string]tftypes.Value{
 		"vm_id": stringValue(s.VMID),
@@ -117,9 +163,9 @@ func flattenCloneServer(s *smsapi.CloneServer) tftypes.Value {
 	})
 }
 
-func flattenNetworkCheckInfo(n *smsapi.NetworkCheckInfo) tftypes.Value {
+func (f *flattener) networkCheckInfo(n *smsapi.NetworkCheckInfo) tftypes.Value {
 	if n == nil {
-		return tftypes.NewValue(networkCheckType, nil)
+		return nullNetworkCheck
 	}
 	return tftypes.NewValue(networkCheckType, map[string]tftypes.Value{
 		"domain_connectivity":      boolValue(n.DomainConnectivity),
@@ -130,50 +176,79 @@ func flattenNetworkCheckInfo(n *smsapi.NetworkCheckInfo) tftypes.Value {
 		"loss_percentage":          float64Value(n.LossPercentage),
 		"cpu_usage":                float64Value(n.CPUUsage),
 		"mem_usage":                float64Value(n.MemUsage),
-		"evaluation_result":        stringValue(n.EvaluationResult),
+		"evaluation_result":        f.enum(n.EvaluationResult),
 	})
 }
 
-func flattenSpecialConfig(configs []smsapi.ConfigBody) tftypes.Value {
+func (f *flattener) specialConfig(configs []smsapi.ConfigBody) tftypes.Value {
 	if configs == nil {
-		return tftypes.NewValue(specialConfType, nil)
+		return nullSpecialConf
 	}
 	values := make([]tftypes.Value, len(configs))
-	for i, c := range configs {
+	for i := range configs {
+		c := &configs[i]
 		values[i] = tftypes.NewValue(specialConfType.ElementType, map[string]tftypes.Value{
-			"config_key":    stringValue(c.ConfigKey),
-			"config_value":  stringValue(c.ConfigValue),
-			"config_status": stringValue(c.ConfigStatus),
+			"config_key":    f.enum(c.ConfigKey),
+			"config_value":  f.enum(c.ConfigValue),
+			"config_status": f.enum(c.ConfigStatus),
 		})
 	}
 	return tftypes.NewValue(specialConfType, values)
 }
 
+// enum returns the String value of a field that takes few distinct values, one value per
+// distinct string for the whole call. Its cost is a map lookup instead of two allocations.
+func (f *flattener) enum(p *string) tftypes.Value {
+	if p == nil {
+		return nullString
+	}
+	if v, ok := f.enums[*p]; ok {
+		return v
+	}
+	v := tftypes.NewValue(stringType, p)
+	f.enums[*p] = v
+	return v
+}
+
+// stringValue passes the pointer on: tftypes copies the string out of it, which saves boxing
+// the string twice.
 func stringValue(p *string) tftypes.Value {
 	if p == nil {
-		return tftypes.NewValue(tftypes.String, nil)
+		return nullString
 	}
-	return tftypes.NewValue(tftypes.String, *p)
+	return tftypes.NewValue(stringType, p)
 }
 
 func boolValue(p *bool) tftypes.Value {
-	if p == nil {
-		return tftypes.NewValue(tftypes.Bool, nil)
+	switch {
+	case p == nil:
+		return nullBool
+	case *p:
+		return trueValue
+	default:
+		return falseValue
 	}
-	return tftypes.NewValue(tftypes.Bool, *p)
 }
 
 // int64Value keeps every bit of an int64: SetInt64 is exact, unlike a detour through float64.
 func int64Value(p *int64) tftypes.Value {
-	if p == nil {
-		return tftypes.NewValue(tftypes.Number, nil)
+	switch {
+	case p == nil:
+		return nullNumber
+	case *p >= 0 && *p < int64(len(smallInts)):
+		return smallInts[*p]
 	}
-	return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(*p))
+	return tftypes.NewValue(numberType, new(big.Float).SetInt64(*p))
 }
 
+// float64Value shares the small whole numbers with int64Value: a Number is a Number, and 0.0 and
+// 0 are the same value to Terraform.
 func float64Value(p *float64) tftypes.Value {
-	if p == nil {
-		return tftypes.NewValue(tftypes.Number, nil)
+	switch {
+	case p == nil:
+		return nullNumber
+	case *p >= 0 && *p < float64(len(smallInts)) && *p == float64(int64(*p)):
+		return smallInts[int64(*p)]
 	}
-	return tftypes.NewValue(tftypes.Number, big.NewFloat(*p))
+	return tftypes.NewValue(numberType, big.NewFloat(*p))
 }

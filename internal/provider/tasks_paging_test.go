@@ -55,14 +55,14 @@ func TestTasksDataSource_ManyPages(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: providerBlock(server, "max_concurrency = 3") + `data "sms_tasks" "all" {}`,
 			ConfigStateChecks: []statecheck.StateCheck{
-				expect(allTasks, tfjsonpath.New("total_count"), knownvalue.Int64Exact(1000)),
-				expect(allTasks, tfjsonpath.New("page_size"), knownvalue.Int64Exact(200)),
-				expect(allTasks, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(1000)),
-				expect(allTasks, tfjsonpath.New("task_states"), knownvalue.MapSizeExact(1000)),
-				expect(allTasks, taskPath(0, "name"), knownvalue.StringExact(names[0])),
-				expect(allTasks, taskPath(199, "name"), knownvalue.StringExact(names[199])),
-				expect(allTasks, taskPath(200, "name"), knownvalue.StringExact(names[200])),
-				expect(allTasks, taskPath(999, "name"), knownvalue.StringExact(names[999])),
+				expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(1000)),
+				expect(tfjsonpath.New("page_size"), knownvalue.Int64Exact(200)),
+				expect(tfjsonpath.New("tasks"), knownvalue.ListSizeExact(1000)),
+				expect(tfjsonpath.New("task_states"), knownvalue.MapSizeExact(1000)),
+				expect(taskPath(0, "name"), knownvalue.StringExact(names[0])),
+				expect(taskPath(199, "name"), knownvalue.StringExact(names[199])),
+				expect(taskPath(200, "name"), knownvalue.StringExact(names[200])),
+				expect(taskPath(999, "name"), knownvalue.StringExact(names[999])),
 			},
 			Check: func(*terraform.State) error {
 				stats := server.Stats()
@@ -123,9 +123,9 @@ data "sms_tasks" "all" {
 					"limit": {"50"}, "offset": {"0"},
 				}),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expect(allTasks, tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
-					expect(allTasks, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0)),
-					expect(allTasks, tfjsonpath.New("state_counts"), knownvalue.MapSizeExact(0)),
+					expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
+					expect(tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0)),
+					expect(tfjsonpath.New("state_counts"), knownvalue.MapSizeExact(0)),
 				},
 			},
 			{
@@ -212,10 +212,10 @@ output "failed" {
   value = lookup(data.sms_tasks.all.state_counts, "MIGRATE_FAIL", 0)
 }`,
 			ConfigStateChecks: []statecheck.StateCheck{
-				expect(allTasks, tfjsonpath.New("tasks"), knownvalue.Null()),
-				expect(allTasks, tfjsonpath.New("summary_only"), knownvalue.Bool(true)),
-				expect(allTasks, tfjsonpath.New("total_count"), knownvalue.Int64Exact(450)),
-				expect(allTasks, tfjsonpath.New("task_states"), knownvalue.MapSizeExact(450)),
+				expect(tfjsonpath.New("tasks"), knownvalue.Null()),
+				expect(tfjsonpath.New("summary_only"), knownvalue.Bool(true)),
+				expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(450)),
+				expect(tfjsonpath.New("task_states"), knownvalue.MapSizeExact(450)),
 				statecheck.ExpectKnownOutputValue("failed", knownvalue.NotNull()),
 			},
 			Check: func(s *terraform.State) error {

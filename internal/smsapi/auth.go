@@ -1,6 +1,7 @@
 package smsapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -23,9 +24,38 @@ type SecretHolder interface {
 	Secrets() []string
 }
 
+// Refresher is an optional interface of an Authenticator whose credential can go stale, such as
+// a cached IAM token. When the API answers 401, the client calls Invalidate with the rejected
+// request (its headers show which credential was refused) and then retries that request once,
+// authenticating it afresh. Invalidate must be safe for concurrent use: every page that was
+// in flight with the stale credential reports it.
+type Refresher interface {
+	Invalidate(rejected *http.Request)
+}
+
+// transportAuthenticator is implemented by authenticators that make HTTP calls of their own, such
+// as IAMPasswordAuth fetching a token. authTransport hands them its base transport, so that those
+// calls use the client's proxy and TLS settings, and the attempt's context, which carries the
+// request timeout.
+type transportAuthenticator interface {
+	authenticateWith(req *http.Request, base http.RoundTripper) error
+}
+
+// retryableAuthError marks an Authenticator failure that a later attempt may not meet, such as
+// IAM answering 503; authTransport passes it on unwrapped, so the client retries it like any
+// connection error instead of failing at once.
+type retryableAuthError interface {
+	error
+	Temporary() bool
+}
+
 // TokenAuth sends an IAM token as X-Auth-Token.
 type TokenAuth struct {
 	Token string
+	// ProjectID, when set, is sent as X-Project-Id.
+	ProjectID string
+	// DomainID, when set, is sent as X-Domain-Id.
+	DomainID string
 }
 
 // Authenticate sets X-Auth-Token. An empty token is refused here rather than sent, because the
@@ -34,6 +64,7 @@ func (a TokenAuth) Authenticate(req *http.Request) error {
 	if a.Token == "" {
 		return errors.New("smsapi: the IAM token is empty")
 	}
+	setScopeHeaders(req.Header, a.ProjectID, a.DomainID)
 	req.Header.Set("X-Auth-Token", a.Token)
 	return nil
 }
@@ -75,11 +106,49 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, errForeignOrigin
 	}
 	r := req.Clone(req.Context())
-	if err := t.auth.Authenticate(r); err != nil {
+	var err error
+	if ta, ok := t.auth.(transportAuthenticator); ok {
+		err = ta.authenticateWith(r, t.base)
+	} else {
+		err = t.auth.Authenticate(r)
+	}
+	if err != nil {
 		closeRequestBody(req)
+		var temp retryableAuthError
+		if errors.As(err, &temp) && temp.Temporary() {
+			return nil, err
+		}
 		return nil, &authError{err: err}
 	}
 	return t.base.RoundTrip(r)
+}
+
+// renewCredentials handles a final 401: when the Authenticator is a Refresher it drops the
+// rejected credential and reports that the request deserves one more try. A token can expire
+// in the middle of a run; any other 401 comes back unchanged after the one extra attempt.
+func (c *Client) renewCredentials(ctx context.Context, resp *http.Response) bool {
+	r, ok := c.cfg.Auth.(Refresher)
+	if !ok || resp == nil || resp.StatusCode != http.StatusUnauthorized {
+		return false
+	}
+	rejected := resp.Request
+	if rejected == nil {
+		rejected = &http.Request{Header: http.Header{}}
+	}
+	r.Invalidate(rejected)
+	c.log(ctx, true, "smsapi: credentials rejected; renewing them and retrying once", map[string]any{
+		"method":     rejected.Method,
+		"path":       urlPath(rejected),
+		"request_id": resp.Header.Get("X-Request-Id"),
+	})
+	return true
+}
+
+func urlPath(req *http.Request) string {
+	if req.URL == nil {
+		return ""
+	}
+	return req.URL.Path
 }
 
 // closeRequestBody honours the RoundTripper contract of closing the body even on errors.

@@ -234,6 +234,7 @@ type callState struct {
 	tooLarge   bool
 	bodyErr    error
 	retryAfter time.Time
+	ended      time.Time // when the previous attempt ended, so the next one can log the wait
 }
 
 type callStateKey struct{}
@@ -272,6 +273,10 @@ func (c *Client) get(ctx context.Context, u *url.URL) (*exchange, error) {
 	}
 
 	resp, err := c.retry.Do(req)
+	if err == nil && c.renewCredentials(ctx, resp) {
+		_ = resp.Body.Close()
+		resp, err = c.retry.Do(req) // Once only: a second 401 is the final answer.
+	}
 	if resp != nil {
 		// The body is already in memory (see checkRetry); closing releases nothing but is tidy.
 		_ = resp.Body.Close()
@@ -307,15 +312,20 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retry 
 	st := stateOf(ctx)
 	c.waitGate(ctx)
 	st.method, st.path, st.query = req.Method, req.URL.Path, req.URL.RawQuery
-	st.attempts = retry + 1
+	st.attempts++ // Not retry+1: the attempts count on across the retry after a 401.
 	st.start = time.Now()
 	st.body, st.tooLarge, st.bodyErr, st.retryAfter = nil, false, nil, time.Time{}
-	c.log(ctx, false, "smsapi: sending request", map[string]any{
+	fields := map[string]any{
 		"method":  req.Method,
 		"path":    req.URL.Path,
 		"query":   req.URL.RawQuery,
 		"attempt": st.attempts,
-	})
+	}
+	if !st.ended.IsZero() {
+		// Backoff and Retry-After gate together, so a throttled read shows where its time went.
+		fields["waited"] = st.start.Sub(st.ended).Round(time.Millisecond).String()
+	}
+	c.log(ctx, false, "smsapi: sending request", fields)
 }
 
 // afterResponse logs each response once its body has been read by checkRetry, so the duration

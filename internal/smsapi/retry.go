@@ -34,6 +34,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, ctx.Err()
 	}
 	st := stateOf(ctx)
+	defer func() { st.ended = time.Now() }() // After the body is read: the wait starts here.
 	if err != nil {
 		c.log(ctx, true, "smsapi: request failed", map[string]any{
 			"method":   st.method,

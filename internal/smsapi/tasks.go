@@ -91,7 +91,7 @@ func (c *Client) ListTasksPage(ctx context.Context, q ListTasksQuery, offset int
 	if offset < 0 || offset > MaxOffset {
 		return nil, fmt.Errorf("smsapi: offset must be between 0 and %d, got %d", MaxOffset, offset)
 	}
-	resp, _, err := c.page(ctx, q, limit, offset)
+	resp, _, err := c.page(ctx, q, limit, offset, nil)
 	return resp, err
 }
 
@@ -100,6 +100,10 @@ func (c *Client) ListTasksPage(ctx context.Context, q ListTasksQuery, offset int
 // client-wide limit and joined in order. A page shorter than PageSize or a first page holding the
 // whole count ends the listing without another request. If any page fails the whole call fails:
 // a partial list would make Terraform believe tasks were deleted.
+//
+// Memory: once the count is known, one slice is allocated for every page and each page is decoded
+// straight into its own window of it, so the tasks are never copied from page slices into a
+// result slice; each body is dropped as soon as it is decoded.
 func (c *Client) ListTasks(ctx context.Context, q ListTasksQuery) (*TaskList, error) {
 	if err := c.usable(ctx); err != nil {
 		return nil, err
@@ -108,7 +112,7 @@ func (c *Client) ListTasks(ctx context.Context, q ListTasksQuery) (*TaskList, er
 	if err != nil {
 		return nil, err
 	}
-	first, reqID, err := c.page(ctx, q, limit, 0)
+	first, reqID, err := c.page(ctx, q, limit, 0, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -131,22 +135,41 @@ func (c *Client) ListTasks(ctx context.Context, q ListTasksQuery) (*TaskList, er
 			offsets = append(offsets, off)
 		}
 	}
+	if len(offsets) == 0 {
+		// One page has no duplicates across pages to drop.
+		list.Tasks = first.Tasks
+		if list.Tasks == nil {
+			list.Tasks = []Task{}
+		}
+		return list, nil
+	}
+
+	// Window i holds page i. A window is fresh, zeroed memory decoded into once, so no field of
+	// a task can be left over from another.
+	buf := make([]Task, (1+len(offsets))*limit)
 	pages := make([][]Task, 1+len(offsets))
 	pages[0] = first.Tasks
-	if len(offsets) > 0 {
-		if err := c.fetchPages(ctx, q, limit, offsets, pages[1:]); err != nil {
-			return nil, err
-		}
-		list.Requests += len(offsets)
+	windows := make([][]Task, len(offsets))
+	for i := range windows {
+		start := (i + 1) * limit
+		// The capacity stops at the window's end: a page longer than the limit then gets an
+		// array of its own instead of spilling into the next window.
+		windows[i] = buf[start : start : start+limit]
 	}
-	list.Tasks, list.DuplicatesDropped = joinPages(pages)
+	if err := c.fetchPages(ctx, q, limit, offsets, windows, pages[1:]); err != nil {
+		return nil, err
+	}
+	list.Requests += len(offsets)
+	list.Tasks, list.DuplicatesDropped = joinPages(pages, buf, limit)
 	return list, nil
 }
 
-// fetchPages fills out[i] with the page at offsets[i]. At most MaxConcurrency workers run per call
-// (the semaphore limits the client as a whole), which bounds goroutines for any count. The first
-// failure cancels the pages still running and is the error returned.
-func (c *Client) fetchPages(ctx context.Context, q ListTasksQuery, limit int, offsets []int, out [][]Task) error {
+// fetchPages fills out[i] with the page at offsets[i], decoded into windows[i]. The semaphore
+// limits the client as a whole to MaxConcurrency requests, and a page is decoded after its slot
+// is given back; twice as many workers as slots keep every slot carrying a request while other
+// pages are decoded. The worker count also bounds goroutines for any count. The first failure
+// cancels the pages still running and is the error returned.
+func (c *Client) fetchPages(ctx context.Context, q ListTasksQuery, limit int, offsets []int, windows, out [][]Task) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -156,7 +179,7 @@ func (c *Client) fetchPages(ctx context.Context, q ListTasksQuery, limit int, of
 		errOnce  sync.Once
 		firstErr error
 	)
-	workers := min(c.cfg.MaxConcurrency, len(offsets))
+	workers := min(2*c.cfg.MaxConcurrency, len(offsets))
 	for range workers {
 		wg.Go(func() {
 			for ctx.Err() == nil {
@@ -164,7 +187,7 @@ func (c *Client) fetchPages(ctx context.Context, q ListTasksQuery, limit int, of
 				if i >= len(offsets) {
 					return
 				}
-				resp, _, err := c.page(ctx, q, limit, offsets[i])
+				resp, _, err := c.page(ctx, q, limit, offsets[i], windows[i])
 				if err != nil {
 					errOnce.Do(func() {
 						firstErr = err
@@ -187,47 +210,63 @@ func (c *Client) fetchPages(ctx context.Context, q ListTasksQuery, limit int, of
 // joinPages concatenates pages in order and drops a task whose id appeared on an earlier page.
 // Duplicates within one page are kept: the API returns them (its own reference example does), and
 // dropping them would hide what the API said. Tasks without an id are never dropped.
-func joinPages(pages [][]Task) ([]Task, int) {
+//
+// When buf is the array that pages 1.. were decoded into (page i in the window at i*limit, see
+// ListTasks) and no page is longer than limit, the tasks are moved down within buf instead of
+// being copied to a new slice. That never overwrites a task not yet read: a page's tasks are read
+// in order, each at most once, and the write position never passes the read position. When buf
+// is nil or a page does not sit in its window, the result is a new slice.
+func joinPages(pages [][]Task, buf []Task, limit int) ([]Task, int) {
 	total := 0
-	for _, p := range pages {
+	inPlace := buf != nil
+	for i, p := range pages {
 		total += len(p)
+		switch {
+		case len(p) > limit:
+			inPlace = false // Writing it from the start of its window would reach the next one.
+		case i > 0 && len(p) > 0 && inPlace && &p[0] != &buf[i*limit]:
+			inPlace = false // The page was decoded somewhere else.
+		}
 	}
-	tasks := make([]Task, 0, total)
-	seen := make(map[string]struct{}, total)
+	var tasks []Task
+	if inPlace {
+		tasks = buf[:0]
+	} else {
+		tasks = make([]Task, 0, total)
+	}
+	// firstPage maps an id to the page it first appeared on, so one pass can tell a duplicate
+	// across pages (dropped) from one within a page (kept) without reading a task twice.
+	firstPage := make(map[string]int, total)
 	dropped := 0
-	for _, p := range pages {
-		for _, t := range p {
-			if t.ID != nil {
-				if _, dup := seen[*t.ID]; dup {
+	for i, p := range pages {
+		for j := range p {
+			if id := p[j].ID; id != nil {
+				page, seen := firstPage[*id]
+				if seen && page < i {
 					dropped++
 					continue
 				}
+				if !seen {
+					firstPage[*id] = i
+				}
 			}
-			tasks = append(tasks, t)
+			tasks = append(tasks, p[j])
 		}
-		for _, t := range p {
-			if t.ID != nil {
-				seen[*t.ID] = struct{}{}
-			}
-		}
+	}
+	if inPlace {
+		// The tasks left behind past the end would keep what they point to reachable.
+		clear(buf[len(tasks):])
 	}
 	return tasks, dropped
 }
 
-// page fetches and decodes one page and returns its request id for later diagnostics.
-func (c *Client) page(ctx context.Context, q ListTasksQuery, limit, offset int) (*ListTasksResponse, string, error) {
-	if err := c.acquire(ctx); err != nil {
-		return nil, "", fmt.Errorf("smsapi: listing tasks at offset %d: %w", offset, err)
-	}
-	defer c.release()
-
-	u := c.tasksURL
-	u.RawQuery = q.values(limit, offset).Encode()
-	ex, err := c.get(ctx, &u)
+// page fetches and decodes one page, into dst when it is not nil (see decodeListTasksInto), and
+// returns its request id for later diagnostics. It holds a slot of the concurrency limit only
+// while the request is in flight: decoding is not a request, and other pages can be fetched
+// meanwhile.
+func (c *Client) page(ctx context.Context, q ListTasksQuery, limit, offset int, dst []Task) (*ListTasksResponse, string, error) {
+	ex, err := c.fetch(ctx, q, limit, offset)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, "", fmt.Errorf("smsapi: listing tasks at offset %d: %w", offset, err)
-		}
 		return nil, "", err
 	}
 	reqID := c.scrub(ex.requestID())
@@ -238,7 +277,7 @@ func (c *Client) page(ctx context.Context, q ListTasksQuery, limit, offset int) 
 		return nil, reqID, &DecodeError{Offset: offset, RequestID: reqID,
 			Err: fmt.Errorf("the body exceeds %d bytes (Config.MaxResponseBytes); use a smaller page size or raise the limit", c.cfg.MaxResponseBytes)}
 	}
-	resp, err := decodeListTasks(ex.body)
+	resp, err := decodeListTasksInto(ex.body, dst)
 	if err != nil {
 		// Error messages quote the start of the body. If a credential is in the body, describe the
 		// masked body instead, so that an excerpt cut mid-credential cannot leak a fragment.
@@ -250,6 +289,25 @@ func (c *Client) page(ctx context.Context, q ListTasksQuery, limit, offset int) 
 		return nil, reqID, &DecodeError{Offset: offset, RequestID: reqID, Err: c.scrubErr(err)}
 	}
 	return resp, reqID, nil
+}
+
+// fetch performs the GET of one page while holding a slot of the client-wide limit.
+func (c *Client) fetch(ctx context.Context, q ListTasksQuery, limit, offset int) (*exchange, error) {
+	if err := c.acquire(ctx); err != nil {
+		return nil, fmt.Errorf("smsapi: listing tasks at offset %d: %w", offset, err)
+	}
+	defer c.release()
+
+	u := c.tasksURL
+	u.RawQuery = q.values(limit, offset).Encode()
+	ex, err := c.get(ctx, &u)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("smsapi: listing tasks at offset %d: %w", offset, err)
+		}
+		return nil, err
+	}
+	return ex, nil
 }
 
 // usable rejects a nil receiver or context, which would otherwise panic deep inside net/http.
@@ -268,6 +326,13 @@ func (c *Client) usable(ctx context.Context) error {
 // library error, and json.Unmarshal then rejects trailing data, wrong types and numbers that do
 // not fit. Numbers go straight into int64 fields, so ids above 2^53 keep every digit.
 func decodeListTasks(body []byte) (*ListTasksResponse, error) {
+	return decodeListTasksInto(body, nil)
+}
+
+// decodeListTasksInto is decodeListTasks writing the tasks into dst's array when they fit in its
+// capacity: encoding/json appends array elements to the slice it is given. dst must be zeroed
+// memory, because json leaves a field absent from the body as it finds it.
+func decodeListTasksInto(body []byte, dst []Task) (*ListTasksResponse, error) {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) == 0 {
 		return nil, errors.New("the body is empty, want a JSON object with count and tasks")
@@ -275,7 +340,7 @@ func decodeListTasks(body []byte) (*ListTasksResponse, error) {
 	if trimmed[0] != '{' {
 		return nil, notAnObject(trimmed)
 	}
-	var out ListTasksResponse
+	out := ListTasksResponse{Tasks: dst[:0]}
 	if err := json.Unmarshal(body, &out); err != nil {
 		return nil, describeJSONError(err, len(body))
 	}

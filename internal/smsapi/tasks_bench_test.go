@@ -38,9 +38,17 @@ func BenchmarkListTasks_20000(b *testing.B) {
 		pages[off] = body
 	}
 
-	var requests atomic.Int64
+	var requests, inFlight, maxInFlight atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requests.Add(1)
+		now := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for {
+			seen := maxInFlight.Load()
+			if now <= seen || maxInFlight.CompareAndSwap(seen, now) {
+				break
+			}
+		}
 		time.Sleep(latency)
 		off, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 		w.Header().Set("Content-Type", "application/json")
@@ -52,7 +60,9 @@ func BenchmarkListTasks_20000(b *testing.B) {
 		b.Run(fmt.Sprintf("MaxConcurrency=%d", conc), func(b *testing.B) {
 			c := newTestClient(b, srv.URL, func(cfg *Config) { cfg.MaxConcurrency = conc })
 			requests.Store(0)
+			maxInFlight.Store(0)
 			n := 0
+			b.ReportAllocs()
 			for b.Loop() {
 				list, err := c.ListTasks(context.Background(), ListTasksQuery{})
 				if err != nil {
@@ -64,6 +74,12 @@ func BenchmarkListTasks_20000(b *testing.B) {
 				n++
 			}
 			b.ReportMetric(float64(requests.Load())/float64(n), "requests/op")
+			b.ReportMetric(float64(maxInFlight.Load()), "max-in-flight")
+			// The API phase of a read should stay within 1.3 x ceil(pages / MaxConcurrency) x
+			// latency; this ratio is the left side over ceil(pages / MaxConcurrency) x latency.
+			pages := (total + MaxPageSize - 1) / MaxPageSize
+			ideal := time.Duration((pages+conc-1)/conc) * latency
+			b.ReportMetric(float64(b.Elapsed())/float64(n)/float64(ideal), "x-ideal")
 		})
 	}
 }

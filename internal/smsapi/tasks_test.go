@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"reflect"
 	"runtime"
@@ -399,7 +398,7 @@ func FuzzDecodeListTasks(f *testing.F) {
 			t.Fatalf("decoding our own encoding %s: %v", again, err)
 		}
 		if !reflect.DeepEqual(resp, resp2) {
-			t.Fatalf("round trip changed the page:\n%s\n%s", body, fmt.Sprint(again))
+			t.Fatalf("round trip changed the page:\n%s\n%s", body, string(again))
 		}
 	})
 }

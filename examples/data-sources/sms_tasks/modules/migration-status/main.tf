@@ -18,10 +18,11 @@ data "sms_tasks" "this" {
 }
 
 output "state_by_source_server" {
-  description = "Task state keyed by source server name (tasks without a source server are left out)."
+  description = "States of the tasks of each source server, keyed by server name, in API order. A server migrated more than once has several tasks; tasks without a source server name are left out."
   value = {
-    for t in data.sms_tasks.this.tasks : t.source_server.name => t.state
-    if t.source_server != null
+    # The ellipsis groups: without it, a second task of the same server would fail the plan.
+    for t in data.sms_tasks.this.tasks : t.source_server.name => t.state...
+    if try(t.source_server.name, null) != null
   }
 }
 

@@ -1,0 +1,11 @@
+# An IAM token obtained beforehand (the X-Subject-Token of POST /v3/auth/tokens). It expires
+# after 24 hours; SMS_TOKEN is the usual way to pass it.
+variable "iam_token" {
+  type      = string
+  sensitive = true
+}
+
+provider "sms" {
+  region = "ap-southeast-3"
+  token  = var.iam_token
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// The wrapper: terraform starts this program as terraform-provider-sms with these variables set,
+// and it runs the real provider as its child with the same arguments, standard streams and
+// environment, so the go-plugin handshake passes straight through. When the child exits, the
+// wrapper appends the child's peak RSS, as the kernel counted it, to the report file.
+const (
+	envWrapExec   = "SMS_BENCH_PROVIDER_EXEC"
+	envWrapReport = "SMS_BENCH_PROVIDER_REPORT"
+)
+
+func runWrapper(real, report string, args []string) int {
+	cmd := exec.Command(real, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	setParentDeathSignal(cmd)
+	started := time.Now()
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "sms-bench wrapper:", err)
+		return 1
+	}
+	// Terraform interrupts its plugins on Ctrl-C; the provider must see that, not the wrapper.
+	signals := make(chan os.Signal, 4)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		for sig := range signals {
+			_ = cmd.Process.Signal(sig)
+		}
+	}()
+	err := cmd.Wait()
+	signal.Stop(signals)
+	if report != "" && cmd.ProcessState != nil {
+		line := fmt.Sprintf("%d %d %d\n", cmd.ProcessState.Pid(), maxRSSBytes(cmd.ProcessState), time.Since(started).Milliseconds())
+		if f, ferr := os.OpenFile(report, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644); ferr == nil {
+			_, _ = f.WriteString(line)
+			_ = f.Close()
+		}
+	}
+	if cmd.ProcessState != nil {
+		return max(cmd.ProcessState.ExitCode(), 0)
+	}
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+// readWrapperReports returns the largest peak RSS of the provider processes of a run (terraform
+// may start the provider more than once) and how many there were.
+func readWrapperReports(path string) (peak int64, procs int) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 2 {
+			continue
+		}
+		rss, err := strconv.ParseInt(fields[1], 10, 64)
+		if err != nil {
+			continue
+		}
+		procs++
+		peak = max(peak, rss)
+	}
+	return peak, procs
+}

@@ -1,0 +1,370 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+// The end-to-end harness runs the real terraform binary against the provider built as a real
+// binary, in a process of its own. Unlike resource.UnitTest, which serves the provider inside the
+// test process, this shows what a user sees: the provider's environment (proxy variables), its
+// TF_LOG output, Terraform's own output with warnings, signals, and examples run as they are.
+
+// e2eBuild is the provider binary, built at most once per test run and only by tests that use it.
+var e2eBuild struct {
+	once sync.Once
+	root string // temporary directory removed by TestMain
+	bin  string // directory that holds terraform-provider-sms
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if e2eBuild.root != "" {
+		_ = os.RemoveAll(e2eBuild.root)
+	}
+	os.Exit(code)
+}
+
+// providerBinaryDir builds the provider from the module root into a temporary directory once.
+func providerBinaryDir(t *testing.T) string {
+	t.Helper()
+	e2eBuild.once.Do(func() {
+		root, err := moduleRoot()
+		if err != nil {
+			e2eBuild.err = err
+			return
+		}
+		e2eBuild.root, err = os.MkdirTemp("", "sms-e2e-")
+		if err != nil {
+			e2eBuild.err = err
+			return
+		}
+		e2eBuild.bin = filepath.Join(e2eBuild.root, "bin")
+		cmd := exec.Command("go", "build", "-o", filepath.Join(e2eBuild.bin, "terraform-provider-sms"), ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			e2eBuild.err = fmt.Errorf("go build of the provider failed: %v\n%s", err, out)
+		}
+	})
+	if e2eBuild.err != nil {
+		t.Fatal(e2eBuild.err)
+	}
+	return e2eBuild.bin
+}
+
+// moduleRoot finds the directory of go.mod above the package directory the test runs in.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.mod not found above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// terraformBinary is the Terraform CLI the tests use: TF_ACC_TERRAFORM_PATH when set, as
+// terraform-plugin-testing does (make testacc-compat sets it), else terraform on PATH.
+func terraformBinary(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatalf("the end-to-end tests need a terraform binary on PATH or in TF_ACC_TERRAFORM_PATH: %v", err)
+	}
+	return p
+}
+
+// tfHarness is one temporary Terraform working directory with its own CLI configuration and
+// environment. Nothing from the developer's environment reaches Terraform or the provider except
+// PATH, so SMS_*, TF_* and proxy variables of the machine cannot change a test's outcome.
+type tfHarness struct {
+	t         *testing.T
+	terraform string
+	Dir       string
+	env       map[string]string
+}
+
+// tfResult is the outcome of one terraform command.
+type tfResult struct {
+	Args     []string
+	Stdout   string
+	Stderr   string
+	ExitCode int
+}
+
+// Output is stdout and stderr together, which is where Terraform prints diagnostics.
+func (r tfResult) Output() string { return r.Stdout + r.Stderr }
+
+func (r tfResult) String() string {
+	return fmt.Sprintf("terraform %s: exit %d\n--- stdout\n%s\n--- stderr\n%s", strings.Join(r.Args, " "), r.ExitCode, r.Stdout, r.Stderr)
+}
+
+// newHarness prepares a working directory and a CLI configuration whose dev_overrides point
+// smsops/sms at the freshly built binary, so no registry is contacted and no init is needed for
+// the provider itself.
+func newHarness(t *testing.T) *tfHarness {
+	t.Helper()
+	bin := providerBinaryDir(t)
+	base := t.TempDir()
+	h := &tfHarness{t: t, terraform: terraformBinary(t), Dir: filepath.Join(base, "work")}
+	home := filepath.Join(base, "home")
+	for _, d := range []string{h.Dir, home} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rc := filepath.Join(base, "terraformrc")
+	writeFile(t, rc, fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "smsops/sms" = %q
+  }
+  direct {}
+}
+`, bin))
+	h.env = map[string]string{
+		"PATH":               os.Getenv("PATH"),
+		"HOME":               home,
+		"TMPDIR":             os.TempDir(),
+		"TF_CLI_CONFIG_FILE": rc,
+		"TF_IN_AUTOMATION":   "1",
+		"TF_INPUT":           "0",
+		"CHECKPOINT_DISABLE": "1",
+	}
+	return h
+}
+
+// Setenv sets a variable for the terraform commands run after it (and so for the provider).
+func (h *tfHarness) Setenv(key, value string) { h.env[key] = value }
+
+// Write creates a file in the working directory, with any parent directories.
+func (h *tfHarness) Write(name, content string) {
+	h.t.Helper()
+	writeFile(h.t, filepath.Join(h.Dir, name), content)
+}
+
+// Read returns a file of the working directory, or "" when it does not exist.
+func (h *tfHarness) Read(name string) string {
+	h.t.Helper()
+	b, err := os.ReadFile(filepath.Join(h.Dir, name))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		h.t.Fatal(err)
+	}
+	return string(b)
+}
+
+// smsVersions pins the provider's source, as a user's root module does; the examples leave it to
+// the reader, and without it Terraform would look for hashicorp/sms.
+const smsVersions = `terraform {
+  required_providers {
+    sms = {
+      source = "smsops/sms"
+    }
+  }
+}
+`
+
+// Run runs terraform with args in the working directory and waits for it, for at most two
+// minutes, which only a hung test reaches.
+func (h *tfHarness) Run(args ...string) tfResult {
+	h.t.Helper()
+	p := h.Start(args...)
+	return p.Wait(2 * time.Minute)
+}
+
+// tfProcess is a terraform command that is still running.
+type tfProcess struct {
+	h      *tfHarness
+	cmd    *exec.Cmd
+	args   []string
+	stdout *bytes.Buffer
+	stderr *bytes.Buffer
+	done   chan struct{}
+	err    error
+}
+
+// Start starts terraform with args without waiting for it, so that a test can signal it.
+func (h *tfHarness) Start(args ...string) *tfProcess {
+	h.t.Helper()
+	cmd := exec.Command(h.terraform, args...)
+	cmd.Dir = h.Dir
+	for k, v := range h.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	p := &tfProcess{h: h, cmd: cmd, args: args, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, done: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
+	if err := cmd.Start(); err != nil {
+		h.t.Fatalf("starting terraform %v: %v", args, err)
+	}
+	go func() {
+		p.err = cmd.Wait()
+		close(p.done)
+	}()
+	// A test that fails early must not leave terraform (and through it the provider) running.
+	h.t.Cleanup(func() { p.Kill() })
+	return p
+}
+
+// Wait waits for terraform to exit; after timeout it kills it and fails the test.
+func (p *tfProcess) Wait(timeout time.Duration) tfResult {
+	p.h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	select {
+	case <-p.done:
+	case <-ctx.Done():
+		p.h.t.Fatalf("terraform %v did not exit within %s\n%s", p.args, timeout, p.Kill())
+	}
+	return p.result()
+}
+
+// Kill ends terraform at once, if it still runs, and returns what it printed.
+func (p *tfProcess) Kill() tfResult {
+	select {
+	case <-p.done:
+	default:
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+	return p.result()
+}
+
+// Exited reports whether terraform has exited, waiting at most d for it.
+func (p *tfProcess) Exited(d time.Duration) bool {
+	select {
+	case <-p.done:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+func (p *tfProcess) result() tfResult {
+	r := tfResult{Args: p.args, Stdout: p.stdout.String(), Stderr: p.stderr.String(), ExitCode: -1}
+	if p.cmd.ProcessState != nil {
+		r.ExitCode = p.cmd.ProcessState.ExitCode()
+	}
+	return r
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mustSucceed fails the test with the whole output unless terraform exited 0.
+func mustSucceed(t *testing.T, r tfResult) tfResult {
+	t.Helper()
+	if r.ExitCode != 0 {
+		t.Fatalf("want success, got %s", r)
+	}
+	return r
+}
+
+// mustFail fails the test unless terraform exited non-zero.
+func mustFail(t *testing.T, r tfResult) tfResult {
+	t.Helper()
+	if r.ExitCode == 0 {
+		t.Fatalf("want a failure, got %s", r)
+	}
+	return r
+}
+
+// Outputs returns the root module's outputs after an apply, as raw JSON values by name.
+func (h *tfHarness) Outputs() map[string]json.RawMessage {
+	h.t.Helper()
+	r := mustSucceed(h.t, h.Run("output", "-json", "-no-color"))
+	var outputs map[string]struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &outputs); err != nil {
+		h.t.Fatalf("terraform output -json: %v\n%s", err, r.Stdout)
+	}
+	values := make(map[string]json.RawMessage, len(outputs))
+	for name, o := range outputs {
+		values[name] = o.Value
+	}
+	return values
+}
+
+// readConfig is a root module that reads data.sms_tasks.all from the emulator, with extra
+// arguments in the provider block and the data source's body, and outputs the API's count and
+// the names of the tasks in the order the data source returned them.
+func readConfig(server *emulator.Server, providerArgs, dataSourceBody string) string {
+	return smsVersions + providerBlock(server, providerArgs) + `
+data "sms_tasks" "all" {
+  ` + dataSourceBody + `
+}
+
+output "total_count" {
+  value = data.sms_tasks.all.total_count
+}
+
+output "names" {
+  value = [for t in data.sms_tasks.all.tasks : t.name]
+}
+`
+}
+
+// flat joins all runs of white space into single spaces, because Terraform wraps the text of
+// diagnostics at its own line width.
+func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// mustContain fails the test for every wanted text that the output lacks, ignoring line wraps.
+func mustContain(t *testing.T, r tfResult, want ...string) {
+	t.Helper()
+	out := flat(r.Output())
+	for _, w := range want {
+		if !strings.Contains(out, flat(w)) {
+			t.Errorf("output lacks %q\n%s", w, r)
+		}
+	}
+}
+
+// mustNotContain fails the test for every text that the output has, ignoring line wraps.
+func mustNotContain(t *testing.T, r tfResult, unwanted ...string) {
+	t.Helper()
+	out := flat(r.Output())
+	for _, u := range unwanted {
+		if strings.Contains(out, flat(u)) {
+			t.Errorf("output has %q\n%s", u, r)
+		}
+	}
+}
+
+// decodeJSON unmarshals raw into a new value of type T, failing the test on error.
+func decodeJSON[T any](t *testing.T, raw json.RawMessage) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("decoding %s: %v", raw, err)
+	}
+	return v
+}

@@ -1,0 +1,324 @@
+package provider
+
+import (
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+// The examples are published on the registry page, so each one is run as a user would run it:
+// copied into an empty directory, validated by terraform, and, when it reads data, planned
+// against the emulator with the endpoint and token in SMS_ENDPOINT and SMS_TOKEN. Each plan's
+// outcome is checked against the emulator's data.
+
+// exampleTask is what the checks need from an emulator task.
+type exampleTask struct {
+	ID                  *string `json:"id"`
+	Name                *string `json:"name"`
+	State               *string `json:"state"`
+	EnterpriseProjectID *string `json:"enterprise_project_id"`
+	SourceServer        *struct {
+		ID   *string `json:"id"`
+		Name *string `json:"name"`
+	} `json:"source_server"`
+	SubTasks []struct {
+		Name     *string `json:"name"`
+		Progress *int64  `json:"progress"`
+	} `json:"sub_tasks"`
+}
+
+func decodeTasks(t *testing.T, raw []json.RawMessage) []exampleTask {
+	t.Helper()
+	out := make([]exampleTask, len(raw))
+	for i, r := range raw {
+		out[i] = decodeJSON[exampleTask](t, r)
+	}
+	return out
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// exampleHarness copies one example file into a fresh working directory, with modules/ when it
+// uses them and the provider's source when the file does not declare it, and validates it.
+func exampleHarness(t *testing.T, dir string, files ...string) *tfHarness {
+	t.Helper()
+	h := newHarness(t)
+	declared := false
+	for _, f := range files {
+		content := readFile(t, filepath.Join(dir, f))
+		declared = declared || strings.Contains(content, "required_providers")
+		h.Write(filepath.Base(f), content)
+		if strings.Contains(content, "./modules/") {
+			if err := os.CopyFS(filepath.Join(h.Dir, "modules"), os.DirFS(filepath.Join(dir, "modules"))); err != nil {
+				t.Fatal(err)
+			}
+			mustSucceed(t, h.Run("get", "-no-color")) // Installs local modules; no registry is asked.
+		}
+	}
+	if !declared {
+		h.Write("versions.tf", smsVersions)
+	}
+	r := mustSucceed(t, h.Run("validate", "-no-color"))
+	mustContain(t, r, "The configuration is valid")
+	return h
+}
+
+// planAgainst points the harness at a fresh emulator serving tasks and runs terraform plan.
+func planAgainst(t *testing.T, h *tfHarness, tasks []json.RawMessage, faults []emulator.Fault, args ...string) (tfResult, map[string]json.RawMessage, *emulator.Server) {
+	t.Helper()
+	server := startEmulator(t, emulator.Options{Tasks: tasks})
+	server.InjectFaults(faults...)
+	h.Setenv(envEndpoint, server.URL())
+	h.Setenv(envToken, testToken)
+	r := h.Run(append([]string{"plan", "-no-color", "-out=tfplan"}, args...)...)
+	if r.ExitCode != 0 {
+		return r, nil, server
+	}
+	show := mustSucceed(t, h.Run("show", "-json", "tfplan"))
+	var plan struct {
+		PlannedValues struct {
+			Outputs map[string]struct {
+				Value json.RawMessage `json:"value"`
+			} `json:"outputs"`
+		} `json:"planned_values"`
+	}
+	if err := json.Unmarshal([]byte(show.Stdout), &plan); err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	outputs := map[string]json.RawMessage{}
+	for name, o := range plan.PlannedValues.Outputs {
+		outputs[name] = o.Value
+	}
+	return r, outputs, server
+}
+
+func TestExamples_Formatted(t *testing.T) {
+	t.Parallel()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t)
+	mustSucceed(t, h.Run("fmt", "-check", "-recursive", "-diff", filepath.Join(root, "examples")))
+}
+
+// Each provider example and the demo only validate: the provider examples point at the real
+// cloud, and the demo is applied by make demo. Every provider example is a configuration of its
+// own on the registry page, so each is validated alone.
+func TestExamples_Validate(t *testing.T) {
+	t.Parallel()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	providerDir := filepath.Join(root, "examples", "provider")
+	files, err := filepath.Glob(filepath.Join(providerDir, "*.tf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no .tf files in %s: %v", providerDir, err)
+	}
+	for _, file := range files {
+		t.Run("provider/"+filepath.Base(file), func(t *testing.T) {
+			t.Parallel()
+			exampleHarness(t, providerDir, filepath.Base(file))
+		})
+	}
+	t.Run("demo", func(t *testing.T) {
+		t.Parallel()
+		demoDir := filepath.Join(root, "examples", "demo")
+		demo, err := filepath.Glob(filepath.Join(demoDir, "*.tf"))
+		if err != nil || len(demo) == 0 {
+			t.Fatalf("no .tf files in %s: %v", demoDir, err)
+		}
+		for i := range demo {
+			demo[i] = filepath.Base(demo[i])
+		}
+		exampleHarness(t, demoDir, demo...) // The demo is one configuration of several files.
+	})
+}
+
+// dataSourceExamples checks each examples/data-sources/sms_tasks/data-source*.tf file.
+var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
+	"data-source.tf": func(t *testing.T, h *tfHarness) {
+		// The API reference's own example: three tasks that share one id but not their names.
+		r, out, _ := planAgainst(t, h, emulator.ExampleTasks(), nil)
+		mustSucceed(t, r)
+		want := map[string]string{"sms_task_lxxxx11": "MIGRATE_SUCCESS", "sms_task_xxx22": "MIGRATE_SUCCESS", "sms_task_leddesktop": "MIGRATE_SUCCESS"}
+		if got := decodeJSON[map[string]string](t, out["task_states"]); !maps.Equal(got, want) {
+			t.Errorf("task_states = %v, want %v", got, want)
+		}
+		if got := decodeJSON[map[string]int](t, out["tasks_by_state"]); !maps.Equal(got, map[string]int{"MIGRATE_SUCCESS": 3}) {
+			t.Errorf("tasks_by_state = %v", got)
+		}
+	},
+
+	"data-source-gate.tf": func(t *testing.T, h *tfHarness) {
+		tasks := emulator.GenerateTasks(40, 8)
+		failed := 0
+		var healthy []json.RawMessage
+		for i, task := range decodeTasks(t, tasks) {
+			if str(task.State) == "MIGRATE_FAIL" {
+				failed++
+			} else {
+				healthy = append(healthy, tasks[i])
+			}
+		}
+		if failed == 0 {
+			t.Fatal("the generated tasks have no MIGRATE_FAIL task to gate on")
+		}
+
+		r, _, _ := planAgainst(t, h, tasks, nil)
+		mustFail(t, r)
+		mustContain(t, r, "Error: Resource precondition failed",
+			"Cut-over blocked: "+strconv.Itoa(failed)+" migration task(s) are MIGRATE_FAIL.",
+			"Warning: Check block assertion failed", strconv.Itoa(failed)+" migration task(s) failed: ")
+
+		r, _, _ = planAgainst(t, h, healthy, nil)
+		mustSucceed(t, r)
+		mustContain(t, r, "terraform_data.cutover will be created")
+		mustNotContain(t, r, "Check block assertion failed", "precondition failed")
+
+		// The API counts three failed tasks but returns one: the postcondition fails the read.
+		short := emulator.Fault{Body: `{"count":3,"tasks":[{"id":"t-1","name":"t-1","state":"MIGRATE_FAIL"}]}`}
+		r, _, server := planAgainst(t, h, healthy, []emulator.Fault{short})
+		mustFail(t, r)
+		mustContain(t, r, "Error: Resource postcondition failed", "Only 1 of 3 failed tasks could be read.",
+			"Warning: Incomplete SMS Task List")
+		if server.PendingFaults() != 0 {
+			t.Error("the short answer was never requested")
+		}
+	},
+
+	"data-source-module.tf": func(t *testing.T, h *tfHarness) {
+		tasks := emulator.GenerateTasks(60, 5)
+		want := map[string][]string{}
+		failedIDs := map[string]bool{}
+		for _, task := range decodeTasks(t, tasks) {
+			if task.SourceServer != nil && task.SourceServer.Name != nil {
+				want[*task.SourceServer.Name] = append(want[*task.SourceServer.Name], str(task.State))
+			}
+			if str(task.State) == "MIGRATE_FAIL" {
+				failedIDs[str(task.ID)] = true
+			}
+		}
+		var failedServers []string
+		reused := false
+		for name, states := range want {
+			reused = reused || len(states) > 1
+			if slices.Contains(states, "MIGRATE_FAIL") {
+				failedServers = append(failedServers, name)
+			}
+		}
+		slices.Sort(failedServers)
+		if !reused || len(failedServers) == 0 {
+			t.Fatal("the generated tasks need a server with two tasks and a failed task")
+		}
+
+		r, out, _ := planAgainst(t, h, tasks, nil)
+		mustSucceed(t, r)
+		got := decodeJSON[map[string][]string](t, out["state_by_source_server"])
+		if !maps.EqualFunc(got, want, slices.Equal) {
+			t.Errorf("state_by_source_server:\n got %v\nwant %v", got, want)
+		}
+		if n := decodeJSON[int](t, out["failed_count"]); n != len(failedIDs) {
+			t.Errorf("failed_count = %d, want %d", n, len(failedIDs))
+		}
+		if names := decodeJSON[[]string](t, out["servers_with_failed_tasks"]); !slices.Equal(names, failedServers) {
+			t.Errorf("servers_with_failed_tasks = %v, want %v", names, failedServers)
+		}
+	},
+
+	"data-source-filters.tf": func(t *testing.T, h *tfHarness) {
+		tasks := emulator.GenerateTasks(60, 5)
+		decoded := decodeTasks(t, tasks)
+		// A server with more than one task, as a re-migration leaves.
+		perServer := map[string]int{}
+		server := ""
+		for _, task := range decoded {
+			if task.SourceServer != nil && task.SourceServer.ID != nil {
+				if perServer[*task.SourceServer.ID]++; perServer[*task.SourceServer.ID] == 2 && server == "" {
+					server = *task.SourceServer.ID
+				}
+			}
+		}
+		if server == "" {
+			t.Fatal("no source server has two tasks")
+		}
+		type row struct {
+			ID       string   `json:"id"`
+			State    string   `json:"state"`
+			Progress []string `json:"progress"`
+		}
+		var want []row
+		project := ""
+		for _, task := range decoded {
+			if task.SourceServer == nil || str(task.SourceServer.ID) != server {
+				continue
+			}
+			if project == "" {
+				project = str(task.EnterpriseProjectID)
+			}
+			if str(task.EnterpriseProjectID) != project {
+				continue
+			}
+			progress := []string{}
+			for _, s := range task.SubTasks {
+				p := int64(0)
+				if s.Progress != nil {
+					p = *s.Progress
+				}
+				progress = append(progress, str(s.Name)+": "+strconv.FormatInt(p, 10)+"%")
+			}
+			want = append(want, row{ID: str(task.ID), State: str(task.State), Progress: progress})
+		}
+
+		r, out, emu := planAgainst(t, h, tasks, nil, "-var=source_server_id="+server, "-var=enterprise_project_id="+project)
+		mustSucceed(t, r)
+		got := decodeJSON[[]row](t, out["one_server_tasks"])
+		if !slices.EqualFunc(got, want, func(a, b row) bool {
+			return a.ID == b.ID && a.State == b.State && slices.Equal(a.Progress, b.Progress)
+		}) {
+			t.Errorf("one_server_tasks:\n got %+v\nwant %+v", got, want)
+		}
+		q := emu.Queries()[0]
+		if q.Get("source_server_id") != server || q.Get("enterprise_project_id") != project {
+			t.Errorf("query = %v, want both filters sent", q)
+		}
+	},
+}
+
+func TestExamples_DataSources(t *testing.T) {
+	t.Parallel()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(root, "examples", "data-sources", "sms_tasks")
+	files, err := filepath.Glob(filepath.Join(dir, "data-source*.tf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no data-source*.tf examples in %s: %v", dir, err)
+	}
+	for _, file := range files {
+		name := filepath.Base(file)
+		check, ok := dataSourceExamples[name]
+		if !ok {
+			t.Errorf("%s has no check in dataSourceExamples; every published example must be tested", name)
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			check(t, exampleHarness(t, dir, name))
+		})
+	}
+}

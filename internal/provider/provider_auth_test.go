@@ -1,0 +1,392 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+// Credentials of the emulator in these tests, long and distinctive so that a leak is easy to spot.
+const (
+	testAccessKey     = "AKTEST0123456789ABCD"
+	testSecretKey     = "SKtest-secret-0123456789-abcdefghij"
+	testSecurityToken = "STStest-security-token-0123456789"
+	testUser          = "ci-reader"
+	testPassword      = "PWtest-password-0123456789"
+	testDomain        = "acme-cloud"
+)
+
+const readAll = `data "sms_tasks" "all" {}`
+
+// authServer is an emulator behind a recorder of request headers and statuses, so that a test can
+// check what the provider sent. The emulator checks credentials; the recorder only watches.
+type authServer struct {
+	*emulator.Server
+	url string
+
+	mu       sync.Mutex
+	headers  []http.Header // Of the requests to the tasks endpoint.
+	statuses []int         // Of the same requests.
+	echo     atomic.Bool   // Answer 401 echoing the credentials the request carried.
+}
+
+func startAuthServer(t *testing.T, opts emulator.Options) *authServer {
+	t.Helper()
+	s := &authServer{Server: emulator.New(opts)}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/v3/tasks") {
+			s.ServeHTTP(w, r)
+			return
+		}
+		rec := &recorder{ResponseWriter: w}
+		if s.echo.Load() {
+			rec.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintf(rec, `{"error_code":"APIG.0301","error_msg":"echo %s %s"}`,
+				r.Header.Get("X-Security-Token"), r.Header.Get("X-Auth-Token"))
+		} else {
+			s.ServeHTTP(rec, r)
+		}
+		s.mu.Lock()
+		s.headers = append(s.headers, r.Header.Clone())
+		s.statuses = append(s.statuses, rec.status)
+		s.mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+	s.url = srv.URL
+	return s
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (s *authServer) count(status int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, st := range s.statuses {
+		if st == status {
+			n++
+		}
+	}
+	return n
+}
+
+// checkHeaders checks that every request to the tasks endpoint carried the headers.
+func (s *authServer) checkHeaders(want map[string]string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if len(s.headers) == 0 {
+			return fmt.Errorf("no request reached the tasks endpoint")
+		}
+		for _, h := range s.headers {
+			for name, v := range want {
+				if got := h.Get(name); got != v {
+					return fmt.Errorf("%s = %q, want %q (headers %v)", name, got, v, h)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+func akskOptions(tasks int) emulator.Options {
+	return emulator.Options{Tasks: emulator.GenerateTasks(tasks, 1), AccessKey: testAccessKey, SecretKey: testSecretKey}
+}
+
+func iamOptions(tasks int) emulator.Options {
+	return emulator.Options{
+		Tasks:    emulator.GenerateTasks(tasks, 1),
+		IAMUsers: []emulator.IAMUser{{Name: testUser, Password: testPassword, DomainName: testDomain}},
+	}
+}
+
+func TestProvider_AKSKFromEnvironment(t *testing.T) {
+	server := startAuthServer(t, akskOptions(12))
+	clearProviderEnv(t)
+	t.Setenv(envEndpoint, server.url)
+	t.Setenv(envHWAccessKey, "AKWRONG-SMS_ACCESS_KEY-wins")
+	t.Setenv(envAccessKey, testAccessKey)
+	t.Setenv(envHWSecretKey, testSecretKey)
+	t.Setenv(envProjectID, "project-env")
+	t.Setenv(envDomainID, "domain-env")
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `provider "sms" {}` + "\n" + readAll,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "12"),
+				server.checkHeaders(map[string]string{"X-Auth-Token": "", "X-Project-Id": "project-env", "X-Domain-Id": "domain-env"}),
+			),
+		}},
+	})
+	if server.count(http.StatusOK) == 0 || server.count(http.StatusUnauthorized) != 0 {
+		t.Errorf("statuses = %v, want only 200", server.statuses)
+	}
+}
+
+func TestProvider_AKSKAttributes(t *testing.T) {
+	opts := akskOptions(5)
+	opts.SecurityToken = testSecurityToken
+	server := startAuthServer(t, opts)
+	clearProviderEnv(t)
+	t.Setenv(envToken, "env-token-ignored") // The block's AK/SK choose the method.
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "sms" {
+  endpoint       = %q
+  access_key     = %q
+  secret_key     = %q
+  security_token = %q
+  project_id     = "p-123"
+  domain_id      = "d-456"
+}
+%s`, server.url, testAccessKey, testSecretKey, testSecurityToken, readAll),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "5"),
+				server.checkHeaders(map[string]string{"X-Auth-Token": "", "X-Security-Token": testSecurityToken,
+					"X-Project-Id": "p-123", "X-Domain-Id": "d-456"}),
+			),
+		}},
+	})
+}
+
+func TestProvider_AKSKWrongSecretKey(t *testing.T) {
+	server := startAuthServer(t, akskOptions(5))
+	clearProviderEnv(t)
+	t.Setenv(envAccessKey, testAccessKey)
+	t.Setenv(envSecretKey, "wrong-"+testSecretKey)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"sms\" {\n  endpoint = %q\n}\n%s", server.url, readAll),
+			ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*HTTP 401.*error_code: APIG\.0301.*` +
+				`error_msg:\s+Incorrect IAM authentication information: verify aksk signature\s+fail.*request id: [0-9a-f]{32}`),
+		}},
+	})
+}
+
+// TestProvider_IAMPasswordRefreshesOnce obtains a token from the emulated IAM, then has every
+// token expire after the first page: the provider must get a new token once and finish the read.
+func TestProvider_IAMPasswordRefreshesOnce(t *testing.T) {
+	var server *authServer
+	var pages atomic.Int64
+	opts := iamOptions(30)
+	opts.OnRequest = func(url.Values) {
+		if pages.Add(1) == 1 {
+			server.ExpireTokens()
+		}
+	}
+	server = startAuthServer(t, opts)
+	clearProviderEnv(t)
+	t.Setenv(envAuthURL, server.url+"/v3")
+	t.Setenv(envUserName, testUser)
+	t.Setenv(envPassword, testPassword)
+	t.Setenv(envDomainName, testDomain)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "sms" {
+  endpoint        = %q
+  max_concurrency = 1
+}
+data "sms_tasks" "all" {
+  page_size = 10
+}`, server.url),
+			Check: resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "30"),
+		}},
+	})
+	// Every Terraform command configures the provider afresh and so gets its own token; only the
+	// one that met the expiry needed a second.
+	if n := server.count(http.StatusUnauthorized); n != 1 {
+		t.Errorf("401 answers = %d, want exactly 1", n)
+	}
+	if n := server.TokenRequests(); n < 2 {
+		t.Errorf("token requests = %d, want the first one and a renewal", n)
+	}
+}
+
+func TestProvider_IAMPasswordAttributesAndWrongPassword(t *testing.T) {
+	server := startAuthServer(t, iamOptions(4))
+	clearProviderEnv(t)
+	block := func(password string) string {
+		return fmt.Sprintf(`
+provider "sms" {
+  endpoint    = %q
+  auth_url    = %q
+  user_name   = %q
+  password    = %q
+  domain_name = %q
+}
+%s`, server.url, server.url+"/v3", testUser, password, testDomain, readAll)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: block(testPassword),
+				Check:  resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "4"),
+			},
+			{
+				Config:      block("wrong-" + testPassword),
+				ExpectError: regexp.MustCompile(`(?s)IAM token request to\s+\S+/v3/auth/tokens\S*\s+failed: HTTP\s+401\s+Unauthorized.*The\s+username\s+or\s+password\s+is\s+wrong`),
+			},
+		},
+	})
+}
+
+func TestProvider_CredentialConflictsAndGaps(t *testing.T) {
+	cases := map[string]struct {
+		env   map[string]string
+		block string
+		want  string
+	}{
+		"token and access_key": {nil, `token = "t"
+  access_key = "ak"
+  secret_key = "sk"`, `(?s)Conflicting SMS Credentials.*both token and access_key`},
+		"secret_key and password": {nil, `secret_key = "sk"
+  password = "pw"`, `(?s)Conflicting SMS Credentials.*both secret_key and password`},
+		"access_key without secret_key": {nil, `access_key = "ak"`,
+			`(?s)Missing SMS Credential Argument.*access_key is set but secret_key is not.*SMS_SECRET_KEY or\s+HW_SECRET_KEY`},
+		"HW_SECRET_KEY without access key": {map[string]string{envHWSecretKey: "sk"}, ``,
+			`(?s)Missing SMS Credential Argument.*secret_key is set but access_key is not.*SMS_ACCESS_KEY or\s+HW_ACCESS_KEY`},
+		"user_name alone": {nil, `user_name = "u"`,
+			`(?s)auth_url.*HW_AUTH_URL.*password.*HW_PASSWORD.*domain_name.*HW_DOMAIN_NAME`},
+		"auth_url not a URL": {nil, `auth_url = "iam.example.com"
+  user_name = "u"
+  password = "p"
+  domain_name = "d"`, `(?s)Invalid IAM Auth URL.*https://iam\.ap-southeast-3`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			clearProviderEnv(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      fmt.Sprintf("provider \"sms\" {\n  endpoint = \"https://sms.example.invalid\"\n  %s\n}\n%s", tc.block, readAll),
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// TestProvider_EnvironmentPrecedence sets every method in the environment: the token wins, then
+// AK/SK, each silently.
+func TestProvider_EnvironmentPrecedence(t *testing.T) {
+	opts := iamOptions(3)
+	opts.Token, opts.AccessKey, opts.SecretKey = testToken, testAccessKey, testSecretKey
+	server := startAuthServer(t, opts)
+	clearProviderEnv(t)
+	t.Setenv(envEndpoint, server.url)
+	t.Setenv(envAuthURL, server.url+"/v3")
+	t.Setenv(envUserName, testUser)
+	t.Setenv(envPassword, testPassword)
+	t.Setenv(envDomainName, testDomain)
+	t.Setenv(envHWAccessKey, testAccessKey)
+	t.Setenv(envHWSecretKey, testSecretKey)
+	t.Setenv(envToken, testToken)
+
+	step := resource.TestStep{
+		Config: `provider "sms" {}` + "\n" + readAll,
+		Check:  resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "3"),
+	}
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
+	if err := server.checkHeaders(map[string]string{"X-Auth-Token": testToken, "Authorization": ""})(nil); err != nil {
+		t.Errorf("with SMS_TOKEN set: %v", err)
+	}
+
+	t.Setenv(envToken, "")
+	server.mu.Lock()
+	server.headers = nil
+	server.mu.Unlock()
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
+	server.mu.Lock()
+	signed := len(server.headers) > 0 && strings.HasPrefix(server.headers[0].Get("Authorization"), "SDK-HMAC-SHA256 Access="+testAccessKey)
+	server.mu.Unlock()
+	if !signed || server.TokenRequests() != 0 {
+		t.Errorf("without SMS_TOKEN: signed = %v, token requests = %d; want AK/SK and no IAM call", signed, server.TokenRequests())
+	}
+}
+
+// TestProvider_SecretsNeverLogged runs every method at TF_LOG=TRACE, with an API that echoes the
+// credentials it receives in its error body, and searches the Terraform and provider logs for
+// any secret.
+func TestProvider_SecretsNeverLogged(t *testing.T) {
+	logPath := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	opts := iamOptions(3)
+	opts.Token, opts.AccessKey, opts.SecretKey, opts.SecurityToken = testToken, testAccessKey, testSecretKey, testSecurityToken
+	server := startAuthServer(t, opts)
+	clearProviderEnv(t)
+	t.Setenv(envEndpoint, server.url)
+
+	methods := map[string]map[string]string{
+		"token": {envToken: testToken},
+		"aksk":  {envAccessKey: testAccessKey, envSecretKey: testSecretKey, envSecurityToken: testSecurityToken},
+		"iam":   {envAuthURL: server.url + "/v3", envUserName: testUser, envPassword: testPassword, envDomainName: testDomain},
+	}
+	for _, name := range []string{"token", "aksk", "iam"} {
+		for _, env := range methods {
+			for k := range env {
+				t.Setenv(k, "")
+			}
+		}
+		for k, v := range methods[name] {
+			t.Setenv(k, v)
+		}
+		server.echo.Store(false)
+		steps := []resource.TestStep{
+			{Config: `provider "sms" {}` + "\n" + readAll, Check: resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "3")},
+			{
+				PreConfig:   func() { server.echo.Store(true) },
+				Config:      `provider "sms" {}` + "\n" + `data "sms_tasks" "again" {}`,
+				ExpectError: regexp.MustCompile(`error_msg:\s+echo\s+\[REDACTED\]\n`),
+			},
+		}
+		resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+	}
+
+	logs, err := os.ReadFile(logPath)
+	if err != nil || !strings.Contains(string(logs), "smsapi: sending request") {
+		t.Fatalf("the provider's TRACE log was not captured (%v); the test would prove nothing", err)
+	}
+	secrets := append([]string{testToken, testSecretKey, testSecurityToken, testPassword}, server.IssuedTokens()...)
+	if len(secrets) < 5 {
+		t.Fatalf("the emulator issued no IAM token")
+	}
+	for _, secret := range secrets {
+		if strings.Contains(string(logs), secret) {
+			t.Errorf("a secret (%.6s…) appears in the logs", secret)
+		}
+	}
+}

@@ -1,0 +1,303 @@
+package provider
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+// These tests run the real terraform binary against the built provider and the emulator, and
+// check what a user of a CI pipeline would see when the API is throttled, slow, interrupted,
+// changing or answered by a gateway. Client-level tests in internal/smsapi cover the same faults
+// in detail; these prove the behaviour survives the trip through Terraform.
+
+// logLines returns the lines of a TF_LOG file that contain every one of the given texts.
+func logLines(log string, contains ...string) []string {
+	var out []string
+	for _, line := range strings.Split(log, "\n") {
+		if !slices.ContainsFunc(contains, func(c string) bool { return !strings.Contains(line, c) }) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// A burst of 429s (APIG.0308) on several pages, with Retry-After in seconds, as an HTTP date,
+// and absent, is waited out: the read completes with every task in order, each wait shows in the
+// DEBUG log, and no page is asked for more often than its faults require.
+func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
+	t.Parallel()
+	tasks := emulator.GenerateTasks(450, 21)
+	var (
+		server *emulator.Server
+		once   sync.Once
+	)
+	server = startEmulator(t, emulator.Options{
+		Tasks: tasks,
+		// The HTTP-date fault is injected when its request arrives, so the date lies a known
+		// time ahead of the answer however long Terraform took to start.
+		OnRequest: func(q url.Values) {
+			if q.Get("offset") == "100" {
+				once.Do(func() {
+					date := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
+					server.InjectFaults(emulator.Fault{Status: 429, RetryAfter: date, Offset: new(100)})
+				})
+			}
+		},
+	})
+	server.InjectFaults(
+		emulator.Fault{Status: 429, RetryAfter: "1", Offset: new(0)},
+		emulator.Fault{Status: 429, Offset: new(200)},
+	)
+	h := newHarness(t)
+	logPath := filepath.Join(t.TempDir(), "debug.log")
+	h.Setenv("TF_LOG", "DEBUG")
+	h.Setenv("TF_LOG_PATH", logPath)
+	h.Write("main.tf", readConfig(server, "max_concurrency = 3", "page_size = 100"))
+
+	r := mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+	mustNotContain(t, r, "Error:", "Incomplete SMS Task List")
+	out := h.Outputs()
+	if got := decodeJSON[[]string](t, out["names"]); !slices.Equal(got, taskNames(t, tasks)) {
+		t.Errorf("names: got %d tasks, want all 450 in API order", len(got))
+	}
+	stats := server.Stats()
+	if stats.Faults != 3 || server.PendingFaults() != 0 || stats.Requests != 5+3 {
+		t.Errorf("faults served %d (pending %d), requests %d; want 3, 0 and 8", stats.Faults, server.PendingFaults(), stats.Requests)
+	}
+	if stats.MaxInFlight > 3 {
+		t.Errorf("max in flight %d exceeds max_concurrency 3", stats.MaxInFlight)
+	}
+
+	logText := readFile(t, logPath)
+	if n := len(logLines(logText, "smsapi: received response", "status=429")); n != 3 {
+		t.Errorf("DEBUG log has %d responses with status=429, want 3", n)
+	}
+	retries := logLines(logText, "smsapi: sending request", "attempt=2")
+	if len(retries) != 3 {
+		t.Errorf("DEBUG log has %d second attempts, want 3", len(retries))
+	}
+	for _, line := range retries {
+		if !strings.Contains(line, "waited=") {
+			t.Errorf("a retry does not say how long it waited: %s", line)
+		}
+	}
+	if len(logLines(logText, "read SMS tasks", "pages=5", "tasks=450")) != 1 {
+		t.Errorf("DEBUG log lacks the summary of the read")
+	}
+}
+
+// A read slower than the data source's timeouts.read fails with a diagnostic that names the
+// timeout and how to raise it, although each attempt alone is within request_timeout.
+func TestE2E_ReadTimeoutBoundsWholeRead(t *testing.T) {
+	t.Parallel()
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
+	server.InjectFaults(emulator.Fault{Delay: time.Minute, Times: 10})
+	h := newHarness(t)
+	h.Write("main.tf", readConfig(server, `request_timeout = "50s"`, `timeouts { read = "2s" }`))
+
+	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
+	mustContain(t, r, "Error: SMS Tasks Read Timed Out", "longer than the read timeout (2s)", `timeouts { read = "30m" }`)
+	if got := server.Stats().Requests; got != 1 {
+		t.Errorf("requests = %d, want 1: the read must not retry past its own deadline", got)
+	}
+}
+
+// request_timeout bounds each attempt: a hung attempt is abandoned and retried, and when every
+// attempt hangs the diagnostic says that the API did not answer within request_timeout.
+func TestE2E_RequestTimeoutBoundsEachAttempt(t *testing.T) {
+	t.Parallel()
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
+	server.InjectFaults(emulator.Fault{Delay: time.Minute, Times: 2})
+	h := newHarness(t)
+	h.Write("main.tf", readConfig(server, "request_timeout = \"1s\"\n  max_retries = 1", ""))
+
+	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
+	mustContain(t, r, "Error: SMS API Request Timed Out", "within the provider's request_timeout", "after 2 attempt(s)")
+	mustNotContain(t, r, "Read Timed Out")
+	if got := server.Stats().Requests; got != 2 {
+		t.Errorf("requests = %d, want 2 (one retry)", got)
+	}
+
+	// One hung attempt followed by a good one is invisible to the user.
+	server.ResetStats()
+	server.InjectFaults(emulator.Fault{Delay: time.Minute})
+	mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+	if got := decodeJSON[int](t, h.Outputs()["total_count"]); got != 5 {
+		t.Errorf("total_count = %d, want 5", got)
+	}
+}
+
+// Ctrl-C while a read runs during apply: Terraform sends StopProvider, the server cancels the
+// read's context, the provider returns at once, Terraform exits within seconds instead of
+// waiting for the hung request, and no further request reaches the API.
+func TestE2E_InterruptDuringApplyStopsRead(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("sending os.Interrupt to another process is not supported on Windows")
+	}
+	t.Parallel()
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
+	server.InjectFaults(emulator.Fault{Delay: 10 * time.Minute, Times: 100})
+	h := newHarness(t)
+	// depends_on on a resource being created defers the read to the apply phase, where
+	// Terraform forwards an interrupt to the providers.
+	h.Write("main.tf", smsVersions+providerBlock(server, "")+`
+resource "terraform_data" "trigger" {
+  input = "go"
+}
+
+data "sms_tasks" "all" {
+  depends_on = [terraform_data.trigger]
+}
+`)
+	p := h.Start("apply", "-auto-approve", "-no-color")
+	deadline := time.Now().Add(time.Minute)
+	for server.Stats().InFlight == 0 {
+		if time.Now().After(deadline) || p.Exited(0) {
+			t.Fatalf("the read never reached the emulator\n%s", p.Kill())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	interrupted := time.Now()
+	if !p.Exited(15 * time.Second) {
+		t.Fatalf("terraform did not exit within 15s of the interrupt\n%s", p.Kill())
+	}
+	r := p.Wait(time.Second)
+	if r.ExitCode == 0 {
+		t.Errorf("terraform exited 0 after an interrupted read\n%s", r)
+	}
+	mustContain(t, r, "SMS Tasks Read Cancelled")
+	t.Logf("terraform exited %s after the interrupt", time.Since(interrupted).Round(time.Millisecond))
+
+	requests := server.Stats().Requests
+	time.Sleep(1500 * time.Millisecond) // Longer than the first retry backoff of 1s.
+	stats := server.Stats()
+	if stats.Requests != requests || stats.InFlight != 0 {
+		t.Errorf("after exit: requests %d -> %d, in flight %d; want no new request and none open", requests, stats.Requests, stats.InFlight)
+	}
+	if requests != 1 {
+		t.Errorf("requests = %d, want 1", requests)
+	}
+}
+
+// Tasks added or removed at the front of the list between two pages shift the list under the
+// pager. An added task pushes a task already read onto the next page: it is returned once, in
+// order, and nothing is missing, so there is no warning. A removed task pulls a task not yet
+// read onto the page already read: it is missing, and Terraform shows the "Incomplete SMS Task
+// List" warning with the numbers.
+func TestE2E_TasksChangingWhilePaging(t *testing.T) {
+	t.Parallel()
+	extra := json.RawMessage(`{"id":"inserted-task","name":"inserted-task","state":"READY"}`)
+	cases := map[string]struct {
+		change  func(tasks []json.RawMessage) []json.RawMessage
+		want    func(names []string) []string
+		warning []string
+	}{
+		"task inserted at the front": {
+			change: func(tasks []json.RawMessage) []json.RawMessage { return append([]json.RawMessage{extra}, tasks...) },
+			want:   func(names []string) []string { return names },
+		},
+		"task deleted at the front": {
+			change: func(tasks []json.RawMessage) []json.RawMessage { return tasks[1:] },
+			// Task 5 moves to offset 4, which was already read.
+			want:    func(names []string) []string { return slices.Delete(slices.Clone(names), 5, 6) },
+			warning: []string{"Warning: Incomplete SMS Task List", "Read 11 of the 12 tasks", "run again for a consistent list"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tasks := emulator.GenerateTasks(12, 4)
+			var (
+				server *emulator.Server
+				once   sync.Once
+			)
+			server = startEmulator(t, emulator.Options{Tasks: tasks, OnRequest: func(q url.Values) {
+				if q.Get("offset") == "5" {
+					once.Do(func() { server.Mutate(tc.change) })
+				}
+			}})
+			h := newHarness(t)
+			logPath := filepath.Join(t.TempDir(), "debug.log")
+			h.Setenv("TF_LOG", "DEBUG")
+			h.Setenv("TF_LOG_PATH", logPath)
+			// One page at a time, so that the change falls between pages in a known order.
+			h.Write("main.tf", readConfig(server, "max_concurrency = 1", "page_size = 5"))
+
+			r := mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+			if tc.warning != nil {
+				mustContain(t, r, tc.warning...)
+			} else {
+				mustNotContain(t, r, "Incomplete SMS Task List")
+				if len(logLines(readFile(t, logPath), "read SMS tasks", "duplicates_dropped=1")) != 1 {
+					t.Error("the DEBUG log does not report the duplicate that was dropped")
+				}
+			}
+			got := decodeJSON[[]string](t, h.Outputs()["names"])
+			if want := tc.want(taskNames(t, tasks)); !slices.Equal(got, want) {
+				t.Errorf("names:\n got %v\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+// insecure = true warns that TLS verification is off; a plain-http endpoint on loopback, as the
+// emulator's, warns about nothing. (A plain-http endpoint elsewhere is covered by the proxy
+// test, which needs a non-loopback host name.)
+func TestE2E_TransportWarnings(t *testing.T) {
+	t.Parallel()
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(3, 1)})
+	h := newHarness(t)
+	h.Write("main.tf", readConfig(server, "insecure = true", ""))
+	r := mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+	mustContain(t, r, "Warning: TLS Verification Disabled", "insecure = true skips TLS certificate verification")
+
+	h.Write("main.tf", readConfig(server, "", ""))
+	r = mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+	if !strings.HasPrefix(server.URL(), "http://127.0.0.1:") {
+		t.Fatalf("the emulator is not on plain-http loopback: %s", server.URL())
+	}
+	mustNotContain(t, r, "TLS Verification Disabled", "Unencrypted SMS Endpoint")
+}
+
+// An HTML error page from a gateway (502, as nginx sends it) is retried and then reported with
+// the status and the page's text, without markup; an HTML page with status 200, as a login
+// portal sends, is reported as not being a task list.
+func TestE2E_GatewayHTMLErrorPages(t *testing.T) {
+	t.Parallel()
+	const page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(3, 1)})
+	server.InjectFaults(emulator.Fault{Status: 502, Body: page, Times: 2})
+	h := newHarness(t)
+	h.Write("main.tf", readConfig(server, "max_retries = 1", ""))
+	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
+	mustContain(t, r, "Error: SMS API Unavailable", "returned HTTP 502 Bad Gateway after 2 attempts",
+		"error_msg: 502 Bad Gateway 502 Bad Gateway nginx", "report the request id")
+	mustNotContain(t, r, "<html", "<center>", "<title>")
+
+	server.InjectFaults(emulator.Fault{Body: `<!DOCTYPE html><html><title>Sign in</title><body>Please sign in</body></html>`})
+	r = mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
+	mustContain(t, r, "Error: Invalid SMS API Response", "the body is HTML or XML, not JSON")
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,126 @@
+package smsapi
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+// naiveJoin is joinPages as the API's rules say it in the plainest way: a task is dropped when
+// its id was on an earlier page, never because of its own page.
+func naiveJoin(pages [][]Task) ([]Task, int) {
+	out := []Task{}
+	earlier := map[string]bool{}
+	dropped := 0
+	for _, p := range pages {
+		for _, t := range p {
+			if t.ID != nil && earlier[*t.ID] {
+				dropped++
+				continue
+			}
+			out = append(out, t)
+		}
+		for _, t := range p {
+			if t.ID != nil {
+				earlier[*t.ID] = true
+			}
+		}
+	}
+	return out, dropped
+}
+
+// layOut puts pages 1.. into their windows of one array, as ListTasks decodes them, and returns
+// the array and the pages as views into it.
+func layOut(pages [][]Task, limit int) ([]Task, [][]Task) {
+	buf := make([]Task, len(pages)*limit)
+	views := make([][]Task, len(pages))
+	views[0] = pages[0]
+	for i := 1; i < len(pages); i++ {
+		views[i] = buf[i*limit : i*limit+copy(buf[i*limit:(i+1)*limit], pages[i])]
+	}
+	return buf, views
+}
+
+func randomPages(r *rand.Rand, limit int) [][]Task {
+	pages := make([][]Task, 1+r.IntN(6))
+	for i := range pages {
+		n := limit
+		if r.IntN(3) == 0 {
+			n = r.IntN(limit + 1) // A short page: tasks deleted while paging.
+		}
+		for range n {
+			var t Task
+			if r.IntN(10) > 0 {
+				// Few distinct ids, so duplicates within and across pages are common.
+				t.ID = ptr(fmt.Sprintf("task-%d", r.IntN(3*limit)))
+			}
+			t.Name = ptr(fmt.Sprintf("name-%d", r.Int()))
+			pages[i] = append(pages[i], t)
+		}
+	}
+	return pages
+}
+
+// Moving tasks down within the decode array gives exactly what copying them out gives, whatever
+// the duplicates and short pages, and really happens in place.
+func TestJoinPages_InPlaceMatchesNaiveJoin(t *testing.T) {
+	const limit = 8
+	r := rand.New(rand.NewPCG(3, 5))
+	for round := range 2000 {
+		pages := randomPages(r, limit)
+		want, wantDropped := naiveJoin(pages)
+
+		buf, views := layOut(pages, limit)
+		got, dropped := joinPages(views, buf, limit)
+		if !reflect.DeepEqual(got, want) || dropped != wantDropped {
+			t.Fatalf("round %d: in place got %d tasks (%d dropped), want %d (%d dropped)",
+				round, len(got), dropped, len(want), wantDropped)
+		}
+		if len(got) > 0 && &got[0] != &buf[0] {
+			t.Fatalf("round %d: the result was copied out of the decode array", round)
+		}
+		for i := len(got); i < len(buf); i++ {
+			if !reflect.DeepEqual(buf[i], Task{}) {
+				t.Fatalf("round %d: slot %d past the result still holds a task", round, i)
+			}
+		}
+
+		copied, copiedDropped := joinPages(pages, nil, limit)
+		if !reflect.DeepEqual(copied, want) || copiedDropped != wantDropped {
+			t.Fatalf("round %d: copying got %d tasks (%d dropped), want %d (%d dropped)",
+				round, len(copied), copiedDropped, len(want), wantDropped)
+		}
+	}
+}
+
+// A page longer than the page size (an API that ignores limit) was decoded outside its window;
+// joining must not write over a page it has not read yet.
+func TestJoinPages_OversizedPageIsCopied(t *testing.T) {
+	const limit = 2
+	pages := [][]Task{
+		{{ID: ptr("a")}, {ID: ptr("b")}, {ID: ptr("c")}},
+		{{ID: ptr("d")}, {ID: ptr("a")}},
+		{{ID: ptr("e")}},
+	}
+	buf, views := layOut([][]Task{pages[0][:limit], pages[1], pages[2]}, limit)
+	views[0] = pages[0]
+	got, dropped := joinPages(views, buf, limit)
+	want, wantDropped := naiveJoin(pages)
+	if !reflect.DeepEqual(got, want) || dropped != wantDropped {
+		t.Fatalf("got %v (%d dropped), want %v (%d dropped)", ids(got), dropped, ids(want), wantDropped)
+	}
+	if &got[0] == &buf[0] {
+		t.Fatal("an oversized page was joined in place")
+	}
+}
+
+func ids(tasks []Task) []string {
+	out := make([]string, len(tasks))
+	for i, t := range tasks {
+		if t.ID != nil {
+			out[i] = *t.ID
+		}
+	}
+	return out
+}
