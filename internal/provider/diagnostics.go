@@ -23,7 +23,13 @@ func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readT
 		return
 	}
 	var decodeErr *smsapi.DecodeError
+	var iamErr *smsapi.IAMError
 	switch {
+	case errors.As(err, &iamErr):
+		diags.AddError("IAM Token Request Failed",
+			fmt.Sprintf("The provider could not obtain a token from IAM with user_name and password: %s\n\n"+
+				"Check auth_url (HW_AUTH_URL), user_name, domain_name and password. An IAM user needs "+
+				"programmatic access to request tokens.", strings.TrimSuffix(err.Error(), ".")))
 	case errors.As(err, &decodeErr):
 		diags.AddError("Invalid SMS API Response",
 			fmt.Sprintf("The SMS API answered GET /v3/tasks with a body that is not a valid task list: %s. "+
@@ -63,8 +69,9 @@ func describeAPIError(e *smsapi.APIError) string {
 func apiErrorAdvice(e *smsapi.APIError) (summary, hint string) {
 	switch {
 	case e.Status == http.StatusUnauthorized:
-		return "SMS API Authentication Failed", "\nThe credentials were rejected. IAM tokens expire after 24 hours: " +
-			"get a new one and set it in the provider's token argument or SMS_TOKEN."
+		return "SMS API Authentication Failed", "\nThe credentials were rejected. With a token: IAM tokens expire " +
+			"after 24 hours, so get a new one (token or SMS_TOKEN). With access keys: check access_key and secret_key, " +
+			"security_token for temporary keys, and the machine's clock (signatures older than 15 minutes are refused)."
 	case e.Status == http.StatusForbidden:
 		return "SMS API Permission Denied", "\nThe credentials lack permission to list migration tasks: " +
 			"grant the IAM policy action sms:server:listTask (for example through the SMS ReadOnlyAccess policy)."

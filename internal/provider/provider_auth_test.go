@@ -255,7 +255,7 @@ provider "sms" {
 			},
 			{
 				Config:      block("wrong-" + testPassword),
-				ExpectError: regexp.MustCompile(`(?s)IAM token request to\s+\S+/v3/auth/tokens\S*\s+failed: HTTP\s+401\s+Unauthorized.*The\s+username\s+or\s+password\s+is\s+wrong`),
+				ExpectError: regexp.MustCompile(`(?s)IAM Token Request Failed.*IAM token request to\s+\S+/v3/auth/tokens\S*\s+failed: HTTP\s+401\s+Unauthorized.*The\s+username\s+or\s+password\s+is\s+wrong`),
 			},
 		},
 	})

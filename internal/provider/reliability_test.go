@@ -114,7 +114,8 @@ func TestE2E_ReadTimeoutBoundsWholeRead(t *testing.T) {
 }
 
 // request_timeout bounds each attempt: a hung attempt is abandoned and retried, and when every
-// attempt hangs the diagnostic says that the API did not answer within request_timeout.
+// attempt hangs the diagnostic says that the API did not answer within request_timeout, rather
+// than blaming the read's own timeout.
 func TestE2E_RequestTimeoutBoundsEachAttempt(t *testing.T) {
 	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
@@ -128,14 +129,7 @@ func TestE2E_RequestTimeoutBoundsEachAttempt(t *testing.T) {
 	if got := server.Stats().Requests; got != 2 {
 		t.Errorf("requests = %d, want 2 (one retry)", got)
 	}
-
-	// One hung attempt followed by a good one is invisible to the user.
-	server.ResetStats()
-	server.InjectFaults(emulator.Fault{Delay: time.Minute})
-	mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
-	if got := decodeJSON[int](t, h.Outputs()["total_count"]); got != 5 {
-		t.Errorf("total_count = %d, want 5", got)
-	}
+	// One hung attempt followed by a good one succeeds: TestClient_RequestTimeoutBoundsEachAttempt.
 }
 
 // Ctrl-C while a read runs during apply: Terraform sends StopProvider, the server cancels the
