@@ -48,6 +48,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	seed := fs.Int64("seed", 1, "seed of the generated tasks and of -failure-rate")
 	example := fs.Bool("example", false, "serve only the three tasks of the API reference's example response, instead of -tasks")
 	token := fs.String("token", "demo-token", "required X-Auth-Token value; empty disables the check")
+	accessKey := fs.String("access-key", "", "also accept requests signed with this access key (SDK-HMAC-SHA256)")
+	secretKey := fs.String("secret-key", "", "secret key that goes with -access-key")
 	latency := fs.Duration("latency", 0, "delay added to every response")
 	failureRate := fs.Float64("failure-rate", 0, "probability from 0 to 1 that a request is answered 503")
 	pathPrefix := fs.String("path-prefix", "", "path in front of /v3/tasks, e.g. /sms")
@@ -65,12 +67,17 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if *tasks < 0 || *tasks > 65535 {
 		return fmt.Errorf("-tasks must be from 0 to 65535, got %d", *tasks)
 	}
+	if (*accessKey == "") != (*secretKey == "") {
+		return errors.New("-access-key and -secret-key go together")
+	}
 	if *failureRate < 0 || *failureRate > 1 {
 		return fmt.Errorf("-failure-rate must be from 0 to 1, got %v", *failureRate)
 	}
 
 	opts := emulator.Options{
 		Token:       *token,
+		AccessKey:   *accessKey,
+		SecretKey:   *secretKey,
 		PathPrefix:  *pathPrefix,
 		Latency:     *latency,
 		FailureRate: *failureRate,

@@ -81,7 +81,7 @@ func TestRun(t *testing.T) {
 
 func TestRunRefuses(t *testing.T) {
 	for _, args := range [][]string{
-		{"-addr", "0.0.0.0:8900"}, {"-addr", ":8900"}, {"-tasks", "-1"}, {"-failure-rate", "2"}, {"-bogus"}, {"extra"},
+		{"-addr", "0.0.0.0:8900"}, {"-addr", ":8900"}, {"-tasks", "-1"}, {"-failure-rate", "2"}, {"-access-key", "AK"}, {"-bogus"}, {"extra"},
 	} {
 		if err := run(context.Background(), args, &syncBuffer{}); err == nil {
 			t.Errorf("run(%q) succeeded", args)
