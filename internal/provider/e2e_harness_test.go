@@ -38,31 +38,37 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// providerBinaryDir builds the provider from the module root into a temporary directory once.
+// providerBinaryDir returns the directory of the provider binary, building it on first use.
 func providerBinaryDir(t *testing.T) string {
 	t.Helper()
-	e2eBuild.once.Do(func() {
-		root, err := moduleRoot()
-		if err != nil {
-			e2eBuild.err = err
-			return
-		}
-		e2eBuild.root, err = os.MkdirTemp("", "sms-e2e-")
-		if err != nil {
-			e2eBuild.err = err
-			return
-		}
-		e2eBuild.bin = filepath.Join(e2eBuild.root, "bin")
-		cmd := exec.Command("go", "build", "-o", filepath.Join(e2eBuild.bin, "terraform-provider-sms"), ".")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			e2eBuild.err = fmt.Errorf("go build of the provider failed: %v\n%s", err, out)
-		}
-	})
+	e2eBuild.once.Do(func() { e2eBuild.bin, e2eBuild.err = buildProvider() })
 	if e2eBuild.err != nil {
 		t.Fatal(e2eBuild.err)
 	}
 	return e2eBuild.bin
+}
+
+// buildProvider builds the provider from the module root into a temporary directory that
+// outlives every test (so not t.TempDir) and that TestMain removes.
+func buildProvider() (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	if e2eBuild.root, err = os.MkdirTemp("", "sms-e2e-"); err != nil {
+		return "", err
+	}
+	bin := filepath.Join(e2eBuild.root, "bin")
+	args := []string{"build", "-o", filepath.Join(bin, "terraform-provider-sms")}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command("go", append(args, ".")...)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build of the provider failed: %w\n%s", err, out)
+	}
+	return bin, nil
 }
 
 // moduleRoot finds the directory of go.mod above the package directory the test runs in.
@@ -152,6 +158,10 @@ func newHarness(t *testing.T) *tfHarness {
 		"TF_IN_AUTOMATION":   "1",
 		"TF_INPUT":           "0",
 		"CHECKPOINT_DISABLE": "1",
+	}
+	if raceEnabled {
+		// A race in the provider then crashes it, and Terraform reports the crash.
+		h.env["GORACE"] = "halt_on_error=1"
 	}
 	return h
 }

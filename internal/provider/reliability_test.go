@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,10 +41,10 @@ func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
 	t.Parallel()
 	tasks := emulator.GenerateTasks(450, 21)
 	var (
-		server *emulator.Server
-		once   sync.Once
+		self atomic.Pointer[emulator.Server] // The callback's own server, set once it exists.
+		once sync.Once
 	)
-	server = startEmulator(t, emulator.Options{
+	server := startEmulator(t, emulator.Options{
 		Tasks: tasks,
 		// The HTTP-date fault is injected when its request arrives, so the date lies a known
 		// time ahead of the answer however long Terraform took to start.
@@ -50,11 +52,12 @@ func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
 			if q.Get("offset") == "100" {
 				once.Do(func() {
 					date := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
-					server.InjectFaults(emulator.Fault{Status: 429, RetryAfter: date, Offset: new(100)})
+					self.Load().InjectFaults(emulator.Fault{Status: 429, RetryAfter: date, Offset: new(100)})
 				})
 			}
 		},
 	})
+	self.Store(server)
 	server.InjectFaults(
 		emulator.Fault{Status: 429, RetryAfter: "1", Offset: new(0)},
 		emulator.Fault{Status: 429, Offset: new(200)},
@@ -95,6 +98,56 @@ func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
 	if len(logLines(logText, "read SMS tasks", "pages=5", "tasks=450")) != 1 {
 		t.Errorf("DEBUG log lacks the summary of the read")
 	}
+}
+
+// A Retry-After longer than the provider waits on its own (an hour here) fails the read at once,
+// with a diagnostic that says when to run again, instead of a run that looks hung.
+func TestE2E_HugeRetryAfterFailsAtOnce(t *testing.T) {
+	t.Parallel()
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
+	server.InjectFaults(emulator.Fault{Status: 429, RetryAfter: "3600", Times: 5})
+	h := newHarness(t)
+	h.Write("main.tf", readConfig(server, "", ""))
+	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
+	mustContain(t, r, "Error: SMS API Throttled", "APIG.0308", "The API asked to wait until", "Run again after that time.")
+	if got := server.Stats().Requests; got != 1 {
+		t.Errorf("requests = %d, want 1", got)
+	}
+}
+
+// More matching tasks than the API's offset limit reaches: every reachable page is read, no
+// offset beyond 65,535 is asked for, and Terraform shows the warning to narrow the filters. The
+// emulator holds 200 tasks but claims 70,000 on the first page.
+func TestE2E_OffsetCapWarning(t *testing.T) {
+	t.Parallel()
+	tasks := emulator.GenerateTasks(200, 6)
+	first := `{"count":70000,"tasks":[` + string(bytes.Join(toBytes(tasks), []byte(","))) + `]}`
+	server := startEmulator(t, emulator.Options{Tasks: tasks})
+	server.InjectFaults(emulator.Fault{Body: first, Offset: new(0)})
+	h := newHarness(t)
+	h.Write("main.tf", readConfig(server, "max_concurrency = 8", ""))
+	r := mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+	mustContain(t, r, "Warning: Incomplete SMS Task List", "Read 200 of the 70000 tasks",
+		"only up to offset 65535", "narrow the filters")
+	if got := decodeJSON[[]string](t, h.Outputs()["names"]); !slices.Equal(got, taskNames(t, tasks)) {
+		t.Errorf("names: got %d, want the 200 reachable tasks in order", len(got))
+	}
+	stats := server.Stats()
+	last := 0
+	for offset := range stats.PerOffset {
+		last = max(last, offset)
+	}
+	if last != 65400 || stats.Requests != 65400/200+1 {
+		t.Errorf("last offset %d after %d requests; want 65400 after 328", last, stats.Requests)
+	}
+}
+
+func toBytes(raw []json.RawMessage) [][]byte {
+	out := make([][]byte, len(raw))
+	for i, r := range raw {
+		out[i] = r
+	}
+	return out
 }
 
 // A read slower than the data source's timeouts.read fails with a diagnostic that names the
@@ -216,14 +269,15 @@ func TestE2E_TasksChangingWhilePaging(t *testing.T) {
 			t.Parallel()
 			tasks := emulator.GenerateTasks(12, 4)
 			var (
-				server *emulator.Server
-				once   sync.Once
+				self atomic.Pointer[emulator.Server] // The callback's own server, set once it exists.
+				once sync.Once
 			)
-			server = startEmulator(t, emulator.Options{Tasks: tasks, OnRequest: func(q url.Values) {
+			server := startEmulator(t, emulator.Options{Tasks: tasks, OnRequest: func(q url.Values) {
 				if q.Get("offset") == "5" {
-					once.Do(func() { server.Mutate(tc.change) })
+					once.Do(func() { self.Load().Mutate(tc.change) })
 				}
 			}})
+			self.Store(server)
 			h := newHarness(t)
 			logPath := filepath.Join(t.TempDir(), "debug.log")
 			h.Setenv("TF_LOG", "DEBUG")

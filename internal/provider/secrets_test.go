@@ -2,100 +2,100 @@ package provider
 
 import (
 	"fmt"
-	"os"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
 )
 
-// secretCredentials lists every credential the provider accepts: the provider argument and the
-// environment variable that set it, a value distinctive enough that a leak of any part of it is
-// found, and how the emulator is told to accept it. Supporting a new credential means adding its
-// line here; every scenario below sets all of them at once.
-var secretCredentials = []struct {
-	attribute, env, value string
-	accept                func(opts *emulator.Options, value string)
+// secretMethods lists every way the provider authenticates: the provider arguments that select
+// it (a value may use {url}, the emulator's base URL; the environment variable of an argument is
+// the first of credentialEnv), which of those values are secrets, and how the emulator is told
+// to accept them. Supporting a new credential means adding it to its method's line; a new method
+// is a new line. The values are long and distinctive so that a leak of any part is found.
+var secretMethods = []struct {
+	name    string
+	args    map[string]string
+	secrets []string
+	accept  func(o *emulator.Options)
 }{
-	{"token", envToken, "tok-Q7vX2mLp9RzK4wB8nT3yH6cJ-e2e", func(o *emulator.Options, v string) { o.Token = v }},
+	{"token", map[string]string{"token": "tok-Q7vX2mLp9RzK4wB8nT3yH6cJ-e2e"},
+		[]string{"tok-Q7vX2mLp9RzK4wB8nT3yH6cJ-e2e"},
+		func(o *emulator.Options) { o.Token = "tok-Q7vX2mLp9RzK4wB8nT3yH6cJ-e2e" }},
+	{"access keys", map[string]string{"access_key": "AKE2E7Q2W9ZL4M8N3B5V", "secret_key": "sk-Hn4Rt8Yq2Wp6Zx9Lc3Vb7Md1-e2e", "security_token": "st-Jk5Fs9Gd3Ha7Qw2Er6Ty8Ui4-e2e"},
+		[]string{"sk-Hn4Rt8Yq2Wp6Zx9Lc3Vb7Md1-e2e", "st-Jk5Fs9Gd3Ha7Qw2Er6Ty8Ui4-e2e"},
+		func(o *emulator.Options) {
+			o.AccessKey, o.SecretKey, o.SecurityToken = "AKE2E7Q2W9ZL4M8N3B5V", "sk-Hn4Rt8Yq2Wp6Zx9Lc3Vb7Md1-e2e", "st-Jk5Fs9Gd3Ha7Qw2Er6Ty8Ui4-e2e"
+		}},
+	{"password", map[string]string{"auth_url": "{url}/v3", "user_name": "e2e-reader", "password": "pw-Zc8Xv4Bn6Mq2Lw9Ke3Rj7Tp5-e2e", "domain_name": "e2e-domain"},
+		[]string{"pw-Zc8Xv4Bn6Mq2Lw9Ke3Rj7Tp5-e2e"},
+		func(o *emulator.Options) {
+			o.IAMUsers = []emulator.IAMUser{{Name: "e2e-reader", Password: "pw-Zc8Xv4Bn6Mq2Lw9Ke3Rj7Tp5-e2e", DomainName: "e2e-domain"}}
+		}},
 }
 
-// secretWindow is the length of the fragments of a credential searched for: shorter than any
-// credential and long enough not to occur by chance in Terraform's output.
+// secretWindow is the length of the fragments of a secret searched for: shorter than any secret
+// and long enough not to occur by chance in Terraform's output.
 const secretWindow = 10
 
-// TestE2E_SecretsNeverLeak runs terraform apply with TF_LOG=TRACE against the emulator, with the
-// credentials in the environment or in the provider block, on a successful read and on failing
-// ones whose answers echo the credentials back (401, 500 after a retry, a 200 that is not JSON).
-// No credential, nor any fragment of one, may appear in stdout, stderr, the log file or the state.
-// The test also checks that the log holds the provider's request lines, so that an empty or
-// missing log cannot make it pass.
+// echoScenario is how the API answers in one run; a zero status means the emulator answers.
+type echoScenario struct {
+	name        string
+	inConfig    bool // credentials in the provider block instead of the environment
+	status      int  // answer every tasks request with this status and a body echoing the secrets
+	html        bool // the echoing body is an HTML page rather than Huawei's JSON error
+	wantSuccess bool
+	want        []string // in Terraform's output
+	wantLog     []string // each on some request line of the log
+}
+
+var echoScenarios = []echoScenario{
+	{name: "success from the environment", wantSuccess: true},
+	{name: "401 echoing the credentials", status: 401,
+		want: []string{"Error: SMS API Authentication Failed", "[REDACTED]"}, wantLog: []string{"status=401"}},
+	{name: "500 page echoing the credentials, retried, credentials in the provider block", inConfig: true, status: 500, html: true,
+		want: []string{"Error: SMS API Unavailable", "after 2 attempts", "[REDACTED]"}, wantLog: []string{"status=500", "attempt=2"}},
+	{name: "200 echoing the credentials in a body that is not JSON", status: 200, html: true,
+		want: []string{"Error: Invalid SMS API Response", "[REDACTED]"}, wantLog: []string{"status=200"}},
+}
+
+// TestE2E_SecretsNeverLeak runs terraform apply with TF_LOG=TRACE against the emulator for every
+// authentication method: on a successful read, and on failing ones whose answers echo every
+// credential back, those the request carried and the configured secrets. No secret, nor any
+// fragment of one, may appear in stdout, stderr, the log file or the state. The test checks that
+// the log holds the provider's request lines, so that an empty or missing log cannot pass it.
 func TestE2E_SecretsNeverLeak(t *testing.T) {
 	t.Parallel()
-	var echo []string
-	for _, c := range secretCredentials {
-		echo = append(echo, c.attribute+"="+c.value)
-	}
-	echoed := strings.Join(echo, " ")
+	for _, method := range secretMethods {
+		for _, sc := range echoScenarios {
+			t.Run(method.name+"/"+sc.name, func(t *testing.T) {
+				t.Parallel()
+				opts := emulator.Options{Tasks: emulator.GenerateTasks(5, 9)}
+				method.accept(&opts)
+				api := emulator.New(opts)
+				srv := httptest.NewServer(echoingAPI(api, sc, method.secrets))
+				t.Cleanup(srv.Close)
 
-	cases := []struct {
-		name        string
-		inConfig    bool // credentials in the provider block instead of the environment
-		fault       *emulator.Fault
-		wantSuccess bool
-		want        []string // in Terraform's output
-		wantLog     []string // each on some line of the log, with the request lines
-	}{
-		{name: "success, credentials from the environment", wantSuccess: true},
-		{name: "success, credentials in the provider block", inConfig: true, wantSuccess: true},
-		{
-			name:    "401 echoing the credentials",
-			fault:   &emulator.Fault{Status: 401, Body: `{"error_code":"APIG.1002","error_msg":"Incorrect token: ` + echoed + `"}`, Times: 2},
-			want:    []string{"Error: SMS API Authentication Failed", "[REDACTED]"},
-			wantLog: []string{"status=401"},
-		},
-		{
-			name:     "500 echoing the credentials, retried",
-			inConfig: true,
-			fault:    &emulator.Fault{Status: 500, Body: "<html><body><h1>Internal error</h1><p>" + echoed + "</p></body></html>", Times: 2},
-			want:     []string{"Error: SMS API Unavailable", "after 2 attempts", "[REDACTED]"},
-			wantLog:  []string{"status=500", "attempt=2"},
-		},
-		{
-			name:    "200 echoing the credentials in a body that is not JSON",
-			fault:   &emulator.Fault{Body: "debug: " + echoed},
-			want:    []string{"Error: Invalid SMS API Response", "[REDACTED]"},
-			wantLog: []string{"status=200"},
-		},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			opts := emulator.Options{Tasks: emulator.GenerateTasks(5, 9)}
-			for _, c := range secretCredentials {
-				c.accept(&opts, c.value)
-			}
-			server := emulator.NewTestServer(opts)
-			t.Cleanup(func() { _ = server.Close() })
-			if tc.fault != nil {
-				server.InjectFaults(*tc.fault)
-			}
-
-			h := newHarness(t)
-			logPath := filepath.Join(t.TempDir(), "trace.log")
-			h.Setenv("TF_LOG", "TRACE")
-			h.Setenv("TF_LOG_PATH", logPath)
-			h.Setenv(envEndpoint, server.URL())
-			var args []string
-			for _, c := range secretCredentials {
-				if tc.inConfig {
-					args = append(args, fmt.Sprintf("%s = %q", c.attribute, c.value))
-				} else {
-					h.Setenv(c.env, c.value)
+				h := newHarness(t)
+				logPath := filepath.Join(t.TempDir(), "trace.log")
+				h.Setenv("TF_LOG", "TRACE")
+				h.Setenv("TF_LOG_PATH", logPath)
+				h.Setenv(envEndpoint, srv.URL)
+				var block []string
+				for arg, value := range method.args {
+					value = strings.ReplaceAll(value, "{url}", srv.URL)
+					if sc.inConfig {
+						block = append(block, fmt.Sprintf("%s = %q", arg, value))
+					} else {
+						h.Setenv(credentialEnv[arg][0], value)
+					}
 				}
-			}
-			h.Write("main.tf", smsVersions+fmt.Sprintf(`
+				slices.Sort(block)
+				h.Write("main.tf", smsVersions+fmt.Sprintf(`
 provider "sms" {
   max_retries = 1
   %s
@@ -106,50 +106,76 @@ data "sms_tasks" "all" {}
 output "first_task_name" {
   value = data.sms_tasks.all.tasks[0].name
 }
-`, strings.Join(args, "\n  ")))
+`, strings.Join(block, "\n  ")))
 
-			r := h.Run("apply", "-auto-approve", "-no-color")
-			if tc.wantSuccess {
-				mustSucceed(t, r)
-			} else {
-				mustFail(t, r)
-			}
-			mustContain(t, r, tc.want...)
-
-			logText := readFile(t, logPath)
-			state := h.Read("terraform.tfstate")
-			if tc.wantSuccess && !strings.Contains(state, `"type": "sms_tasks"`) {
-				t.Errorf("the state does not hold the data source, so searching it proves nothing:\n%s", state)
-			}
-			if !strings.Contains(logText, "[TRACE]") {
-				t.Error("the log has no TRACE lines")
-			}
-			for _, want := range [][]string{{"smsapi: sending request", "attempt=1"}, {"smsapi: received response"}} {
-				if len(logLines(logText, want...)) == 0 {
-					t.Errorf("the log lacks a line with %q, so searching it proves nothing", want)
+				r := h.Run("apply", "-auto-approve", "-no-color")
+				if sc.wantSuccess {
+					mustSucceed(t, r)
+				} else {
+					mustFail(t, r)
 				}
-			}
-			for _, want := range tc.wantLog {
-				if len(logLines(logText, "smsapi:", want)) == 0 {
-					t.Errorf("the log lacks a request line with %q", want)
-				}
-			}
+				mustContain(t, r, sc.want...)
+				logText := readFile(t, logPath)
+				state := h.Read("terraform.tfstate")
+				checkEvidence(t, sc, logText, state)
 
-			places := map[string]string{"stdout": r.Stdout, "stderr": r.Stderr, "TF_LOG_PATH file": logText, "terraform.tfstate": state}
-			for _, c := range secretCredentials {
-				for where, text := range places {
-					if leak := findFragment(text, c.value, secretWindow); leak != "" {
-						t.Errorf("%s shows the %s (fragment %q):\n%s", where, c.attribute, leak, around(text, leak))
+				secrets := append(slices.Clone(method.secrets), api.IssuedTokens()...)
+				places := map[string]string{"stdout": r.Stdout, "stderr": r.Stderr, "TF_LOG_PATH file": logText, "terraform.tfstate": state}
+				for _, secret := range secrets {
+					for where, text := range places {
+						if leak := findFragment(text, secret, secretWindow); leak != "" {
+							t.Errorf("%s shows a secret (fragment %q):\n%s", where, leak, around(text, leak))
+						}
 					}
 				}
-			}
-			entries, _ := os.ReadDir(h.Dir)
-			for _, e := range entries {
-				if strings.HasPrefix(e.Name(), "crash") {
-					t.Errorf("terraform left a crash log: %s", e.Name())
-				}
-			}
-		})
+			})
+		}
+	}
+}
+
+// echoingAPI serves the emulator, except that in a failing scenario every tasks request is
+// answered with the scenario's status and a body that repeats the request's credentials and the
+// method's secrets, as a careless gateway or a debugging proxy might.
+func echoingAPI(api *emulator.Server, sc echoScenario, secrets []string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sc.status == 0 || !strings.HasSuffix(r.URL.Path, "/v3/tasks") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		echo := strings.Join(append([]string{r.Header.Get("X-Auth-Token"), r.Header.Get("X-Security-Token"),
+			r.Header.Get("Authorization")}, secrets...), " ")
+		body := fmt.Sprintf(`{"error_code":"APIG.1002","error_msg":"rejected: %s","request_id":"%s"}`, echo, echo)
+		if sc.html {
+			body = "<html><body><h1>Error</h1><p>request carried " + echo + "</p></body></html>"
+		}
+		w.Header().Set("X-Request-Id", "rid "+echo)
+		w.WriteHeader(sc.status)
+		_, _ = w.Write([]byte(body))
+	})
+}
+
+// checkEvidence fails the test when the places searched could not have shown a leak: no TRACE
+// log, no request lines, no state after a successful read, or a crash.
+func checkEvidence(t *testing.T, sc echoScenario, logText, state string) {
+	t.Helper()
+	if sc.wantSuccess && !strings.Contains(state, `"type": "sms_tasks"`) {
+		t.Errorf("the state does not hold the data source, so searching it proves nothing:\n%s", state)
+	}
+	if !strings.Contains(logText, "[TRACE]") {
+		t.Error("the log has no TRACE lines")
+	}
+	for _, want := range [][]string{{"smsapi: sending request", "attempt=1"}, {"smsapi: received response"}} {
+		if len(logLines(logText, want...)) == 0 {
+			t.Errorf("the log lacks a line with %q, so searching it proves nothing", want)
+		}
+	}
+	for _, want := range sc.wantLog {
+		if len(logLines(logText, "smsapi:", want)) == 0 {
+			t.Errorf("the log lacks a request line with %q", want)
+		}
+	}
+	if strings.Contains(logText, "panic:") || strings.Contains(logText, "fatal error:") {
+		t.Error("the provider crashed")
 	}
 }
 

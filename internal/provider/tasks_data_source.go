@@ -56,7 +56,7 @@ type tasksDataSourceModel struct {
 	TotalCount          types.Int64    `tfsdk:"total_count"`
 	StateCounts         types.Map      `tfsdk:"state_counts"`
 	TaskStates          types.Map      `tfsdk:"task_states"`
-	Tasks               types.List     `tfsdk:"tasks"`
+	Tasks               tasksValue     `tfsdk:"tasks"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -183,7 +183,7 @@ func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	model.SummaryOnly = types.BoolValue(model.SummaryOnly.ValueBool())
 	model.TotalCount = types.Int64Value(list.Count)
 	model.StateCounts, model.TaskStates = summarize(list.Tasks)
-	model.Tasks = types.ListNull(tasksListType.ElemType)
+	model.Tasks = tasksValue{} // Null here; the flattened tasks are spliced in below.
 
 	tasks := tftypes.NewValue(tasksTFType, nil)
 	if !model.SummaryOnly.ValueBool() {

@@ -326,3 +326,50 @@ func TestFlattenTasks_EmptyIsNotNull(t *testing.T) {
 	}
 	assertSameTasksValue(t, got, referenceTasksValue(t, []smsapi.Task{}))
 }
+
+// tasksValue stands in for a framework list: null by default, the same Terraform value in and
+// out, equal to what it was copied from, and convertible to a framework list on demand.
+func TestTasksValue_BehavesAsAList(t *testing.T) {
+	ctx := context.Background()
+	var null tasksValue
+	if !null.IsNull() || null.IsUnknown() {
+		t.Fatal("the zero tasksValue is not null")
+	}
+	if raw, err := null.ToTerraformValue(ctx); err != nil || !raw.IsNull() || !raw.Type().Equal(tasksTFType) {
+		t.Fatalf("null ToTerraformValue = %s, %v", raw, err)
+	}
+
+	raw := flattenTasks(decodeAPITasks(t, emulator.ExampleTasks()))
+	got, err := tasksListType.ValueFromTerraform(ctx, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, ok := got.(tasksValue)
+	if !ok {
+		t.Fatalf("ValueFromTerraform returned %T", got)
+	}
+	if out, _ := v.ToTerraformValue(ctx); !out.Equal(raw) {
+		t.Error("the Terraform value changed on the way through")
+	}
+	if !v.Equal(v) || !v.Equal(newTasksValue(raw.Copy())) || v.Equal(null) || null.Equal(v) {
+		t.Error("Equal does not follow the values")
+	}
+	if !v.Type(ctx).Equal(tasksListType) || v.String() != "<3 tasks>" {
+		t.Errorf("Type %s, String %q", v.Type(ctx), v.String())
+	}
+
+	list, diags := v.ToListValue(ctx)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	want, err := tasksListType.ListType.ValueFromTerraform(ctx, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !list.Equal(want) || len(list.Elements()) != 3 {
+		t.Errorf("ToListValue = %s, want the framework's own conversion", list)
+	}
+	if _, err := tasksListType.ValueFromTerraform(ctx, tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, nil)); err == nil {
+		t.Error("a list of strings was accepted as tasks")
+	}
+}

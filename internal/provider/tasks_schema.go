@@ -154,13 +154,15 @@ func taskAttributes() map[string]schema.Attribute {
 
 // tasksAttribute is the schema of the tasks list.
 func tasksAttribute() schema.ListNestedAttribute {
-	return withFixedTypes(schema.ListNestedAttribute{
+	a := withFixedTypes(schema.ListNestedAttribute{
 		Computed: true,
 		MarkdownDescription: "Tasks that match the filters, in the order the API returns them (never sorted). " +
 			"Fields the API returns as null or leaves out are null here, never `\"\"`, `0` or `false`. " +
 			"Null when `summary_only` is true.",
 		NestedObject: schema.NestedAttributeObject{Attributes: taskAttributes()},
 	})
+	a.CustomType = tasksType{ListType: a.CustomType.(types.ListType)}
+	return a
 }
 
 // withFixedTypes computes the types of a nested attribute once and pins them as its custom types,
@@ -190,7 +192,7 @@ func withFixedTypes(a schema.ListNestedAttribute) schema.ListNestedAttribute {
 // flattener builds tftypes values against these, and tftypes rejects a value whose
 // attributes do not match its type.
 var (
-	tasksListType    = tasksAttribute().GetType().(types.ListType)
+	tasksListType    = tasksAttribute().GetType().(tasksType)
 	taskObjectType   = terraformTypeOf(tasksListType.ElemType).(tftypes.Object)
 	tasksTFType      = terraformTypeOf(tasksListType)
 	subTaskType      = taskObjectType.AttributeTypes["sub_tasks"].(tftypes.List)

@@ -292,3 +292,41 @@ func TestClient_RedirectEdgeCases(t *testing.T) {
 		}
 	})
 }
+
+// An API that answers 401 and echoes the rejected IAM token: the client renews the token and
+// retries, and neither the renewal's log line nor the final error shows the old or the new token,
+// although the old one is no longer the current credential when the line is written.
+func TestClient_RejectedIAMTokenEchoIsMasked(t *testing.T) {
+	var issued atomic.Int64
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/auth/tokens") {
+			w.Header().Set("X-Subject-Token", fmt.Sprintf("MIIiam-token-%d-0123456789abcdef", issued.Add(1)))
+			writeJSON(w, http.StatusCreated, `{"token":{}}`)
+			return
+		}
+		token := r.Header.Get("X-Auth-Token")
+		w.Header().Set("X-Request-Id", "rid-"+token)
+		writeJSON(w, http.StatusUnauthorized, `{"error_code":"APIG.1002","error_msg":"bad token `+token+`"}`)
+	})
+	log := &captureLogger{}
+	c := newTestClient(t, srv.URL, func(cfg *Config) {
+		cfg.Auth = &IAMPasswordAuth{AuthURL: srv.URL + "/v3", UserName: "u", Password: "pw-0123456789-secret", DomainName: "d"}
+		cfg.Logger = log
+	})
+	_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
+	if _, ok := AsAPIError(err); !ok {
+		t.Fatalf("err = %v, want the second 401", err)
+	}
+	if issued.Load() != 2 {
+		t.Fatalf("tokens issued = %d, want 2 (one renewal)", issued.Load())
+	}
+	texts := []string{err.Error()}
+	for _, e := range log.all() {
+		texts = append(texts, fmt.Sprint(e))
+	}
+	for _, text := range texts {
+		if strings.Contains(text, "MIIiam-token-") || strings.Contains(text, "pw-0123456789") {
+			t.Errorf("a token or the password leaked: %s", text)
+		}
+	}
+}

@@ -51,6 +51,7 @@ type IAMPasswordAuth struct {
 	token    string
 	expires  time.Time // Zero when IAM did not say.
 	inflight *tokenFetch
+	retired  []string // Replaced tokens: still secrets, since a late answer or log line may echo them.
 }
 
 // tokenFetch is one token request that concurrent callers wait for.
@@ -86,16 +87,25 @@ func (a *IAMPasswordAuth) Invalidate(rejected *http.Request) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if used == "" || used == a.token {
+		a.retire()
 		a.token, a.expires = "", time.Time{}
 	}
 }
 
-// Secrets returns the password and the current token, so that both are scrubbed from errors and
-// logs; the client asks again for every message, so a renewed token is covered too.
+// retire remembers the current token as a secret before it is replaced. The caller holds a.mu.
+func (a *IAMPasswordAuth) retire() {
+	if a.token != "" {
+		a.retired = append(a.retired, a.token)
+	}
+}
+
+// Secrets returns the password, the current token and every token it replaced, so that all are
+// scrubbed from errors and logs; the client asks again for every message, so a renewed token is
+// covered too, and so is the rejected one that the answer to a 401 may echo.
 func (a *IAMPasswordAuth) Secrets() []string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return []string{a.Password, a.token}
+	return append([]string{a.Password, a.token}, a.retired...)
 }
 
 // String keeps the password and the token out of fmt output.
@@ -147,6 +157,7 @@ func (a *IAMPasswordAuth) currentToken(ctx context.Context, base http.RoundTripp
 		token, expires, err := a.fetch(ctx, base, userAgent)
 		a.mu.Lock()
 		if err == nil {
+			a.retire()
 			a.token, a.expires = token, expires
 		}
 		a.inflight = nil

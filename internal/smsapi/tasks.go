@@ -100,10 +100,9 @@ func (c *Client) ListTasksPage(ctx context.Context, q ListTasksQuery, offset int
 // client-wide limit and joined in order. A page shorter than PageSize or a first page holding the
 // whole count ends the listing without another request. If any page fails the whole call fails:
 // a partial list would make Terraform believe tasks were deleted.
-//
-// Memory: once the count is known, one slice is allocated for every page and each page is decoded
-// straight into its own window of it, so the tasks are never copied from page slices into a
-// result slice; each body is dropped as soon as it is decoded.
+// Once the count is known, one array is allocated for all pages and each page is decoded straight
+// into its window of it, so tasks are not copied from page slices into a result; each body is
+// dropped as soon as it is decoded.
 func (c *Client) ListTasks(ctx context.Context, q ListTasksQuery) (*TaskList, error) {
 	if err := c.usable(ctx); err != nil {
 		return nil, err
@@ -136,27 +135,13 @@ func (c *Client) ListTasks(ctx context.Context, q ListTasksQuery) (*TaskList, er
 		}
 	}
 	if len(offsets) == 0 {
-		// One page has no duplicates across pages to drop.
-		list.Tasks = first.Tasks
-		if list.Tasks == nil {
-			list.Tasks = []Task{}
-		}
+		list.Tasks, list.DuplicatesDropped = joinPages([][]Task{first.Tasks}, nil, limit)
 		return list, nil
 	}
-
-	// Window i holds page i. A window is fresh, zeroed memory decoded into once, so no field of
-	// a task can be left over from another.
 	buf := make([]Task, (1+len(offsets))*limit)
 	pages := make([][]Task, 1+len(offsets))
 	pages[0] = first.Tasks
-	windows := make([][]Task, len(offsets))
-	for i := range windows {
-		start := (i + 1) * limit
-		// The capacity stops at the window's end: a page longer than the limit then gets an
-		// array of its own instead of spilling into the next window.
-		windows[i] = buf[start : start : start+limit]
-	}
-	if err := c.fetchPages(ctx, q, limit, offsets, windows, pages[1:]); err != nil {
+	if err := c.fetchPages(ctx, q, limit, offsets, buf, pages[1:]); err != nil {
 		return nil, err
 	}
 	list.Requests += len(offsets)
@@ -164,12 +149,13 @@ func (c *Client) ListTasks(ctx context.Context, q ListTasksQuery) (*TaskList, er
 	return list, nil
 }
 
-// fetchPages fills out[i] with the page at offsets[i], decoded into windows[i]. The semaphore
-// limits the client as a whole to MaxConcurrency requests, and a page is decoded after its slot
-// is given back; twice as many workers as slots keep every slot carrying a request while other
-// pages are decoded. The worker count also bounds goroutines for any count. The first failure
-// cancels the pages still running and is the error returned.
-func (c *Client) fetchPages(ctx context.Context, q ListTasksQuery, limit int, offsets []int, windows, out [][]Task) error {
+// fetchPages fills out[i] with the page at offsets[i], decoded into its window of buf: page i+1
+// of the listing, at (i+1)*limit, in fresh zeroed memory written once, so no field of a task can
+// be left over from another. The semaphore limits the client as a whole to MaxConcurrency
+// requests, and a page is decoded after its slot is given back; twice as many workers as slots
+// keep every slot carrying a request while other pages are decoded. The worker count also bounds
+// goroutines for any count. The first failure cancels the pages still running and is returned.
+func (c *Client) fetchPages(ctx context.Context, q ListTasksQuery, limit int, offsets []int, buf []Task, out [][]Task) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -187,7 +173,10 @@ func (c *Client) fetchPages(ctx context.Context, q ListTasksQuery, limit int, of
 				if i >= len(offsets) {
 					return
 				}
-				resp, _, err := c.page(ctx, q, limit, offsets[i], windows[i])
+				// The window's capacity ends where the next begins: a page longer than the limit
+				// gets an array of its own instead of spilling into the next window.
+				start := (i + 1) * limit
+				resp, _, err := c.page(ctx, q, limit, offsets[i], buf[start:start:start+limit])
 				if err != nil {
 					errOnce.Do(func() {
 						firstErr = err
@@ -209,13 +198,9 @@ func (c *Client) fetchPages(ctx context.Context, q ListTasksQuery, limit int, of
 
 // joinPages concatenates pages in order and drops a task whose id appeared on an earlier page.
 // Duplicates within one page are kept: the API returns them (its own reference example does), and
-// dropping them would hide what the API said. Tasks without an id are never dropped.
-//
-// When buf is the array that pages 1.. were decoded into (page i in the window at i*limit, see
-// ListTasks) and no page is longer than limit, the tasks are moved down within buf instead of
-// being copied to a new slice. That never overwrites a task not yet read: a page's tasks are read
-// in order, each at most once, and the write position never passes the read position. When buf
-// is nil or a page does not sit in its window, the result is a new slice.
+// dropping them would hide what the API said. Tasks without an id are never dropped. When pages
+// 1.. sit in their windows of buf (see fetchPages), tasks move down within buf instead of being
+// copied out; the write position never passes the read position, so no unread task is overwritten.
 func joinPages(pages [][]Task, buf []Task, limit int) ([]Task, int) {
 	total := 0
 	inPlace := buf != nil
@@ -228,14 +213,12 @@ func joinPages(pages [][]Task, buf []Task, limit int) ([]Task, int) {
 			inPlace = false // The page was decoded somewhere else.
 		}
 	}
-	var tasks []Task
-	if inPlace {
-		tasks = buf[:0]
-	} else {
+	tasks := buf[:0]
+	if !inPlace {
 		tasks = make([]Task, 0, total)
 	}
-	// firstPage maps an id to the page it first appeared on, so one pass can tell a duplicate
-	// across pages (dropped) from one within a page (kept) without reading a task twice.
+	// The page an id first appeared on tells, in one pass, a duplicate across pages (dropped)
+	// from one within a page (kept), without reading a task twice.
 	firstPage := make(map[string]int, total)
 	dropped := 0
 	for i, p := range pages {
@@ -260,10 +243,8 @@ func joinPages(pages [][]Task, buf []Task, limit int) ([]Task, int) {
 	return tasks, dropped
 }
 
-// page fetches and decodes one page, into dst when it is not nil (see decodeListTasksInto), and
-// returns its request id for later diagnostics. It holds a slot of the concurrency limit only
-// while the request is in flight: decoding is not a request, and other pages can be fetched
-// meanwhile.
+// page fetches and decodes one page, into dst's array if it fits (see decodeListTasksInto), and
+// returns its request id for later diagnostics. Only the request holds a concurrency slot.
 func (c *Client) page(ctx context.Context, q ListTasksQuery, limit, offset int, dst []Task) (*ListTasksResponse, string, error) {
 	ex, err := c.fetch(ctx, q, limit, offset)
 	if err != nil {

@@ -1,6 +1,6 @@
 // Command sms-bench measures the provider end to end: it builds the provider, serves generated
 // tasks from the emulator in this process, and runs the real terraform CLI through a
-// dev_overrides configuration, one case at a time, printing one row per case:
+// dev_overrides configuration, one case at a time, printing one Markdown row per case:
 //
 //	sms-bench -tasks 1000,10000,65535 -latency 20ms,0 -summary both
 //
@@ -9,7 +9,12 @@
 // out) next to its bound, and the peak RSS of the provider and of terraform. The provider's peak
 // comes from the kernel's own accounting: terraform starts this program in place of the
 // provider, and it runs the real provider as its child and records the child's maximum resident
-// set size when it exits. terraform's peak is sampled from /proc every 50 ms.
+// set size when it exits. terraform's peak is sampled from /proc every 50 ms (Linux only).
+// -provider-env sets variables such as GOMEMLIMIT for the provider alone; a copy of the
+// provider's standard error (GODEBUG=gctrace=1 output, for one) is kept with -keep.
+//
+// The emulator shares the machine with terraform and the provider, so on a small machine the API
+// phase also includes the emulator's own work. Every terraform run is bounded by -timeout.
 package main
 
 import (
@@ -61,6 +66,7 @@ type options struct {
 	root           string
 	seed           int64
 	keep           bool
+	providerEnv    []string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -78,6 +84,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	root := fs.String("root", "", "module root of the provider (default: found from the working directory)")
 	seed := fs.Int64("seed", 1, "seed of the generated tasks")
 	keep := fs.Bool("keep", false, "keep the temporary directory (configurations, logs, state) and print its path")
+	var providerEnv listFlag
+	fs.Var(&providerEnv, "provider-env", "`KEY=VALUE` added to the provider's environment only, e.g. GOMEMLIMIT=1GiB; repeatable")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, nil
@@ -88,7 +96,12 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
 	o := &options{maxConcurrency: *maxConcurrency, runs: *runs, timeout: *timeout, terraform: *terraform,
-		root: *root, seed: *seed, keep: *keep, planTasks: map[int]bool{}}
+		root: *root, seed: *seed, keep: *keep, planTasks: map[int]bool{}, providerEnv: providerEnv}
+	for _, kv := range o.providerEnv {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" || strings.ContainsAny(kv, "\n") {
+			return nil, fmt.Errorf("-provider-env: %q is not KEY=VALUE", kv)
+		}
+	}
 	var err error
 	if o.tasks, err = parseInts("-tasks", *tasks); err != nil {
 		return nil, err
@@ -139,6 +152,16 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("-timeout must be positive, got %s", o.timeout)
 	}
 	return o, nil
+}
+
+// listFlag collects a repeated flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, " ") }
+
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, v)
+	return nil
 }
 
 func splitList(s string) []string {

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -145,6 +146,8 @@ func (env *environment) runCase(ctx context.Context, c benchCase, o *options, di
 		"SMS_TOKEN="+benchToken,
 		envWrapExec+"="+env.provider,
 		envWrapReport+"="+report,
+		envWrapStderr+"="+filepath.Join(dir, "provider-stderr.txt"),
+		envWrapEnv+"="+strings.Join(o.providerEnv, "\n"),
 	)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -19,11 +20,26 @@ import (
 const (
 	envWrapExec   = "SMS_BENCH_PROVIDER_EXEC"
 	envWrapReport = "SMS_BENCH_PROVIDER_REPORT"
+	// envWrapEnv holds KEY=VALUE lines added to the provider's environment only (-provider-env),
+	// so that GOGC or GOMEMLIMIT can be tried on the provider without changing terraform.
+	envWrapEnv = "SMS_BENCH_PROVIDER_ENV"
+	// envWrapStderr names a file that receives a copy of the provider's standard error, where
+	// GODEBUG=gctrace=1 writes.
+	envWrapStderr = "SMS_BENCH_PROVIDER_STDERR"
 )
 
 func runWrapper(real, report string, args []string) int {
 	cmd := exec.Command(real, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if extra := os.Getenv(envWrapEnv); extra != "" {
+		cmd.Env = append(os.Environ(), strings.Split(extra, "\n")...)
+	}
+	if path := os.Getenv(envWrapStderr); path != "" {
+		if f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644); err == nil {
+			defer f.Close()
+			cmd.Stderr = io.MultiWriter(os.Stderr, f)
+		}
+	}
 	setParentDeathSignal(cmd)
 	started := time.Now()
 	if err := cmd.Start(); err != nil {
