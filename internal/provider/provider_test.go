@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"testing"
@@ -179,14 +178,4 @@ func TestProvider_RegionEndpoints(t *testing.T) {
 			t.Errorf("endpointForRegion(%q) = %q, want %q", region, got, want)
 		}
 	}
-}
-
-// mustJSON is a small helper for building task JSON in tests.
-func mustJSON(t *testing.T, v any) json.RawMessage {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
