@@ -37,16 +37,7 @@ func (e *APIError) Error() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "HTTP %d", e.Status)
-	var ids []string
-	if e.Code != "" {
-		ids = append(ids, "error_code "+e.Code)
-	}
-	if e.RequestID != "" {
-		ids = append(ids, "request id "+e.RequestID)
-	}
-	if len(ids) > 0 {
-		b.WriteString(" (" + strings.Join(ids, ", ") + ")")
-	}
+	writeIdentifiers(&b, e.Code, e.RequestID)
 	msg := e.Message
 	if msg == "" {
 		msg = http.StatusText(e.Status)
@@ -266,4 +257,19 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:cut] + "…"
+}
+
+// writeIdentifiers appends " (error_code X, request id Y)", leaving out whichever is empty: the
+// two values support asks for, in the same form in every error the client returns.
+func writeIdentifiers(b *strings.Builder, code, requestID string) {
+	var ids []string
+	if code != "" {
+		ids = append(ids, "error_code "+code)
+	}
+	if requestID != "" {
+		ids = append(ids, "request id "+requestID)
+	}
+	if len(ids) > 0 {
+		b.WriteString(" (" + strings.Join(ids, ", ") + ")")
+	}
 }

@@ -286,16 +286,7 @@ func (e *IAMError) Error() string {
 	if e.Status != 0 {
 		fmt.Fprintf(&b, ": HTTP %d %s", e.Status, http.StatusText(e.Status))
 	}
-	var ids []string
-	if e.Code != "" {
-		ids = append(ids, "error_code "+e.Code)
-	}
-	if e.RequestID != "" {
-		ids = append(ids, "request id "+e.RequestID)
-	}
-	if len(ids) > 0 {
-		b.WriteString(" (" + strings.Join(ids, ", ") + ")")
-	}
+	writeIdentifiers(&b, e.Code, e.RequestID)
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 	}
