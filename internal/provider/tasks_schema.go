@@ -152,7 +152,8 @@ func taskAttributes() map[string]schema.Attribute {
 	}
 }
 
-// tasksAttribute is the schema of the tasks list.
+// tasksAttribute is the schema of the tasks list. Its type is tasksType, whose values keep the
+// flattener's tftypes tree (see tasks_flatten.go).
 func tasksAttribute() schema.ListNestedAttribute {
 	a := withFixedTypes(schema.ListNestedAttribute{
 		Computed: true,
