@@ -37,8 +37,8 @@ var errUsage = errors.New("usage")
 
 func main() {
 	// Terraform starts this program as the provider when the wrapper variables are set.
-	if real := os.Getenv(envWrapExec); real != "" {
-		os.Exit(runWrapper(real, os.Getenv(envWrapReport), os.Args[1:]))
+	if providerPath := os.Getenv(envWrapExec); providerPath != "" {
+		os.Exit(runWrapper(providerPath, os.Getenv(envWrapReport), os.Args[1:]))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

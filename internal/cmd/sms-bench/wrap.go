@@ -28,8 +28,8 @@ const (
 	envWrapStderr = "SMS_BENCH_PROVIDER_STDERR"
 )
 
-func runWrapper(real, report string, args []string) int {
-	cmd := exec.Command(real, args...)
+func runWrapper(providerPath, report string, args []string) int {
+	cmd := exec.Command(providerPath, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if extra := os.Getenv(envWrapEnv); extra != "" {
 		cmd.Env = append(os.Environ(), strings.Split(extra, "\n")...)
