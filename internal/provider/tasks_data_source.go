@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
@@ -183,23 +182,13 @@ func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	model.SummaryOnly = types.BoolValue(model.SummaryOnly.ValueBool())
 	model.TotalCount = types.Int64Value(list.Count)
 	model.StateCounts, model.TaskStates = summarize(list.Tasks)
-	model.Tasks = tasksValue{} // Null here; the flattened tasks are spliced in below.
-
-	tasks := tftypes.NewValue(tasksTFType, nil)
+	model.Tasks = tasksValue{} // Null: summary_only keeps the tasks out of the state.
 	if !model.SummaryOnly.ValueBool() {
-		tasks = flattenTasks(list.Tasks)
+		model.Tasks = newTasksValue(flattenTasks(list.Tasks))
 	}
 	list = nil // The API structs are no longer needed; let them go before the state is encoded.
 
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := replaceStateAttribute(&resp.State.Raw, "tasks", tasks); err != nil {
-		resp.Diagnostics.AddError("Internal Error Writing SMS Tasks",
-			"Could not write the tasks into the state: "+err.Error()+". This is a bug in the provider; please report it.")
-		resp.State.RemoveResource(ctx)
-	}
 }
 
 // query maps the configured filters to the API's query; unset filters stay nil and are not sent.
@@ -259,18 +248,4 @@ func summarize(tasks []smsapi.Task) (stateCounts, taskStates types.Map) {
 		stateValues[id] = types.StringPointerValue(state)
 	}
 	return types.MapValueMust(types.Int64Type, countValues), types.MapValueMust(types.StringType, stateValues)
-}
-
-// replaceStateAttribute swaps one top-level attribute of a state object.
-func replaceStateAttribute(raw *tftypes.Value, name string, value tftypes.Value) error {
-	attributes := map[string]tftypes.Value{}
-	if err := raw.As(&attributes); err != nil {
-		return err
-	}
-	attributes[name] = value
-	if err := tftypes.ValidateValue(raw.Type(), attributes); err != nil {
-		return err
-	}
-	*raw = tftypes.NewValue(raw.Type(), attributes)
-	return nil
 }
