@@ -177,15 +177,14 @@ func requireArgument(diags *diag.Diagnostics, name, detail string) {
 // checkAuthURL accepts an absolute https URL such as https://iam.ap-southeast-3.myhuaweicloud.com/v3,
 // and http for a loopback emulator only, because the password travels to it.
 func checkAuthURL(diags *diag.Diagnostics, raw string) {
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+	// The same rules as the endpoint: the client appends its own path and sends credentials only
+	// in the body, so a query, fragment or user information would be lost or leak.
+	if err := checkEndpoint(raw); err != nil {
 		diags.AddAttributeError(path.Root("auth_url"), "Invalid IAM Auth URL",
-			fmt.Sprintf("%q is not an absolute https:// URL. Use the IAM endpoint with its version, such as %s.", raw, authURLExample))
-	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
-		diags.AddAttributeError(path.Root("auth_url"), "Invalid IAM Auth URL",
-			fmt.Sprintf("%q must not contain a query, a fragment or user information; use a URL such as %s.", u.Redacted(), authURLExample))
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+			fmt.Sprintf("The auth_url %s. Use the IAM endpoint with its version, such as %s.", err, authURLExample))
+		return
+	}
+	if u, _ := url.Parse(raw); u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		diags.AddAttributeWarning(path.Root("auth_url"), "Unencrypted IAM Auth URL",
 			fmt.Sprintf("The auth_url %s uses plain http, so the password travels unencrypted. Use https://.", u.Redacted()))
 	}
