@@ -2,11 +2,14 @@ package smsapi
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"slices"
 	"strings"
 )
 
@@ -79,14 +82,14 @@ func (a TokenAuth) String() string { return "TokenAuth{Token: [REDACTED]}" }
 func (a TokenAuth) GoString() string { return a.String() }
 
 var (
-	errRedirectRefused = errors.New("smsapi: redirect refused")
-	errForeignOrigin   = errors.New("smsapi: refusing to send credentials to a host other than the endpoint")
+	errRedirectRefused = errors.New("redirect refused")
+	errForeignOrigin   = errors.New("refusing to send credentials to a host other than the endpoint")
 )
 
 // authError marks a failure of the Authenticator, which no retry can fix.
 type authError struct{ err error }
 
-func (e *authError) Error() string { return "smsapi: authenticating the request: " + e.err.Error() }
+func (e *authError) Error() string { return "the credentials cannot be used: " + e.err.Error() }
 func (e *authError) Unwrap() error { return e.err }
 
 // authTransport authenticates every round trip. Doing it here rather than on the request that
@@ -174,52 +177,47 @@ func originOf(u *url.URL) string {
 	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
-// secrets lists the non-empty credentials of the Authenticator. An empty string is dropped
-// because replacing it would insert the mask between every character.
+// secrets lists the non-empty credentials of the Authenticator and of a proxy from the
+// environment. An empty string is dropped because replacing it would insert the mask between
+// every character.
 func (c *Client) secrets() []string {
-	sh, ok := c.cfg.Auth.(SecretHolder)
-	if !ok {
-		return nil
-	}
-	var out []string
-	for _, s := range sh.Secrets() {
-		if s != "" {
-			out = append(out, s)
+	out := slices.Clone(c.proxySecrets)
+	if sh, ok := c.cfg.Auth.(SecretHolder); ok {
+		for _, s := range sh.Secrets() {
+			if s != "" {
+				out = append(out, s)
+			}
 		}
 	}
 	return out
 }
 
-// scrub replaces every credential in s with a mask.
-func (c *Client) scrub(s string) string {
-	for _, secret := range c.secrets() {
-		s = strings.ReplaceAll(s, secret, "[REDACTED]")
+// proxyEnv names the variables net/http reads proxy URLs from.
+var proxyEnv = []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"}
+
+// proxySecrets returns the passwords of proxy URLs in the environment, and the Basic
+// credentials net/http derives from them, which a proxy may echo in a 407 body.
+func proxySecrets() []string {
+	var out []string
+	for _, name := range proxyEnv {
+		u, err := url.Parse(strings.TrimSpace(os.Getenv(name)))
+		if err != nil || u.User == nil {
+			continue
+		}
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			basic := base64.StdEncoding.EncodeToString([]byte(u.User.Username() + ":" + pw))
+			out = append(out, pw, basic, u.User.Username()+":"+pw)
+		}
 	}
-	return s
+	return out
 }
 
-// scrubErr returns err unchanged unless its message contains a credential; then it returns a plain
-// error with the masked message, giving up the error chain because any wrapped error could print
-// the credential again.
-func (c *Client) scrubErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	if clean := c.scrub(msg); clean != msg {
-		return errors.New(clean)
-	}
-	return err
-}
+// clean prepares text from the network for an error or a log line (see sanitize).
+func (c *Client) clean(s string, limit int) string { return sanitize(s, c.secrets(), limit) }
 
-// maxSecretLen is the length of the longest credential, used to widen excerpt windows so a
-// credential that straddles the excerpt's end is still masked before the cut.
-func (c *Client) maxSecretLen() int {
-	n := 0
-	for _, s := range c.secrets() {
-		n = max(n, len(s))
-	}
-	return n
+// excerptOf turns the start of a body that is not a Huawei error into one clean line.
+func excerptOf(body []byte, secrets []string) string {
+	return excerpt([]byte(sanitize(string(body), secrets, 4*excerptLen)), excerptLen)
 }
 
 // String keeps credentials out of fmt output of a Client.

@@ -7,12 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Logger receives the client's log lines; the provider adapts it to tflog. ctx is the request's
@@ -75,8 +72,9 @@ type Client struct {
 	tasksURL url.URL // the endpoint with /v3/tasks appended
 	origin   string  // scheme://host:port of the endpoint; credentials never leave it
 	http     *http.Client
-	retry    *retryablehttp.Client
 	sem      chan struct{}
+
+	proxySecrets []string // credentials of a proxy from the environment, masked like the others
 
 	gateMu    sync.Mutex
 	gateUntil time.Time // no attempt starts before this instant
@@ -86,15 +84,12 @@ type Client struct {
 // host and without credentials, query or fragment, because the client appends its own path and
 // query and sends credentials only through Auth.
 func New(cfg Config) (*Client, error) {
-	u, err := parseEndpoint(cfg.Endpoint)
+	u, err := CheckEndpointURL(cfg.Endpoint)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the endpoint %w", err)
 	}
-	if isNil(cfg.Auth) {
+	if cfg.Auth == nil {
 		return nil, errors.New("smsapi: Config.Auth is required")
-	}
-	if isNil(cfg.Logger) {
-		cfg.Logger = nil // A typed nil would panic on the first log line; it means "no logs".
 	}
 	if err := applyDefaults(&cfg); err != nil {
 		return nil, err
@@ -104,6 +99,8 @@ func New(cfg Config) (*Client, error) {
 		cfg:    cfg,
 		origin: originOf(u),
 		sem:    make(chan struct{}, cfg.MaxConcurrency),
+
+		proxySecrets: proxySecrets(),
 	}
 	c.tasksURL = *u
 	c.tasksURL.Path = strings.TrimRight(u.Path, "/") + "/v3/tasks"
@@ -113,7 +110,10 @@ func New(cfg Config) (*Client, error) {
 
 	// Cloning keeps the proxy settings from the environment and the pool tuning of the default
 	// transport, while TLS settings stay private to this client.
-	base := http.DefaultTransport.(*http.Transport).Clone()
+	base := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		base = t.Clone()
+	}
 	if cfg.Insecure {
 		if base.TLSClientConfig == nil {
 			base.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
@@ -128,53 +128,7 @@ func New(cfg Config) (*Client, error) {
 		Timeout:       cfg.RequestTimeout,
 		CheckRedirect: c.checkRedirect,
 	}
-	c.retry = &retryablehttp.Client{
-		HTTPClient:      c.http,
-		Logger:          nil, // The hooks below log through Config.Logger instead.
-		RetryWaitMin:    cfg.RetryWaitMin,
-		RetryWaitMax:    cfg.RetryWaitMax,
-		RetryMax:        cfg.MaxRetries,
-		RequestLogHook:  c.beforeAttempt,
-		ResponseLogHook: c.afterResponse,
-		CheckRetry:      c.checkRetry,
-		Backoff:         c.backoff,
-		ErrorHandler:    retryablehttp.PassthroughErrorHandler,
-	}
 	return c, nil
-}
-
-func parseEndpoint(raw string) (*url.URL, error) {
-	if strings.TrimSpace(raw) == "" {
-		return nil, errors.New("smsapi: Config.Endpoint is required")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("smsapi: Config.Endpoint is not a valid URL: %w", err)
-	}
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("smsapi: Config.Endpoint %q must start with http:// or https://", u.Redacted())
-	case u.Hostname() == "":
-		return nil, fmt.Errorf("smsapi: Config.Endpoint %q has no host", u.Redacted())
-	case u.User != nil:
-		return nil, errors.New("smsapi: Config.Endpoint must not contain user information; pass credentials through Config.Auth")
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, fmt.Errorf("smsapi: Config.Endpoint %q must not have a query or fragment", u.Redacted())
-	}
-	return u, nil
-}
-
-// isNil also catches a typed nil pointer in an interface, whose methods would panic on first use.
-func isNil(a any) bool {
-	if a == nil {
-		return true
-	}
-	v := reflect.ValueOf(a)
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Func, reflect.Slice, reflect.Chan:
-		return v.IsNil()
-	}
-	return false
 }
 
 func applyDefaults(cfg *Config) error {
@@ -222,160 +176,6 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// callState follows one logical request through its attempts. retryablehttp calls the hooks,
-// CheckRetry and the transport from the goroutine that called Do, so it needs no lock.
-type callState struct {
-	method     string
-	path       string
-	query      string
-	attempts   int
-	start      time.Time
-	body       []byte
-	tooLarge   bool
-	bodyErr    error
-	retryAfter time.Time
-	ended      time.Time // when the previous attempt ended, so the next one can log the wait
-}
-
-type callStateKey struct{}
-
-func stateOf(ctx context.Context) *callState {
-	if st, ok := ctx.Value(callStateKey{}).(*callState); ok {
-		return st
-	}
-	return &callState{} // Only reachable if a hook sees a foreign request; it keeps the hooks total.
-}
-
-// exchange is the outcome of one logical GET: the final response with its body in memory.
-type exchange struct {
-	status     int
-	header     http.Header
-	body       []byte
-	tooLarge   bool
-	attempts   int
-	retryAfter time.Time
-}
-
-func (e *exchange) requestID() string { return e.header.Get("X-Request-Id") }
-
-// get performs one GET with retries. It returns an error only when no final response exists
-// (cancellation, connection errors after retries); any HTTP status comes back as an exchange.
-func (c *Client) get(ctx context.Context, u *url.URL) (*exchange, error) {
-	st := &callState{}
-	ctx = context.WithValue(ctx, callStateKey{}, st)
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("smsapi: building request: %w", err)
-	}
-	req.Header.Set("Accept", "application/json")
-	if c.cfg.UserAgent != "" {
-		req.Header.Set("User-Agent", c.cfg.UserAgent)
-	}
-
-	resp, err := c.retry.Do(req)
-	if err == nil && c.renewCredentials(ctx, resp) {
-		_ = resp.Body.Close()
-		resp, err = c.retry.Do(req) // Once only: a second 401 is the final answer.
-	}
-	if resp != nil {
-		// The body is already in memory (see checkRetry); closing releases nothing but is tidy.
-		_ = resp.Body.Close()
-	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return nil, ctxErr
-	}
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // The URL is named below; url.Error would repeat it.
-		}
-		return nil, c.scrubErr(fmt.Errorf("smsapi: GET %s failed after %d attempt(s): %w", u.Redacted(), st.attempts, err))
-	}
-	if resp == nil {
-		return nil, fmt.Errorf("smsapi: GET %s returned no response", u.Redacted())
-	}
-	return &exchange{
-		status:     resp.StatusCode,
-		header:     resp.Header,
-		body:       st.body,
-		tooLarge:   st.tooLarge,
-		attempts:   st.attempts,
-		retryAfter: st.retryAfter,
-	}, nil
-}
-
-// beforeAttempt runs before every attempt. Besides logging it waits for the Retry-After gate: this
-// is the one hook retryablehttp calls before each attempt, and it runs outside http.Client.Timeout,
-// so a long gate does not eat into the attempt's own time budget.
-func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retry int) {
-	ctx := req.Context()
-	st := stateOf(ctx)
-	c.waitGate(ctx)
-	st.method, st.path, st.query = req.Method, req.URL.Path, req.URL.RawQuery
-	st.attempts++ // Not retry+1: the attempts count on across the retry after a 401.
-	st.start = time.Now()
-	st.body, st.tooLarge, st.bodyErr, st.retryAfter = nil, false, nil, time.Time{}
-	fields := map[string]any{
-		"method":  req.Method,
-		"path":    req.URL.Path,
-		"query":   req.URL.RawQuery,
-		"attempt": st.attempts,
-	}
-	if !st.ended.IsZero() {
-		// Backoff and Retry-After gate together, so a throttled read shows where its time went.
-		fields["waited"] = st.start.Sub(st.ended).Round(time.Millisecond).String()
-	}
-	c.log(ctx, false, "smsapi: sending request", fields)
-}
-
-// afterResponse logs each response once its body has been read by checkRetry, so the duration
-// covers the whole attempt.
-func (c *Client) afterResponse(_ retryablehttp.Logger, resp *http.Response) {
-	if resp == nil || resp.Request == nil {
-		return
-	}
-	ctx := resp.Request.Context()
-	st := stateOf(ctx)
-	fields := map[string]any{
-		"method":     resp.Request.Method,
-		"path":       resp.Request.URL.Path,
-		"query":      resp.Request.URL.RawQuery,
-		"status":     resp.StatusCode,
-		"attempt":    st.attempts,
-		"duration":   durationField(st.start),
-		"request_id": resp.Header.Get("X-Request-Id"),
-	}
-	if st.bodyErr != nil {
-		fields["error"] = st.bodyErr.Error()
-	}
-	warn := resp.StatusCode >= 300 || st.bodyErr != nil
-	c.log(ctx, warn, "smsapi: received response", fields)
-}
-
-func durationField(start time.Time) string {
-	if start.IsZero() {
-		return "0s"
-	}
-	return time.Since(start).Round(time.Microsecond).String()
-}
-
-// log sends one line to Config.Logger with every string field scrubbed of credentials.
-func (c *Client) log(ctx context.Context, warn bool, msg string, fields map[string]any) {
-	if c.cfg.Logger == nil {
-		return
-	}
-	for k, v := range fields {
-		if s, ok := v.(string); ok {
-			fields[k] = c.scrub(s)
-		}
-	}
-	if warn {
-		c.cfg.Logger.Warn(ctx, msg, fields)
-	} else {
-		c.cfg.Logger.Debug(ctx, msg, fields)
-	}
-}
-
 // acquire takes a slot of the client-wide concurrency limit.
 func (c *Client) acquire(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
@@ -390,6 +190,3 @@ func (c *Client) acquire(ctx context.Context) error {
 }
 
 func (c *Client) release() { <-c.sem }
-
-// closeIdleConnections lets tests check that no goroutine outlives a call.
-func (c *Client) closeIdleConnections() { c.http.CloseIdleConnections() }

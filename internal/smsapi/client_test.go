@@ -28,7 +28,6 @@ func TestNew_RejectsInvalidConfig(t *testing.T) {
 		"query":              {Endpoint: "https://sms.example.com?x=1", Auth: auth},
 		"fragment":           {Endpoint: "https://sms.example.com#x", Auth: auth},
 		"nil auth":           {Endpoint: "https://sms.example.com"},
-		"typed nil auth":     {Endpoint: "https://sms.example.com", Auth: (*TokenAuth)(nil)},
 		"negative retries":   {Endpoint: "https://sms.example.com", Auth: auth, MaxRetries: -1},
 		"negative timeout":   {Endpoint: "https://sms.example.com", Auth: auth, RequestTimeout: -time.Second},
 		"negative body cap":  {Endpoint: "https://sms.example.com", Auth: auth, MaxResponseBytes: -1},
@@ -344,13 +343,5 @@ func TestAuthTransport_RefusesForeignOrigin(t *testing.T) {
 		if got := originOf(u.URL); got != tr.origin {
 			t.Errorf("originOf(%s) = %s, want %s", same, got, tr.origin)
 		}
-	}
-}
-
-func TestNew_TypedNilLoggerMeansNoLogs(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, okPage) })
-	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Logger = (*captureLogger)(nil) })
-	if _, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -9,6 +9,75 @@ import (
 	"strings"
 )
 
+// decodePage decodes the body of a 2xx answer into a page. Error messages quote the body, so a
+// body holding a credential is described from a masked copy; a credential echoed inside a task
+// field is masked there too, so it never reaches the state.
+func (c *Client) decodePage(ex *exchange, dst []Task) (*ListTasksResponse, error) {
+	if ex.tooLarge {
+		return nil, fmt.Errorf("the body is larger than %s, the most that is read for one page; use a smaller page size",
+			byteSize(c.cfg.MaxResponseBytes))
+	}
+	secrets := c.secrets()
+	echoed := containsAny(ex.body, secrets)
+	resp, err := decodeListTasksInto(ex.body, dst)
+	if err != nil {
+		if echoed {
+			if _, maskedErr := decodeListTasks([]byte(maskSecrets(string(ex.body), secrets))); maskedErr != nil {
+				err = maskedErr
+			}
+		}
+		return nil, sanitizeErr(err, secrets)
+	}
+	if resp.Count == nil && len(resp.Tasks) == 0 {
+		// Some gateways answer 200 with an error body; its code and message say what went wrong.
+		if eb := parseErrorBody(ex.body); eb.found {
+			var b strings.Builder
+			b.WriteString("the API answered with an error instead of a task list")
+			writeIdentifiers(&b, sanitize(eb.code, secrets, maxIDLen), "")
+			b.WriteString(": " + sanitize(eb.message, secrets, maxMessageLen))
+			return nil, errors.New(b.String())
+		}
+	}
+	if echoed {
+		maskTaskStrings(reflect.ValueOf(resp.Tasks), secrets)
+	}
+	return resp, nil
+}
+
+// containsAny reports whether body holds one of the secrets, as is or JSON-escaped.
+func containsAny(body []byte, secrets []string) bool {
+	for _, s := range secrets {
+		escaped, _ := json.Marshal(s)
+		if bytes.Contains(body, []byte(s)) || bytes.Contains(body, escaped[1:len(escaped)-1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// maskTaskStrings masks secrets in every string reachable from v. Reflection is fine here: it
+// runs only for the rare body that echoes a credential.
+func maskTaskStrings(v reflect.Value, secrets []string) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			maskTaskStrings(v.Elem(), secrets)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			maskTaskStrings(v.Index(i), secrets)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			maskTaskStrings(v.Field(i), secrets)
+		}
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(maskSecrets(v.String(), secrets))
+		}
+	}
+}
+
 // decodeListTasks parses one page. It checks the shape first so that the common wrong answers
 // (an HTML page from a proxy, an array, null) get a message that says so instead of a JSON
 // library error, and json.Unmarshal then rejects trailing data, wrong types and numbers that do
@@ -42,18 +111,18 @@ func notAnObject(trimmed []byte) error {
 	if !json.Valid(trimmed) {
 		return fmt.Errorf("the body is not JSON: %q", excerpt(trimmed, 80))
 	}
-	kind := "number"
+	kind := "a JSON number"
 	switch trimmed[0] {
 	case '[':
-		kind = "an array"
+		kind = "a JSON array"
 	case '"':
-		kind = "a string"
+		kind = "a JSON string"
 	case 'n':
-		kind = "null"
+		kind = "JSON null"
 	case 't', 'f':
-		kind = "a boolean"
+		kind = "a JSON boolean"
 	}
-	return fmt.Errorf("the body is JSON %s, want an object with count and tasks", kind)
+	return fmt.Errorf("the body is %s, want an object with count and tasks", kind)
 }
 
 // jsonProblem carries a readable message while keeping the json error for errors.As.
@@ -79,10 +148,18 @@ func describeJSONError(err error, size int) error {
 			field = "(top level)"
 		}
 		want := describeType(typ.Type)
-		if strings.HasPrefix(typ.Value, "number") && typ.Type != nil && typ.Type.Kind() == reflect.Int64 {
-			return &jsonProblem{fmt.Sprintf("field %q at byte %d: %s is not an integer that fits in 64 bits", field, typ.Offset, typ.Value), err}
+		if number, ok := strings.CutPrefix(typ.Value, "number "); ok && typ.Type != nil {
+			number = truncate(number, 40)
+			switch kind := typ.Type.Kind(); {
+			case kind == reflect.Int64 && strings.ContainsAny(number, ".eE"):
+				return &jsonProblem{fmt.Sprintf("field %q at byte %d: %s is written with a fraction or an exponent, want a plain integer", field, typ.Offset, number), err}
+			case kind == reflect.Int64:
+				return &jsonProblem{fmt.Sprintf("field %q at byte %d: %s is outside the range of a 64-bit integer", field, typ.Offset, number), err}
+			case kind == reflect.Float64:
+				return &jsonProblem{fmt.Sprintf("field %q at byte %d: %s is beyond the range of a 64-bit floating-point number", field, typ.Offset, number), err}
+			}
 		}
-		return &jsonProblem{fmt.Sprintf("field %q at byte %d: got JSON %s, want %s", field, typ.Offset, typ.Value, want), err}
+		return &jsonProblem{fmt.Sprintf("field %q at byte %d: got JSON %s, want %s", field, typ.Offset, truncate(typ.Value, 40), want), err}
 	}
 	return &jsonProblem{"invalid JSON: " + err.Error(), err}
 }
@@ -110,4 +187,12 @@ func describeType(t reflect.Type) string {
 		return "a number"
 	}
 	return t.String()
+}
+
+// byteSize writes n in MiB when it is a whole number of them, in bytes otherwise.
+func byteSize(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

@@ -16,6 +16,8 @@ import (
 type APIError struct {
 	// Status is the HTTP status code.
 	Status int
+	// URL is the URL that was requested, without query (see RedactURL).
+	URL string
 	// Code is error_code from the body, "" if absent.
 	Code string
 	// Message is error_msg from the body, or a short excerpt of a body that is not a Huawei error.
@@ -33,7 +35,7 @@ type APIError struct {
 // the fields are scrubbed when the error is built.
 func (e *APIError) Error() string {
 	if e == nil {
-		return "smsapi: <nil APIError>"
+		return "<nil APIError>"
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "HTTP %d", e.Status)
@@ -70,6 +72,8 @@ type DecodeError struct {
 	Offset int
 	// RequestID is the X-Request-Id header of the response.
 	RequestID string
+	// URL is the URL that was requested, without query (see RedactURL).
+	URL string
 	// Err says what is wrong with the body.
 	Err error
 }
@@ -77,7 +81,7 @@ type DecodeError struct {
 // Error names the page and the request id, which is what Huawei support needs to investigate.
 func (e *DecodeError) Error() string {
 	if e == nil {
-		return "smsapi: <nil DecodeError>"
+		return "<nil DecodeError>"
 	}
 	where := fmt.Sprintf("offset %d", e.Offset)
 	if e.RequestID != "" {
@@ -87,7 +91,7 @@ func (e *DecodeError) Error() string {
 	if e.Err != nil {
 		msg = e.Err.Error()
 	}
-	return fmt.Sprintf("smsapi: invalid response for tasks page (%s): %s", where, msg)
+	return fmt.Sprintf("invalid response for the tasks page at %s: %s", where, msg)
 }
 
 // Unwrap exposes the underlying problem, for example a *json.SyntaxError.
@@ -101,6 +105,7 @@ func (e *DecodeError) Unwrap() error {
 // Limits on what an APIError carries from the body, so a large error page stays readable.
 const (
 	maxMessageLen = 1024
+	maxIDLen      = 128
 	excerptLen    = 200
 )
 
@@ -110,20 +115,16 @@ func (c *Client) newAPIError(ex *exchange) *APIError {
 	eb := parseErrorBody(ex.body)
 	ae := &APIError{
 		Status:     ex.status,
-		Code:       c.scrub(truncate(eb.code, maxMessageLen)),
-		RequestID:  c.scrub(truncate(firstNonEmpty(ex.requestID(), eb.requestID), maxMessageLen)),
+		URL:        ex.url,
+		Code:       c.clean(eb.code, maxIDLen),
+		RequestID:  c.clean(firstNonEmpty(ex.requestID(), eb.requestID), maxIDLen),
 		Attempts:   ex.attempts,
 		RetryAfter: ex.retryAfter,
 	}
 	if eb.found {
-		ae.Message = truncate(c.scrub(eb.message), maxMessageLen)
+		ae.Message = c.clean(eb.message, maxMessageLen)
 	} else {
-		// Scrub a window wider than the excerpt so that a credential crossing the cut is masked.
-		window := ex.body
-		if limit := 4*excerptLen + c.maxSecretLen(); len(window) > limit {
-			window = window[:limit]
-		}
-		ae.Message = excerpt([]byte(c.scrub(string(window))), excerptLen)
+		ae.Message = excerptOf(ex.body, c.secrets())
 	}
 	return ae
 }

@@ -17,9 +17,9 @@ func TestDecodeListTasks_RejectsBadBodies(t *testing.T) {
 		"empty":               {"", "body is empty"},
 		"whitespace":          {" \n\t", "body is empty"},
 		"html":                {"<html><body><h1>502 Bad Gateway</h1></body></html>", "HTML"},
-		"array":               {`[{"id":"a"}]`, "JSON an array, want an object"},
+		"array":               {`[{"id":"a"}]`, "the body is a JSON array, want an object"},
 		"null":                {`null`, "JSON null"},
-		"string":              {`"tasks"`, "JSON a string"},
+		"string":              {`"tasks"`, "a JSON string"},
 		"number":              {`42`, "JSON number"},
 		"not json":            {`count=1`, "not JSON"},
 		"malformed":           {`{"count":1,"tasks":[}`, "malformed JSON at byte"},
@@ -28,9 +28,9 @@ func TestDecodeListTasks_RejectsBadBodies(t *testing.T) {
 		"tasks not an array":  {`{"count":1,"tasks":{"id":"a"}}`, `field "tasks" at byte`},
 		"tasks a string":      {`{"count":1,"tasks":"none"}`, "got JSON string, want an array"},
 		"task not an object":  {`{"count":1,"tasks":[7]}`, "want an object"},
-		"count beyond int64":  {`{"count":9223372036854775808,"tasks":[]}`, "number 9223372036854775808 is not an integer that fits in 64 bits"},
-		"date beyond int64":   {`{"count":1,"tasks":[{"create_date":1e19}]}`, "not an integer that fits in 64 bits"},
-		"fractional priority": {`{"count":1,"tasks":[{"priority":1.5}]}`, "not an integer"},
+		"count beyond int64":  {`{"count":9223372036854775808,"tasks":[]}`, "9223372036854775808 is outside the range of a 64-bit integer"},
+		"date beyond int64":   {`{"count":1,"tasks":[{"create_date":1e19}]}`, "1e19 is written with a fraction or an exponent, want a plain integer"},
+		"fractional priority": {`{"count":1,"tasks":[{"priority":1.5}]}`, "1.5 is written with a fraction or an exponent"},
 		"count as string":     {`{"count":"3","tasks":[]}`, "got JSON string, want an integer"},
 		"bool as string":      {`{"count":1,"tasks":[{"syncing":"yes"}]}`, "want a boolean"},
 	}
@@ -57,8 +57,8 @@ func TestListTasksPage_DecodeErrorsAreNotRetried(t *testing.T) {
 		"html body":          {`<!DOCTYPE html><html><title>Login</title></html>`, 0, "HTML"},
 		"not an object":      {`[1,2]`, 0, "array"},
 		"tasks not an array": {`{"count":1,"tasks":true}`, 0, "want an array"},
-		"beyond int64":       {`{"count":1,"tasks":[{"total_time":99999999999999999999}]}`, 0, "64 bits"},
-		"over the size cap":  {`{"count":1,"tasks":[{"id":"` + strings.Repeat("x", 200) + `"}]}`, 100, "exceeds 100 bytes"},
+		"beyond int64":       {`{"count":1,"tasks":[{"total_time":99999999999999999999}]}`, 0, "outside the range of a 64-bit integer"},
+		"over the size cap":  {`{"count":1,"tasks":[{"id":"` + strings.Repeat("x", 200) + `"}]}`, 100, "larger than 100 bytes, the most that is read for one page; use a smaller page size"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

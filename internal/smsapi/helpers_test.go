@@ -236,3 +236,6 @@ func taskIDs(tasks []Task) []string {
 	}
 	return out
 }
+
+// closeIdleConnections lets tests check that no goroutine outlives a call.
+func (c *Client) closeIdleConnections() { c.http.CloseIdleConnections() }

@@ -46,7 +46,7 @@ func TestListTasksPage_EndlessBodyStopsAtDefaultCap(t *testing.T) {
 	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxResponseBytes = 0 }) // 0 selects the default.
 	_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
 	var de *DecodeError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), fmt.Sprintf("exceeds %d bytes", DefaultMaxResponseBytes)) {
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "larger than 64 MiB") {
 		t.Fatalf("err = %v, want a DecodeError naming the %d-byte cap", err, DefaultMaxResponseBytes)
 	}
 	if n.Load() != 1 {
@@ -87,7 +87,7 @@ func TestListTasksPage_GzipBombIsCapped(t *testing.T) {
 	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxResponseBytes = 1 << 20 })
 	_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
 	var de *DecodeError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), "exceeds 1048576 bytes") {
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "larger than 1 MiB") {
 		t.Fatalf("err = %v, want a DecodeError about the cap (compressed size %d)", err, packed.Len())
 	}
 }
@@ -116,7 +116,7 @@ func TestListTasksPage_TricklingBodyHitsRequestTimeout(t *testing.T) {
 	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RequestTimeout = 300 * time.Millisecond; cfg.MaxRetries = 1 })
 	start := time.Now()
 	_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
-	if err == nil || !strings.Contains(err.Error(), "2 attempt") || !strings.Contains(err.Error(), "reading the response body") {
+	if err == nil || !strings.Contains(err.Error(), "2 attempt") || !strings.Contains(err.Error(), "the response body did not arrive in full within the request timeout (300ms)") {
 		t.Fatalf("err = %v, want a body read timeout after 2 attempts", err)
 	}
 	if !errors.Is(err, context.DeadlineExceeded) {
@@ -155,8 +155,8 @@ func TestDecodeListTasks_OddJSON(t *testing.T) {
 		"nesting beyond the decoder's depth": {deep, "malformed JSON"},
 		"NaN":                                {`{"count":NaN,"tasks":[]}`, "malformed JSON"},
 		"leading zero":                       {`{"count":01,"tasks":[]}`, "malformed JSON"},
-		"exponent in an integer field":       {`{"count":1e3,"tasks":[]}`, "not an integer"},
-		"negative beyond int64":              {`{"count":-9223372036854775809,"tasks":[]}`, "fits in 64 bits"},
+		"exponent in an integer field":       {`{"count":1e3,"tasks":[]}`, "1e3 is written with a fraction or an exponent"},
+		"negative beyond int64":              {`{"count":-9223372036854775809,"tasks":[]}`, "outside the range of a 64-bit integer"},
 		"byte order mark":                    {"\ufeff{\"count\":0,\"tasks\":[]}", "not JSON"},
 		"sub_tasks not an array":             {`{"count":1,"tasks":[{"sub_tasks":{}}]}`, "want an array"},
 		"source_server not an object":        {`{"count":1,"tasks":[{"source_server":"srv"}]}`, "want an object"},
@@ -253,7 +253,7 @@ func TestClient_ExhaustedRetriesReportLastAnswer(t *testing.T) {
 	if !ok {
 		t.Fatalf("err = %v, want an APIError", err)
 	}
-	want := APIError{Status: 503, Code: "SMS.9001", Message: "still busy", RequestID: "last", Attempts: 3}
+	want := APIError{Status: 503, URL: srv.URL + "/v3/tasks", Code: "SMS.9001", Message: "still busy", RequestID: "last", Attempts: 3}
 	if *ae != want {
 		t.Errorf("APIError = %+v, want %+v", *ae, want)
 	}

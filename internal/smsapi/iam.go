@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -227,7 +226,7 @@ func (a *IAMPasswordAuth) fetch(ctx context.Context, base http.RoundTripper, use
 		// failed API request, and gives up at once if its caller is gone. An untrusted
 		// certificate will not change between attempts.
 		var certErr *tls.CertificateVerificationError
-		return "", time.Time{}, &IAMError{URL: endpoint, Err: a.scrubErr(err), temporary: !errors.As(err, &certErr)}
+		return "", time.Time{}, &IAMError{URL: endpoint, Err: sanitizeErr(err, a.Secrets()), temporary: !errors.As(err, &certErr)}
 	}
 	respBody, _, readErr := readBounded(resp.Body, maxIAMResponseBytes)
 	_ = resp.Body.Close()
@@ -252,12 +251,9 @@ func (a *IAMPasswordAuth) fetch(ctx context.Context, base http.RoundTripper, use
 // tokensURL appends /auth/tokens to AuthURL and asks for no service catalog, which the provider
 // does not need and which makes the response far larger.
 func (a *IAMPasswordAuth) tokensURL() (string, error) {
-	u, err := url.Parse(strings.TrimSpace(a.AuthURL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", fmt.Errorf("smsapi: the IAM auth URL %q must be an absolute https:// URL such as https://iam.ap-southeast-3.myhuaweicloud.com/v3", a.AuthURL)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", errors.New("smsapi: the IAM auth URL must not contain user information, a query or a fragment")
+	u, err := CheckEndpointURL(a.AuthURL)
+	if err != nil {
+		return "", fmt.Errorf("the IAM auth URL %w; use the IAM endpoint with its version, such as https://iam.ap-southeast-3.myhuaweicloud.com/v3", err)
 	}
 	u.Path = strings.TrimRight(u.Path, "/") + "/auth/tokens"
 	u.RawPath = ""
@@ -304,42 +300,26 @@ func (e *IAMError) Temporary() bool { return e.temporary }
 
 func (a *IAMPasswordAuth) newIAMError(endpoint string, resp *http.Response, body []byte, readErr error) *IAMError {
 	eb := parseErrorBody(body)
+	secrets := a.Secrets()
 	e := &IAMError{
 		URL:       endpoint,
 		Status:    resp.StatusCode,
-		Code:      a.scrub(truncate(eb.code, maxMessageLen)),
-		RequestID: a.scrub(truncate(firstNonEmpty(resp.Header.Get("X-Request-Id"), eb.requestID), maxMessageLen)),
+		Code:      sanitize(eb.code, secrets, maxIDLen),
+		RequestID: sanitize(firstNonEmpty(resp.Header.Get("X-Request-Id"), eb.requestID), secrets, maxIDLen),
 		temporary: retryableStatus(resp.StatusCode),
 	}
 	switch {
 	case eb.found:
-		e.Message = truncate(a.scrub(eb.message), maxMessageLen)
+		e.Message = sanitize(eb.message, secrets, maxMessageLen)
 	case len(body) > 0:
-		e.Message = excerpt([]byte(a.scrub(string(body))), excerptLen)
+		e.Message = excerptOf(body, secrets)
 	}
 	switch {
 	case readErr != nil:
-		e.Err = a.scrubErr(fmt.Errorf("reading the response: %w", readErr))
+		e.Err = sanitizeErr(fmt.Errorf("reading the response: %w", readErr), a.Secrets())
 		e.temporary = true
 	case resp.StatusCode/100 == 2:
 		e.Err = errors.New("the response has no X-Subject-Token header")
 	}
 	return e
-}
-
-// scrubErr keeps err unless its message contains the password; then it returns a plain error
-// with the masked message, because the wrapped error could print the password again.
-func (a *IAMPasswordAuth) scrubErr(err error) error {
-	if msg := err.Error(); a.scrub(msg) != msg {
-		return errors.New(a.scrub(msg))
-	}
-	return err
-}
-
-// scrub masks the password in text that came back from the network.
-func (a *IAMPasswordAuth) scrub(s string) string {
-	if a.Password == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, a.Password, "[REDACTED]")
 }

@@ -79,7 +79,7 @@ func TestClient_RetriesExhaustedReturnsAPIError(t *testing.T) {
 	if !ok {
 		t.Fatalf("err = %v, want *APIError", err)
 	}
-	want := APIError{Status: 503, Code: "SMS.9001", Message: "busy", RequestID: "req-503", Attempts: 3}
+	want := APIError{Status: 503, URL: srv.URL + "/v3/tasks", Code: "SMS.9001", Message: "busy", RequestID: "req-503", Attempts: 3}
 	if *ae != want {
 		t.Errorf("APIError = %+v, want %+v", *ae, want)
 	}
@@ -238,8 +238,8 @@ func TestBackoff(t *testing.T) {
 	if got := c.backoff(time.Millisecond, time.Second, 0, resp(429, "7")); got != 7*time.Second {
 		t.Errorf("Retry-After 7 gives %s, want exactly 7s", got)
 	}
-	if got := c.backoff(time.Millisecond, time.Second, 0, resp(503, "0")); got != 0 {
-		t.Errorf("Retry-After 0 gives %s, want 0", got)
+	if got := c.backoff(time.Millisecond, time.Second, 0, resp(503, "0")); got < time.Millisecond {
+		t.Errorf("Retry-After 0 gives %s, want at least the 1ms backoff floor", got)
 	}
 	for attempt := range 12 {
 		for range 50 {

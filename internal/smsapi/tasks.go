@@ -246,24 +246,13 @@ func (c *Client) page(ctx context.Context, q ListTasksQuery, limit, offset int, 
 	if err != nil {
 		return nil, "", err
 	}
-	reqID := c.scrub(ex.requestID())
+	reqID := c.clean(ex.requestID(), maxIDLen)
 	if ex.status < 200 || ex.status > 299 {
 		return nil, reqID, c.newAPIError(ex)
 	}
-	if ex.tooLarge {
-		return nil, reqID, &DecodeError{Offset: offset, RequestID: reqID,
-			Err: fmt.Errorf("the body exceeds %d bytes (Config.MaxResponseBytes); use a smaller page size or raise the limit", c.cfg.MaxResponseBytes)}
-	}
-	resp, err := decodeListTasksInto(ex.body, dst)
+	resp, err := c.decodePage(ex, dst)
 	if err != nil {
-		// Error messages quote the start of the body. If a credential is in the body, describe the
-		// masked body instead, so that an excerpt cut mid-credential cannot leak a fragment.
-		if clean := c.scrub(string(ex.body)); clean != string(ex.body) {
-			if _, cleanErr := decodeListTasks([]byte(clean)); cleanErr != nil {
-				err = cleanErr
-			}
-		}
-		return nil, reqID, &DecodeError{Offset: offset, RequestID: reqID, Err: c.scrubErr(err)}
+		return nil, reqID, &DecodeError{Offset: offset, RequestID: reqID, URL: ex.url, Err: err}
 	}
 	return resp, reqID, nil
 }
@@ -289,7 +278,7 @@ func (c *Client) fetch(ctx context.Context, q ListTasksQuery, limit, offset int)
 
 // usable rejects a nil receiver or context, which would otherwise panic deep inside net/http.
 func (c *Client) usable(ctx context.Context) error {
-	if c == nil || c.retry == nil {
+	if c == nil || c.http == nil {
 		return errors.New("smsapi: the Client was not created with New")
 	}
 	if ctx == nil {

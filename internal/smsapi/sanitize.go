@@ -1,0 +1,130 @@
+package smsapi
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Everything that comes from the network (error codes and messages, request ids, body excerpts,
+// header values, transport errors) goes through sanitize before it reaches an error or a log
+// line. See DESIGN.md, "Hostile input".
+
+// redactedMark replaces a credential.
+const redactedMark = "[REDACTED]"
+
+// maskAnywhereLen is the length from which a credential is masked wherever it appears. A shorter
+// one is masked only where it stands alone, not inside a word: masking "t" everywhere would turn
+// "http" into "h[REDACTED][REDACTED]p" while protecting nothing.
+const maskAnywhereLen = 8
+
+// sanitize masks secrets, removes user information and queries from URLs, escapes control
+// characters and cuts the result to limit runes. Only a window of s somewhat larger than limit
+// is read, so a huge header costs no more than a short one.
+func sanitize(s string, secrets []string, limit int) string {
+	longest := 0
+	for _, sec := range secrets {
+		longest = max(longest, len(sec))
+	}
+	if window := 4*limit + longest + 8; len(s) > window {
+		s = s[:window] + "…"
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = maskSecrets(s, secrets)
+	s = redactURLsIn(s)
+	s = escapeControls(s)
+	return truncate(s, limit)
+}
+
+// maskSecrets replaces every credential in s with redactedMark.
+func maskSecrets(s string, secrets []string) string {
+	for _, secret := range secrets {
+		switch {
+		case secret == "":
+		case len(secret) >= maskAnywhereLen:
+			s = strings.ReplaceAll(s, secret, redactedMark)
+		default:
+			s = maskWholeWord(s, secret)
+		}
+	}
+	return s
+}
+
+// maskWholeWord masks secret where it is not part of a longer word.
+func maskWholeWord(s, secret string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, secret)
+		if i < 0 {
+			break
+		}
+		end := i + len(secret)
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[end:])
+		if (i > 0 && isWordRune(before)) || (end < len(s) && isWordRune(after)) {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(s[:i] + redactedMark)
+		s = s[end:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+func isWordRune(r rune) bool {
+	return r == '_' || r == '-' || ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || r >= 0x80
+}
+
+// escapeControls replaces tabs and line breaks with spaces and writes every other control or
+// bidirectional-override character as an escape such as \x1b, so that API text cannot move the
+// cursor, clear the terminal, ring the bell or reorder what a user reads.
+func escapeControls(s string) string {
+	clean := true
+	for _, r := range s {
+		if isControl(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			b.WriteByte(' ')
+		case r < 0x100 && isControl(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case isControl(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) ||
+		(r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
+}
+
+// maxErrorTextLen bounds an error message built from a transport error.
+const maxErrorTextLen = 2048
+
+// sanitizeErr returns err unchanged when its message is already clean; otherwise a plain error
+// with the cleaned message, giving up the chain because a wrapped error could print the raw text.
+func sanitizeErr(err error, secrets []string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if clean := sanitize(msg, secrets, maxErrorTextLen); clean != msg {
+		return errors.New(clean)
+	}
+	return err
+}
