@@ -2,10 +2,14 @@ package provider
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -14,11 +18,12 @@ import (
 )
 
 // addReadError turns a failed read into one error diagnostic that says what happened and what
-// to do. API errors carry the HTTP status, error_code, error_msg and request id, which is what
-// Huawei support asks for; credentials never reach an error string in the client.
-func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readTimeout time.Duration) {
+// to do, once. API errors carry the HTTP status, error_code, error_msg and request id, which is
+// what Huawei support asks for. Every text from the network arrives already sanitized by the
+// client (see DESIGN.md, "Hostile input").
+func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readTimeout time.Duration, method authMethod) {
 	if apiErr, ok := smsapi.AsAPIError(err); ok {
-		summary, hint := apiErrorAdvice(apiErr)
+		summary, hint := apiErrorAdvice(apiErr, method)
 		diags.AddError(summary, describeAPIError(apiErr)+hint)
 		return
 	}
@@ -27,12 +32,12 @@ func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readT
 	switch {
 	case errors.As(err, &iamErr):
 		diags.AddError("IAM Token Request Failed",
-			fmt.Sprintf("The provider could not obtain a token from IAM with user_name and password: %s\n\n"+
+			fmt.Sprintf("The provider could not obtain a token from IAM with user_name and password: %s.\n\n"+
 				"Check auth_url (HW_AUTH_URL), user_name, domain_name and password. An IAM user needs "+
 				"programmatic access to request tokens.", strings.TrimSuffix(err.Error(), ".")))
 	case errors.As(err, &decodeErr):
 		diags.AddError("Invalid SMS API Response",
-			fmt.Sprintf("The SMS API answered GET /v3/tasks with a body that is not a valid task list: %s. "+
+			fmt.Sprintf("The SMS API answered with a body that is not a valid task list: %s.\n\n"+
 				"No tasks were written to the state. If this persists, report the request id to Huawei Cloud support.", err))
 	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
 		diags.AddError("SMS Tasks Read Timed Out",
@@ -41,21 +46,44 @@ func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readT
 	case errors.Is(err, context.DeadlineExceeded):
 		// The read's own deadline has not passed, so the one that ran out bounds a single attempt.
 		diags.AddError("SMS API Request Timed Out",
-			fmt.Sprintf("GET /v3/tasks got no complete answer within the provider's request_timeout: %s. "+
-				"Raise request_timeout (and max_retries) if the API is slow, or check the endpoint and the network "+
-				"path to it (proxy settings HTTPS_PROXY and NO_PROXY are honoured).", err))
+			fmt.Sprintf("%s.\n\nRaise request_timeout (and max_retries) if the API is slow, or check the endpoint and the "+
+				"network path to it (HTTPS_PROXY and NO_PROXY are honoured).", err))
 	case errors.Is(err, context.Canceled):
 		diags.AddError("SMS Tasks Read Cancelled", "Reading the tasks was cancelled before it finished; nothing was written to the state.")
+	case errors.Is(err, smsapi.ErrCredentials):
+		diags.AddError("SMS Credentials Unusable",
+			fmt.Sprintf("%s.\n\nNo request was sent. Check the credential arguments of the provider block or their environment variables.", err))
+	case errors.Is(err, smsapi.ErrRedirectRefused):
+		diags.AddError("SMS API Redirect Refused",
+			fmt.Sprintf("%s.\n\nThe provider follows redirects only within the endpoint's scheme, host and port, so that "+
+				"credentials never leave it. Set endpoint (or region) to the address the API really answers on.", err))
 	default:
-		diags.AddError("SMS API Request Failed",
-			fmt.Sprintf("GET /v3/tasks failed: %s. Check the endpoint, the network path to it (proxy settings "+
-				"HTTPS_PROXY and NO_PROXY are honoured) and TLS settings.", err))
+		diags.AddError("SMS API Request Failed", fmt.Sprintf("%s.\n\n%s", err, networkHint(err)))
+	}
+}
+
+// networkHint says what to check for a request that got no HTTP answer.
+func networkHint(err error) string {
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostnameErr x509.HostnameError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "Nothing accepts connections at that address: check endpoint (or region) and, for a proxy, HTTPS_PROXY."
+	case errors.As(err, &dnsErr):
+		return "The host name does not resolve: check endpoint (or region) and the machine's DNS settings."
+	case errors.As(err, &certErr), errors.As(err, &unknownAuthority), errors.As(err, &hostnameErr):
+		return "The server's TLS certificate is not trusted for this host: check endpoint, and add the issuing CA " +
+			"to the system's trust store when a corporate proxy inspects TLS."
+	default:
+		return "Check endpoint (or region) and the network path to it; HTTPS_PROXY and NO_PROXY are honoured."
 	}
 }
 
 func describeAPIError(e *smsapi.APIError) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "GET /v3/tasks returned HTTP %d %s", e.Status, http.StatusText(e.Status))
+	fmt.Fprintf(&b, "GET %s returned HTTP %d %s", orNone(e.URL), e.Status, http.StatusText(e.Status))
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
@@ -66,30 +94,55 @@ func describeAPIError(e *smsapi.APIError) string {
 	return b.String()
 }
 
-func apiErrorAdvice(e *smsapi.APIError) (summary, hint string) {
+func apiErrorAdvice(e *smsapi.APIError, method authMethod) (summary, hint string) {
+	retryAt := ""
+	if !e.RetryAfter.IsZero() {
+		retryAt = fmt.Sprintf("\nThe API asked to wait until %s, longer than the provider waits on its own. Run again after that time.",
+			e.RetryAfter.UTC().Format(time.RFC3339))
+	}
 	switch {
 	case e.Status == http.StatusUnauthorized:
-		return "SMS API Authentication Failed", "\nThe credentials were rejected. With a token: IAM tokens expire " +
-			"after 24 hours, so get a new one (token or SMS_TOKEN). With access keys: check access_key and secret_key, " +
-			"security_token for temporary keys, and the machine's clock (signatures older than 15 minutes are refused)."
+		return "SMS API Authentication Failed", "\nThe credentials were rejected. " + unauthorizedAdvice(method)
 	case e.Status == http.StatusForbidden:
 		return "SMS API Permission Denied", "\nThe credentials lack permission to list migration tasks: " +
 			"grant the IAM policy action sms:server:listTask (for example through the SMS ReadOnlyAccess policy)."
+	case e.Status == http.StatusNotFound:
+		return "SMS API Not Found", "\nThe host answered but has no SMS task list at that path: check endpoint (or region); " +
+			"the SMS API of a region is at https://sms.{region}.myhuaweicloud.com."
+	case e.Status == http.StatusTooManyRequests && retryAt != "":
+		return "SMS API Throttled", retryAt
+	case e.Status == http.StatusTooManyRequests && e.Attempts > maxRetriesLimit:
+		return "SMS API Throttled", "\nThe API kept throttling the requests through every retry. Lower max_concurrency, " +
+			"narrow the filters, or run again later."
 	case e.Status == http.StatusTooManyRequests:
-		hint = "\nThe API kept throttling the requests after the provider's retries. Lower max_concurrency, " +
+		return "SMS API Throttled", "\nThe API kept throttling the requests through every retry. Lower max_concurrency, " +
 			"raise max_retries, or run again later."
-		if !e.RetryAfter.IsZero() {
-			hint = fmt.Sprintf("\nThe API asked to wait until %s, longer than the provider waits on its own. Run again after that time.",
-				e.RetryAfter.UTC().Format(time.RFC3339))
-		}
-		return "SMS API Throttled", hint
-	case e.Status >= 500:
-		return "SMS API Unavailable", "\nThe API failed on its side after the provider's retries. Run again later; " +
+	case e.Status >= 500 && retryAt != "":
+		return "SMS API Unavailable", retryAt
+	case e.Status >= 500 && e.Attempts > 1:
+		return "SMS API Unavailable", "\nThe API failed on its side on every attempt. Run again later; " +
 			"if it persists, report the request id to Huawei Cloud support."
+	case e.Status >= 500:
+		return "SMS API Unavailable", "\nThe API failed on its side and max_retries allows no retry. Run again later, " +
+			"or raise max_retries; if it persists, report the request id to Huawei Cloud support."
 	case e.Status == http.StatusBadRequest:
 		return "SMS API Rejected The Request", "\nThe API rejected the query. Check the data source's filters."
 	default:
 		return "SMS API Error", ""
+	}
+}
+
+// unauthorizedAdvice says what to check for the credential method in use.
+func unauthorizedAdvice(method authMethod) string {
+	switch method {
+	case authAKSK:
+		return "Check access_key and secret_key, security_token for temporary keys, and the machine's clock " +
+			"(signatures older than 15 minutes are refused)."
+	case authPassword:
+		return "The provider obtained a token with user_name and password and renewed it once; check that the user " +
+			"may use SMS in this region and domain_name."
+	default:
+		return "IAM tokens expire after 24 hours: get a new one (token or SMS_TOKEN)."
 	}
 }
 

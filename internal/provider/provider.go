@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -59,6 +60,8 @@ type providerData struct {
 	client *smsapi.Client
 	// secrets are masked in every log line written while a data source reads.
 	secrets []string
+	// method is the authentication method in use, so that a 401 gets advice about it.
+	method authMethod
 }
 
 func (p *smsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -196,11 +199,12 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 
 	client, err := smsapi.New(settings.clientConfig(p.version))
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid SMS Endpoint", err.Error())
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid SMS Endpoint",
+			fmt.Sprintf("The SMS API client cannot be created: %s.", err))
 		return
 	}
 
-	data := &providerData{client: client, secrets: settings.secrets()}
+	data := &providerData{client: client, secrets: settings.secrets(), method: settings.credentials.method}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 
@@ -179,14 +178,15 @@ func requireArgument(diags *diag.Diagnostics, name, detail string) {
 func checkAuthURL(diags *diag.Diagnostics, raw string) {
 	// The same rules as the endpoint: the client appends its own path and sends credentials only
 	// in the body, so a query, fragment or user information would be lost or leak.
-	if err := checkEndpoint(raw); err != nil {
+	u, err := smsapi.CheckEndpointURL(raw)
+	if err != nil {
 		diags.AddAttributeError(path.Root("auth_url"), "Invalid IAM Auth URL",
 			fmt.Sprintf("The auth_url %s. Use the IAM endpoint with its version, such as %s.", err, authURLExample))
 		return
 	}
-	if u, _ := url.Parse(raw); u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		diags.AddAttributeWarning(path.Root("auth_url"), "Unencrypted IAM Auth URL",
-			fmt.Sprintf("The auth_url %s uses plain http, so the password travels unencrypted. Use https://.", u.Redacted()))
+			fmt.Sprintf("The auth_url %s uses plain http, so the password travels unencrypted. Use https://.", smsapi.RedactURL(raw)))
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"net"
-	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -124,7 +123,7 @@ func resolveSettings(m providerModel, diags *diag.Diagnostics) settings {
 	switch {
 	case s.endpoint != "":
 		if m.Endpoint.ValueString() == "" {
-			if err := checkEndpoint(s.endpoint); err != nil {
+			if _, err := smsapi.CheckEndpointURL(s.endpoint); err != nil {
 				diags.AddAttributeError(path.Root("endpoint"), "Invalid SMS Endpoint",
 					fmt.Sprintf("The %s environment variable is not a usable endpoint: %s.", envEndpoint, err))
 			}
@@ -193,24 +192,6 @@ func endpointForRegion(region string) string {
 	return "https://sms." + region + ".myhuaweicloud.com"
 }
 
-// checkEndpoint accepts absolute http and https URLs with a host and nothing after the path.
-func checkEndpoint(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("%q is not a URL", raw)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("%q must start with https:// (or http:// for a local emulator)", raw)
-	}
-	if u.Host == "" {
-		return fmt.Errorf("%q has no host", raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return fmt.Errorf("%q must not contain a query, a fragment or user information", raw)
-	}
-	return nil
-}
-
 // addTransportWarnings warns about settings that weaken transport security.
 func addTransportWarnings(s settings, diags *diag.Diagnostics) {
 	if s.insecure {
@@ -218,10 +199,10 @@ func addTransportWarnings(s settings, diags *diag.Diagnostics) {
 			"insecure = true skips TLS certificate verification, so the token can be read by anyone who can "+
 				"intercept the connection. Use it only with test endpoints.")
 	}
-	u, err := url.Parse(s.endpoint)
+	u, err := smsapi.CheckEndpointURL(s.endpoint)
 	if err == nil && u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		diags.AddAttributeWarning(path.Root("endpoint"), "Unencrypted SMS Endpoint",
-			fmt.Sprintf("The endpoint %s uses plain http, so the credentials travel unencrypted. Use https://.", u.Redacted()))
+			fmt.Sprintf("The endpoint %s uses plain http, so the credentials travel unencrypted. Use https://.", smsapi.RedactURL(s.endpoint)))
 	}
 }
 

@@ -177,7 +177,7 @@ func TestE2E_RequestTimeoutBoundsEachAttempt(t *testing.T) {
 	h.Write("main.tf", readConfig(server, "request_timeout = \"1s\"\n  max_retries = 1", ""))
 
 	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
-	mustContain(t, r, "Error: SMS API Request Timed Out", "within the provider's request_timeout", "after 2 attempt(s)")
+	mustContain(t, r, "Error: SMS API Request Timed Out", "within the request timeout (1s)", "Raise request_timeout", "after 2 attempt(s)")
 	mustNotContain(t, r, "Read Timed Out")
 	if got := server.Stats().Requests; got != 2 {
 		t.Errorf("requests = %d, want 2 (one retry)", got)

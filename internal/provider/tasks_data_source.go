@@ -149,7 +149,7 @@ func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			"The sms provider was not configured before sms_tasks was read. This is a bug in the provider; please report it.")
 		return
 	}
-	ctx = tflog.MaskLogStrings(ctx, d.data.secrets...)
+	ctx = withSecretMasks(ctx, d.data.secrets)
 
 	var model tasksDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
@@ -168,7 +168,7 @@ func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	started := time.Now()
 	list, err := d.data.client.ListTasks(ctx, query)
 	if err != nil {
-		addReadError(&resp.Diagnostics, ctx, err, readTimeout)
+		addReadError(&resp.Diagnostics, ctx, err, readTimeout, d.data.method)
 		return
 	}
 	tflog.Debug(ctx, "read SMS tasks", map[string]any{

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
 
 // endpointURL validates the endpoint argument at plan time with the same rules as its
@@ -24,7 +26,7 @@ func (endpointValidator) ValidateString(_ context.Context, req validator.StringR
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if err := checkEndpoint(req.ConfigValue.ValueString()); err != nil {
+	if _, err := smsapi.CheckEndpointURL(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid SMS Endpoint", fmt.Sprintf("The endpoint %s.", err))
 	}
 }

@@ -65,7 +65,7 @@ type TokenAuth struct {
 // API's answer to it (401) would not say that the provider was never given a token.
 func (a TokenAuth) Authenticate(req *http.Request) error {
 	if a.Token == "" {
-		return errors.New("smsapi: the IAM token is empty")
+		return errors.New("the IAM token is empty")
 	}
 	setScopeHeaders(req.Header, a.ProjectID, a.DomainID)
 	req.Header.Set("X-Auth-Token", a.Token)
@@ -86,11 +86,19 @@ var (
 	errForeignOrigin   = errors.New("refusing to send credentials to a host other than the endpoint")
 )
 
-// authError marks a failure of the Authenticator, which no retry can fix.
+// ErrCredentials matches (errors.Is) a failure to authenticate a request before it is sent, such
+// as an empty token or one with a line break. No retry can fix it.
+var ErrCredentials = errors.New("the credentials cannot be used")
+
+// ErrRedirectRefused matches (errors.Is) a redirect the client did not follow because it left the
+// endpoint's origin or looped.
+var ErrRedirectRefused = errRedirectRefused
+
 type authError struct{ err error }
 
-func (e *authError) Error() string { return "the credentials cannot be used: " + e.err.Error() }
-func (e *authError) Unwrap() error { return e.err }
+func (e *authError) Error() string        { return ErrCredentials.Error() + ": " + e.err.Error() }
+func (e *authError) Unwrap() error        { return e.err }
+func (e *authError) Is(target error) bool { return target == ErrCredentials }
 
 // authTransport authenticates every round trip. Doing it here rather than on the request that
 // retryablehttp holds means each retry and each redirect hop is signed afresh, and the caller's
@@ -115,6 +123,9 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	} else {
 		err = t.auth.Authenticate(r)
 	}
+	if err == nil {
+		err = checkHeaderValues(r.Header)
+	}
 	if err != nil {
 		closeRequestBody(req)
 		var temp retryableAuthError
@@ -124,6 +135,21 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &authError{err: err}
 	}
 	return t.base.RoundTrip(r)
+}
+
+// checkHeaderValues refuses a credential with a line break or another control character, most
+// often a token pasted with its trailing newline, which net/http would reject with a message
+// about header syntax that does not point at the credential.
+func checkHeaderValues(h http.Header) error {
+	for name, values := range h {
+		for _, v := range values {
+			if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+				return fmt.Errorf("the %s header would contain a line break or another control character; "+
+					"check the credential for a stray newline or space copied with it", name)
+			}
+		}
+	}
+	return nil
 }
 
 // renewCredentials handles a final 401: when the Authenticator is a Refresher it drops the

@@ -226,7 +226,7 @@ func (a *IAMPasswordAuth) fetch(ctx context.Context, base http.RoundTripper, use
 		// failed API request, and gives up at once if its caller is gone. An untrusted
 		// certificate will not change between attempts.
 		var certErr *tls.CertificateVerificationError
-		return "", time.Time{}, &IAMError{URL: endpoint, Err: sanitizeErr(err, a.Secrets()), temporary: !errors.As(err, &certErr)}
+		return "", time.Time{}, &IAMError{URL: RedactURL(endpoint), Err: sanitizeErr(err, a.Secrets()), temporary: !errors.As(err, &certErr)}
 	}
 	respBody, _, readErr := readBounded(resp.Body, maxIAMResponseBytes)
 	_ = resp.Body.Close()
@@ -278,7 +278,7 @@ type IAMError struct {
 // Error names the endpoint, the status and IAM's own explanation, never the password.
 func (e *IAMError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "smsapi: IAM token request to %s failed", e.URL)
+	fmt.Fprintf(&b, "the IAM token request to %s failed", e.URL)
 	if e.Status != 0 {
 		fmt.Fprintf(&b, ": HTTP %d %s", e.Status, http.StatusText(e.Status))
 	}
@@ -302,7 +302,7 @@ func (a *IAMPasswordAuth) newIAMError(endpoint string, resp *http.Response, body
 	eb := parseErrorBody(body)
 	secrets := a.Secrets()
 	e := &IAMError{
-		URL:       endpoint,
+		URL:       RedactURL(endpoint),
 		Status:    resp.StatusCode,
 		Code:      sanitize(eb.code, secrets, maxIDLen),
 		RequestID: sanitize(firstNonEmpty(resp.Header.Get("X-Request-Id"), eb.requestID), secrets, maxIDLen),

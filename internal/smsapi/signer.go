@@ -53,9 +53,9 @@ type SignerAuth struct {
 func (a SignerAuth) Authenticate(req *http.Request) error {
 	switch {
 	case a.AccessKey == "":
-		return errors.New("smsapi: the access key is empty")
+		return errors.New("the access key is empty")
 	case a.SecretKey == "":
-		return errors.New("smsapi: the secret key is empty")
+		return errors.New("the secret key is empty")
 	}
 	now := time.Now
 	if a.Now != nil {
