@@ -360,5 +360,10 @@ func (v tasksValue) ToListValue(ctx context.Context) (basetypes.ListValue, diag.
 	if err != nil {
 		return basetypes.ListValue{}, diag.Diagnostics{diag.NewErrorDiagnostic("Tasks Conversion Error", err.Error())}
 	}
-	return value.(basetypes.ListValue), nil
+	list, ok := value.(basetypes.ListValue)
+	if !ok {
+		return basetypes.ListValue{}, diag.Diagnostics{diag.NewErrorDiagnostic("Tasks Conversion Error",
+			fmt.Sprintf("The tasks list converted to %T instead of a list. This is a bug in the provider; please report it.", value))}
+	}
+	return list, nil
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -162,7 +163,7 @@ func tasksAttribute() schema.ListNestedAttribute {
 			"Null when `summary_only` is true.",
 		NestedObject: schema.NestedAttributeObject{Attributes: taskAttributes()},
 	})
-	a.CustomType = tasksType{ListType: a.CustomType.(types.ListType)}
+	a.CustomType = tasksType{ListType: schemaType[types.ListType](a.CustomType)}
 	return a
 }
 
@@ -179,11 +180,11 @@ func withFixedTypes(a schema.ListNestedAttribute) schema.ListNestedAttribute {
 		case schema.ListNestedAttribute:
 			a.NestedObject.Attributes[name] = withFixedTypes(n)
 		case schema.SingleNestedAttribute:
-			n.CustomType = n.GetType().(types.ObjectType)
+			n.CustomType = schemaType[types.ObjectType](n.GetType())
 			a.NestedObject.Attributes[name] = n
 		}
 	}
-	objType := a.NestedObject.Type().(types.ObjectType)
+	objType := schemaType[types.ObjectType](a.NestedObject.Type())
 	a.NestedObject.CustomType = objType
 	a.CustomType = types.ListType{ElemType: objType}
 	return a
@@ -193,19 +194,29 @@ func withFixedTypes(a schema.ListNestedAttribute) schema.ListNestedAttribute {
 // flattener builds tftypes values against these, and tftypes rejects a value whose
 // attributes do not match its type.
 var (
-	tasksListType    = tasksAttribute().GetType().(tasksType)
-	taskObjectType   = terraformTypeOf(tasksListType.ElemType).(tftypes.Object)
+	tasksListType    = schemaType[tasksType](tasksAttribute().GetType())
+	taskObjectType   = schemaType[tftypes.Object](terraformTypeOf(tasksListType.ElemType))
 	tasksTFType      = terraformTypeOf(tasksListType)
-	subTaskType      = taskObjectType.AttributeTypes["sub_tasks"].(tftypes.List)
-	sourceServerType = taskObjectType.AttributeTypes["source_server"].(tftypes.Object)
-	targetServerType = taskObjectType.AttributeTypes["target_server"].(tftypes.Object)
-	cloneServerType  = taskObjectType.AttributeTypes["clone_server"].(tftypes.Object)
-	networkCheckType = taskObjectType.AttributeTypes["network_check_info"].(tftypes.Object)
-	specialConfType  = taskObjectType.AttributeTypes["special_config"].(tftypes.List)
+	subTaskType      = schemaType[tftypes.List](taskObjectType.AttributeTypes["sub_tasks"])
+	sourceServerType = schemaType[tftypes.Object](taskObjectType.AttributeTypes["source_server"])
+	targetServerType = schemaType[tftypes.Object](taskObjectType.AttributeTypes["target_server"])
+	cloneServerType  = schemaType[tftypes.Object](taskObjectType.AttributeTypes["clone_server"])
+	networkCheckType = schemaType[tftypes.Object](taskObjectType.AttributeTypes["network_check_info"])
+	specialConfType  = schemaType[tftypes.List](taskObjectType.AttributeTypes["special_config"])
 )
 
 func terraformTypeOf(t interface {
 	TerraformType(context.Context) tftypes.Type
 }) tftypes.Type {
 	return t.TerraformType(context.Background())
+}
+
+// schemaType converts a type the framework derived from this file's schema. Any other type is a
+// bug in the schema, found by every test that loads it.
+func schemaType[T any](v any) T {
+	t, ok := v.(T)
+	if !ok {
+		panic(fmt.Sprintf("schema type is %T, want %T", v, t))
+	}
+	return t
 }

@@ -85,16 +85,17 @@ func TestClient_KeepsEndpointPathPrefix(t *testing.T) {
 }
 
 func TestClient_SendsTokenAcceptAndUserAgent(t *testing.T) {
-	var hdr atomic.Value
+	var hdr atomic.Pointer[http.Header]
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		hdr.Store(r.Header.Clone())
+		h := r.Header.Clone()
+		hdr.Store(&h)
 		writeJSON(w, http.StatusOK, okPage)
 	})
 	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.UserAgent = "terraform-provider-sms/test" })
 	if _, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0); err != nil {
 		t.Fatal(err)
 	}
-	h := hdr.Load().(http.Header)
+	h := *hdr.Load()
 	if h.Get("X-Auth-Token") != testToken || h.Get("Accept") != "application/json" || h.Get("User-Agent") != "terraform-provider-sms/test" {
 		t.Errorf("headers = %v", h)
 	}
@@ -216,7 +217,12 @@ func TestClient_TokenNeverInErrors(t *testing.T) {
 			writeJSON(w, http.StatusOK, "oops "+r.Header.Get("X-Auth-Token"))
 		},
 		"echoed in a malformed status line": func(w http.ResponseWriter, r *http.Request) {
-			conn, buf, err := w.(http.Hijacker).Hijack()
+			hj, ok := w.(http.Hijacker)
+			if !ok {
+				t.Error("response writer cannot hijack")
+				return
+			}
+			conn, buf, err := hj.Hijack()
 			if err != nil {
 				t.Errorf("hijack: %v", err)
 				return
