@@ -20,15 +20,10 @@ const maxIAMResponseBytes = 1 << 20
 // never leaves with a token that expires on the way.
 const tokenRenewMargin = 5 * time.Minute
 
-// IAMPasswordAuth obtains a domain-scoped IAM token with a user name and password ("Obtaining a
-// User Token Through Password Authentication", POST {AuthURL}/auth/tokens) and sends it as
-// X-Auth-Token. The token is fetched on first use and cached: concurrent requests share one
-// fetch. It is renewed shortly before its expires_at, and after the API rejects it with 401
-// (through Refresher), which is how a token revoked in the middle of a run is replaced.
-//
-// Used as Config.Auth, the token request goes through the client's transport, with its proxy,
-// TLS settings and per-attempt timeout. Use it through a pointer; it must not be copied after
-// first use.
+// IAMPasswordAuth sends an IAM token obtained with a user name and password (POST
+// {AuthURL}/auth/tokens) as X-Auth-Token. The token is fetched once for concurrent requests,
+// renewed before its expires_at and after a 401 (see Refresher). As Config.Auth, the token request
+// uses the client's transport. Use it through a pointer.
 type IAMPasswordAuth struct {
 	// AuthURL is the IAM endpoint including its version, such as
 	// https://iam.ap-southeast-3.myhuaweicloud.com/v3; "/auth/tokens" is appended.
