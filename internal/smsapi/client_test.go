@@ -217,19 +217,7 @@ func TestClient_TokenNeverInErrors(t *testing.T) {
 			writeJSON(w, http.StatusOK, "oops "+r.Header.Get("X-Auth-Token"))
 		},
 		"echoed in a malformed status line": func(w http.ResponseWriter, r *http.Request) {
-			hj, ok := w.(http.Hijacker)
-			if !ok {
-				t.Error("response writer cannot hijack")
-				return
-			}
-			conn, buf, err := hj.Hijack()
-			if err != nil {
-				t.Errorf("hijack: %v", err)
-				return
-			}
-			defer conn.Close()
-			fmt.Fprintf(buf, "HTTP/1.1 %s\r\n\r\n", r.Header.Get("X-Auth-Token"))
-			_ = buf.Flush()
+			writeRaw(t, w, "HTTP/1.1 "+r.Header.Get("X-Auth-Token")+"\r\n\r\n")
 		},
 	}
 	for name, h := range cases {

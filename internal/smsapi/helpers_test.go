@@ -57,9 +57,8 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 	_, _ = io.WriteString(w, body)
 }
 
-// writeTruncated answers 200 with a Content-Length larger than what it sends, then closes the
-// connection, which is what a proxy that dies mid-response looks like to the client.
-func writeTruncated(t testing.TB, w http.ResponseWriter, full string) {
+// writeRaw takes over the connection, writes raw as the whole answer and closes it.
+func writeRaw(t testing.TB, w http.ResponseWriter, raw string) {
 	hj, ok := w.(http.Hijacker)
 	if !ok {
 		t.Errorf("response writer cannot hijack")
@@ -71,25 +70,19 @@ func writeTruncated(t testing.TB, w http.ResponseWriter, full string) {
 		return
 	}
 	defer conn.Close()
-	fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(full))
-	_, _ = buf.WriteString(full[:len(full)/2])
+	_, _ = buf.WriteString(raw)
 	_ = buf.Flush()
 }
 
-// hangUp closes the connection without any answer.
-func hangUp(t testing.TB, w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		t.Errorf("response writer cannot hijack")
-		return
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		t.Errorf("hijack: %v", err)
-		return
-	}
-	_ = conn.Close()
+// writeTruncated answers 200 with a Content-Length larger than what it sends, then closes the
+// connection, which is what a proxy that dies mid-response looks like to the client.
+func writeTruncated(t testing.TB, w http.ResponseWriter, full string) {
+	writeRaw(t, w, fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		len(full), full[:len(full)/2]))
 }
+
+// hangUp closes the connection without any answer.
+func hangUp(t testing.TB, w http.ResponseWriter) { writeRaw(t, w, "") }
 
 func assertNoToken(t testing.TB, what, s string) {
 	t.Helper()
