@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -191,5 +192,52 @@ func TestWithSecretMasks_ShortSecrets(t *testing.T) {
 	}
 	if strings.Contains(out, `"token":"t"`) || strings.Contains(out, "long-secret-value") {
 		t.Errorf("a secret reached the log: %s", out)
+	}
+}
+
+// Issue 10, item 1, through the Terraform binary: an endpoint with a password, from a sensitive
+// variable or from SMS_ENDPOINT, and an HW_AUTH_URL with a token in its query, never show up in
+// the output or in a TRACE log.
+func TestE2E_URLCredentialsNeverShown(t *testing.T) {
+	t.Parallel()
+	const secret = "PW-e2e-4242"
+	cases := map[string]struct {
+		env    map[string]string
+		config string
+	}{
+		"sensitive variable": {config: `
+variable "endpoint" {
+  type      = string
+  sensitive = true
+  default   = "http://admin:` + secret + `@127.0.0.1:1"
+}
+provider "sms" {
+  endpoint = var.endpoint
+  token    = "x"
+}`},
+		"SMS_ENDPOINT": {env: map[string]string{envEndpoint: "http://admin:" + secret + "@127.0.0.1:1", envToken: "x"},
+			config: `provider "sms" {}`},
+		"HW_AUTH_URL": {env: map[string]string{envEndpoint: "http://127.0.0.1:1", envAuthURL: "https://iam.example.com/v3?X-Auth-Token=" + secret,
+			envUserName: "u", envPassword: "a-password", envDomainName: "d"}, config: `provider "sms" {}`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			logPath := filepath.Join(t.TempDir(), "trace.log")
+			h.Setenv("TF_LOG", "TRACE")
+			h.Setenv("TF_LOG_PATH", logPath)
+			for k, v := range tc.env {
+				h.Setenv(k, v)
+			}
+			h.Write("main.tf", smsVersions+tc.config+"\ndata \"sms_tasks\" \"all\" {}\n")
+			r := mustFail(t, h.Run("plan", "-no-color"))
+			mustContain(t, r, "must not")
+			for where, text := range map[string]string{"output": r.Output(), "TRACE log": readFile(t, logPath)} {
+				if strings.Contains(text, secret) {
+					t.Errorf("the %s shows the credential:\n%s", where, around(text, secret))
+				}
+			}
+		})
 	}
 }
