@@ -145,7 +145,7 @@ func checkHeaderValues(h http.Header) error {
 		for _, v := range values {
 			if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 				return fmt.Errorf("the %s header would contain a line break or another control character; "+
-					"check the credential for a stray newline or space copied with it", name)
+					"check the credential for a line break copied with it", name)
 			}
 		}
 	}
