@@ -243,6 +243,14 @@ func (c *Client) clean(s string, limit int) string { return sanitize(s, c.secret
 
 // excerptOf turns the start of a body that is not a Huawei error into one clean line.
 func excerptOf(body []byte, secrets []string) string {
+	longest := 0
+	for _, s := range secrets {
+		longest = max(longest, len(s))
+	}
+	// Only the start is shown; converting all of a 64 MiB body to a string would copy it.
+	if window := 16*excerptLen + longest; len(body) > window {
+		body = body[:window]
+	}
 	return excerpt([]byte(sanitize(string(body), secrets, 4*excerptLen)), excerptLen)
 }
 
