@@ -80,8 +80,8 @@ func planAgainst(t *testing.T, h *tfHarness, tasks []json.RawMessage, faults []e
 	t.Helper()
 	server := startEmulator(t, emulator.Options{Tasks: tasks})
 	server.InjectFaults(faults...)
-	h.Setenv(envEndpoint, server.URL())
-	h.Setenv(envToken, testToken)
+	h.Setenv("SMS_ENDPOINT", server.URL())
+	h.Setenv("SMS_TOKEN", testToken)
 	r := h.Run(append([]string{"plan", "-no-color", "-out=tfplan"}, args...)...)
 	if r.ExitCode != 0 {
 		return r, nil, server
