@@ -88,7 +88,9 @@ func resolveCredentials(r resolver, region, cloud string) credentials {
 	diags := r.diags
 	switch c.method {
 	case authNone:
-		diags.AddError("Missing SMS Credentials", missingCredsDetails)
+		if !r.profileFailed { // Otherwise the profile's own error says what is missing.
+			diags.AddError("Missing SMS Credentials", missingCredsDetails)
+		}
 	case authToken:
 		c.token = r.str("token")
 	case authAKSK:

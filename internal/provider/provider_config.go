@@ -151,9 +151,10 @@ func addUnknownAttributeError(diags *diag.Diagnostics, name string) {
 // resolver looks up the value of an argument: the provider block, then its environment
 // variables in order, then the shared configuration profile.
 type resolver struct {
-	model   *providerModel
-	profile map[string]string
-	diags   *diag.Diagnostics
+	model         *providerModel
+	profile       map[string]string
+	profileFailed bool // The profile was asked for but could not be read; an error says why.
+	diags         *diag.Diagnostics
 }
 
 // lookup returns the value of an argument and where it came from: "" for the provider block,
@@ -198,7 +199,9 @@ func resolveSettings(m providerModel, diags *diag.Diagnostics) settings {
 		maxConcurrency: defaultMaxConcurrency,
 	}
 	r := resolver{model: &m, diags: diags}
+	errorsBefore := diags.ErrorsCount()
 	r.profile = readProfile(r)
+	r.profileFailed = diags.ErrorsCount() > errorsBefore
 
 	region, regionSource := r.lookup("region")
 	if region != "" && regionSource != "" && !regionPattern.MatchString(region) {
