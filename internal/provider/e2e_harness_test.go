@@ -182,7 +182,7 @@ func mirrorDir(t *testing.T) string {
 	bin := providerBinaryDir(t)
 	e2eBuild.mirrorOnce.Do(func() {
 		mirror := filepath.Join(e2eBuild.root, "mirror")
-		platform := filepath.Join(mirror, "registry.terraform.io", "smsops", "sms", releaseVersion, runtime.GOOS+"_"+runtime.GOARCH)
+		platform := filepath.Join(mirror, providerHost(), "smsops", "sms", releaseVersion, runtime.GOOS+"_"+runtime.GOARCH)
 		if e2eBuild.mirrorErr = os.MkdirAll(platform, 0o755); e2eBuild.mirrorErr != nil {
 			return
 		}
@@ -196,6 +196,16 @@ func mirrorDir(t *testing.T) string {
 	return e2eBuild.mirror
 }
 
+// providerHost is the registry host a bare "smsops/sms" means to the CLI under test: OpenTofu
+// reads registry.opentofu.org, which CI passes in TF_ACC_PROVIDER_HOST as terraform-plugin-testing
+// expects.
+func providerHost() string {
+	if host := os.Getenv("TF_ACC_PROVIDER_HOST"); host != "" {
+		return host
+	}
+	return "registry.terraform.io"
+}
+
 // InstallFromMirror replaces the harness's dev_overrides with what a user has: terraform init
 // installs smsops/sms from a local filesystem mirror, and nothing else can be installed.
 func (h *tfHarness) InstallFromMirror() {
@@ -204,10 +214,10 @@ func (h *tfHarness) InstallFromMirror() {
 	writeFile(h.t, rc, fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
-    include = ["registry.terraform.io/smsops/sms"]
+    include = ["%s/smsops/sms"]
   }
 }
-`, mirrorDir(h.t)))
+`, mirrorDir(h.t), providerHost()))
 	h.env["TF_CLI_CONFIG_FILE"] = rc
 }
 
