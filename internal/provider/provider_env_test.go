@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"context"
 	"crypto/tls"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -286,5 +289,20 @@ func TestProvider_SharedConfigProfileErrors(t *testing.T) {
 	}
 	if !diags.HasError() {
 		t.Error("a file that is not JSON gave no error")
+	}
+}
+
+// Every argument of the provider block has exactly one row in settingsTable, which the unknown
+// value check, the environment fallback and the descriptions rely on.
+func TestProvider_SettingsTableMatchesSchema(t *testing.T) {
+	var resp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	var rows []string
+	for _, s := range settingsTable {
+		rows = append(rows, s.name)
+	}
+	slices.Sort(rows)
+	if attributes := slices.Sorted(maps.Keys(resp.Schema.Attributes)); !slices.Equal(rows, attributes) {
+		t.Errorf("settingsTable rows %v, schema attributes %v", rows, attributes)
 	}
 }
