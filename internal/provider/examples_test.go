@@ -331,3 +331,22 @@ func TestExamples_DataSources(t *testing.T) {
 		})
 	}
 }
+
+// The README's install snippet is what a new user copies first, so it declares the provider's
+// source and the release's version constraint like every example.
+func TestExamples_READMEDeclaresProvider(t *testing.T) {
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := readFile(t, filepath.Join(root, "README.md"))
+	start := strings.Index(readme, "```terraform\n")
+	if start < 0 {
+		t.Fatal("README.md has no terraform snippet")
+	}
+	snippet := readme[start:]
+	snippet = snippet[:strings.Index(snippet[3:], "```")+3]
+	if !requiredProvidersPattern.MatchString(snippet) {
+		t.Errorf("README.md's first terraform snippet does not declare smsops/sms ~> 0.1:\n%s", snippet)
+	}
+}
