@@ -3,7 +3,8 @@
 terraform {
   required_providers {
     sms = {
-      source = "smsops/sms"
+      source  = "smsops/sms"
+      version = "~> 0.1"
     }
   }
 }

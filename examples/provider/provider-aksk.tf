@@ -1,6 +1,15 @@
 # AK/SK request signing. Usually the keys come from HW_ACCESS_KEY and HW_SECRET_KEY (or
 # SMS_ACCESS_KEY and SMS_SECRET_KEY) and the block needs no credential at all; set the
 # arguments only when the keys come from elsewhere, such as a secret store.
+terraform {
+  required_providers {
+    sms = {
+      source  = "smsops/sms"
+      version = "~> 0.1"
+    }
+  }
+}
+
 variable "access_key" {
   type = string
 }

@@ -1,4 +1,13 @@
 # Credentials come from the environment (see Authentication), never from the configuration.
+terraform {
+  required_providers {
+    sms = {
+      source  = "smsops/sms"
+      version = "~> 0.1"
+    }
+  }
+}
+
 provider "sms" {
   region = "ap-southeast-3"
 

@@ -68,10 +68,7 @@ func BenchmarkReadDataSource_10000(b *testing.B) {
 // ConfigureProvider) for an emulator at endpoint, and returns it with the type of sms_tasks.
 func configuredProviderServer(tb testing.TB, endpoint string) (tfprotov6.ProviderServer, tftypes.Object) {
 	tb.Helper()
-	// No SMS_* variable of the machine may change what is measured.
-	for _, name := range []string{envEndpoint, envRegion, envToken, envMaxRetries, envInsecure} {
-		tb.Setenv(name, "")
-	}
+	clearProviderEnv(tb) // No SMS_* or HW_* variable of the machine may change what is measured.
 	ctx := context.Background()
 	srv, err := providerserver.NewProtocol6WithError(New("bench")())()
 	if err != nil {

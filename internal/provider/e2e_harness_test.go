@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -28,6 +29,10 @@ var e2eBuild struct {
 	root string // temporary directory removed by TestMain
 	bin  string // directory that holds terraform-provider-sms
 	err  error
+
+	mirrorOnce sync.Once
+	mirror     string // filesystem mirror that holds the binary as smsops/sms 0.1.0
+	mirrorErr  error
 }
 
 func TestMain(m *testing.M) {
@@ -166,6 +171,56 @@ func newHarness(t *testing.T) *tfHarness {
 	return h
 }
 
+// releaseVersion is the version the provider is published under in the local mirror; the
+// examples' constraint "~> 0.1" must select it.
+const releaseVersion = "0.1.0"
+
+// mirrorDir returns a filesystem mirror, in the unpacked layout, that holds the freshly built
+// provider as registry.terraform.io/smsops/sms 0.1.0, creating it on first use.
+func mirrorDir(t *testing.T) string {
+	t.Helper()
+	bin := providerBinaryDir(t)
+	e2eBuild.mirrorOnce.Do(func() {
+		mirror := filepath.Join(e2eBuild.root, "mirror")
+		platform := filepath.Join(mirror, providerHost(), "smsops", "sms", releaseVersion, runtime.GOOS+"_"+runtime.GOARCH)
+		if e2eBuild.mirrorErr = os.MkdirAll(platform, 0o755); e2eBuild.mirrorErr != nil {
+			return
+		}
+		e2eBuild.mirrorErr = os.Link(filepath.Join(bin, "terraform-provider-sms"),
+			filepath.Join(platform, "terraform-provider-sms_v"+releaseVersion))
+		e2eBuild.mirror = mirror
+	})
+	if e2eBuild.mirrorErr != nil {
+		t.Fatal(e2eBuild.mirrorErr)
+	}
+	return e2eBuild.mirror
+}
+
+// providerHost is the registry host a bare "smsops/sms" means to the CLI under test: OpenTofu
+// reads registry.opentofu.org, which CI passes in TF_ACC_PROVIDER_HOST as terraform-plugin-testing
+// expects.
+func providerHost() string {
+	if host := os.Getenv("TF_ACC_PROVIDER_HOST"); host != "" {
+		return host
+	}
+	return "registry.terraform.io"
+}
+
+// InstallFromMirror replaces the harness's dev_overrides with what a user has: terraform init
+// installs smsops/sms from a local filesystem mirror, and nothing else can be installed.
+func (h *tfHarness) InstallFromMirror() {
+	h.t.Helper()
+	rc := filepath.Join(filepath.Dir(h.Dir), "mirror.tfrc")
+	writeFile(h.t, rc, fmt.Sprintf(`provider_installation {
+  filesystem_mirror {
+    path    = %q
+    include = ["%s/smsops/sms"]
+  }
+}
+`, mirrorDir(h.t), providerHost()))
+	h.env["TF_CLI_CONFIG_FILE"] = rc
+}
+
 // Setenv sets a variable for the terraform commands run after it (and so for the provider).
 func (h *tfHarness) Setenv(key, value string) { h.env[key] = value }
 
@@ -185,8 +240,8 @@ func (h *tfHarness) Read(name string) string {
 	return string(b)
 }
 
-// smsVersions pins the provider's source, as a user's root module does; the examples leave it to
-// the reader, and without it Terraform would look for hashicorp/sms.
+// smsVersions pins the provider's source, as a user's root module does; without it Terraform
+// would look for hashicorp/sms.
 const smsVersions = `terraform {
   required_providers {
     sms = {

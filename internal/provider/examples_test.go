@@ -5,6 +5,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,9 +15,10 @@ import (
 )
 
 // The examples are published on the registry page, so each one is run as a user would run it:
-// copied into an empty directory, validated by terraform, and, when it reads data, planned
-// against the emulator with the endpoint and token in SMS_ENDPOINT and SMS_TOKEN. Each plan's
-// outcome is checked against the emulator's data.
+// copied into an empty directory, initialised from a local mirror that holds the built provider
+// as smsops/sms 0.1.0, validated by terraform, and, when it reads data, planned against the
+// emulator with the endpoint and token in SMS_ENDPOINT and SMS_TOKEN. Each plan's outcome is
+// checked against the emulator's data.
 
 // exampleTask is what the checks need from an emulator task.
 type exampleTask struct {
@@ -50,38 +52,45 @@ func str(p *string) string {
 	return *p
 }
 
-// exampleHarness copies one example file into a fresh working directory, with modules/ when it
-// uses them and the provider's source when the file does not declare it, and validates it.
+// exampleHarness copies example files into a fresh working directory, with modules/ when they
+// use them, as a user copies them from the registry page. Every example must declare smsops/sms
+// with the constraint of the release; terraform init then installs the provider from a local
+// filesystem mirror that holds the freshly built binary as 0.1.0, and the example must validate.
 func exampleHarness(t *testing.T, dir string, files ...string) *tfHarness {
 	t.Helper()
 	h := newHarness(t)
+	h.InstallFromMirror()
 	declared := false
 	for _, f := range files {
 		content := readFile(t, filepath.Join(dir, f))
-		declared = declared || strings.Contains(content, "required_providers")
+		declared = declared || requiredProvidersPattern.MatchString(content)
 		h.Write(filepath.Base(f), content)
 		if strings.Contains(content, "./modules/") {
 			if err := os.CopyFS(filepath.Join(h.Dir, "modules"), os.DirFS(filepath.Join(dir, "modules"))); err != nil {
 				t.Fatal(err)
 			}
-			mustSucceed(t, h.Run("get", "-no-color")) // Installs local modules; no registry is asked.
 		}
 	}
 	if !declared {
-		h.Write("versions.tf", smsVersions)
+		t.Fatalf("%s does not declare sms = { source = \"smsops/sms\", version = \"~> 0.1\" } in required_providers", strings.Join(files, ", "))
 	}
-	r := mustSucceed(t, h.Run("validate", "-no-color"))
+	r := mustSucceed(t, h.Run("init", "-no-color", "-input=false"))
+	mustContain(t, r, "Installed smsops/sms v"+releaseVersion)
+	r = mustSucceed(t, h.Run("validate", "-no-color"))
 	mustContain(t, r, "The configuration is valid")
 	return h
 }
+
+// requiredProvidersPattern matches the provider requirement every standalone example carries.
+var requiredProvidersPattern = regexp.MustCompile(`(?s)required_providers\s*\{\s*sms\s*=\s*\{\s*source\s*=\s*"smsops/sms"\s*version\s*=\s*"~> 0\.1"`)
 
 // planAgainst points the harness at a fresh emulator serving tasks and runs terraform plan.
 func planAgainst(t *testing.T, h *tfHarness, tasks []json.RawMessage, faults []emulator.Fault, args ...string) (tfResult, map[string]json.RawMessage, *emulator.Server) {
 	t.Helper()
 	server := startEmulator(t, emulator.Options{Tasks: tasks})
 	server.InjectFaults(faults...)
-	h.Setenv(envEndpoint, server.URL())
-	h.Setenv(envToken, testToken)
+	h.Setenv("SMS_ENDPOINT", server.URL())
+	h.Setenv("SMS_TOKEN", testToken)
 	r := h.Run(append([]string{"plan", "-no-color", "-out=tfplan"}, args...)...)
 	if r.ExitCode != 0 {
 		return r, nil, server
@@ -320,5 +329,24 @@ func TestExamples_DataSources(t *testing.T) {
 			t.Parallel()
 			check(t, exampleHarness(t, dir, name))
 		})
+	}
+}
+
+// The README's install snippet is what a new user copies first, so it declares the provider's
+// source and the release's version constraint like every example.
+func TestExamples_READMEDeclaresProvider(t *testing.T) {
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := readFile(t, filepath.Join(root, "README.md"))
+	start := strings.Index(readme, "```terraform\n")
+	if start < 0 {
+		t.Fatal("README.md has no terraform snippet")
+	}
+	snippet := readme[start:]
+	snippet = snippet[:strings.Index(snippet[3:], "```")+3]
+	if !requiredProvidersPattern.MatchString(snippet) {
+		t.Errorf("README.md's first terraform snippet does not declare smsops/sms ~> 0.1:\n%s", snippet)
 	}
 }

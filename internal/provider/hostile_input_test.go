@@ -47,11 +47,11 @@ func TestProvider_URLCredentialsNeverShown(t *testing.T) {
 		}
 
 		clearProviderEnv(t)
-		t.Setenv(envEndpoint, raw)
-		t.Setenv(envAuthURL, raw)
-		t.Setenv(envUserName, "user")
-		t.Setenv(envPassword, "a-password")
-		t.Setenv(envDomainName, "domain")
+		t.Setenv("SMS_ENDPOINT", raw)
+		t.Setenv("HW_AUTH_URL", raw)
+		t.Setenv("HW_USER_NAME", "user")
+		t.Setenv("HW_USER_PASSWORD", "a-password")
+		t.Setenv("HW_DOMAIN_NAME", "domain")
 		var diags diag.Diagnostics
 		resolveSettings(providerModel{}, &diags)
 		if text := diagText(diags); !strings.Contains(text, "Invalid SMS Endpoint") ||
@@ -168,7 +168,7 @@ func TestTasksDataSource_ReadTimeoutMustBePositive(t *testing.T) {
   token    = "x"
 }
 data "sms_tasks" "all" {
-  timeouts {
+  timeouts = {
     read = %q
   }
 }`, value),
@@ -215,10 +215,10 @@ provider "sms" {
   endpoint = var.endpoint
   token    = "x"
 }`},
-		"SMS_ENDPOINT": {env: map[string]string{envEndpoint: "http://admin:" + secret + "@127.0.0.1:1", envToken: "x"},
+		"SMS_ENDPOINT": {env: map[string]string{"SMS_ENDPOINT": "http://admin:" + secret + "@127.0.0.1:1", "SMS_TOKEN": "x"},
 			config: `provider "sms" {}`},
-		"HW_AUTH_URL": {env: map[string]string{envEndpoint: "http://127.0.0.1:1", envAuthURL: "https://iam.example.com/v3?X-Auth-Token=" + secret,
-			envUserName: "u", envPassword: "a-password", envDomainName: "d"}, config: `provider "sms" {}`},
+		"HW_AUTH_URL": {env: map[string]string{"SMS_ENDPOINT": "http://127.0.0.1:1", "HW_AUTH_URL": "https://iam.example.com/v3?X-Auth-Token=" + secret,
+			"HW_USER_NAME": "u", "HW_USER_PASSWORD": "a-password", "HW_DOMAIN_NAME": "d"}, config: `provider "sms" {}`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -19,7 +20,10 @@ import (
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
 
-var _ provider.Provider = (*smsProvider)(nil)
+var (
+	_ provider.Provider                     = (*smsProvider)(nil)
+	_ provider.ProviderWithConfigValidators = (*smsProvider)(nil)
+)
 
 // New returns a constructor of the provider, as providerserver expects.
 func New(version string) func() provider.Provider {
@@ -37,22 +41,25 @@ type smsProvider struct {
 
 // providerModel is the provider block.
 type providerModel struct {
-	Endpoint       types.String `tfsdk:"endpoint"`
-	Region         types.String `tfsdk:"region"`
-	Token          types.String `tfsdk:"token"`
-	AccessKey      types.String `tfsdk:"access_key"`
-	SecretKey      types.String `tfsdk:"secret_key"`
-	SecurityToken  types.String `tfsdk:"security_token"`
-	DomainID       types.String `tfsdk:"domain_id"`
-	ProjectID      types.String `tfsdk:"project_id"`
-	AuthURL        types.String `tfsdk:"auth_url"`
-	UserName       types.String `tfsdk:"user_name"`
-	Password       types.String `tfsdk:"password"`
-	DomainName     types.String `tfsdk:"domain_name"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
-	MaxConcurrency types.Int64  `tfsdk:"max_concurrency"`
-	Insecure       types.Bool   `tfsdk:"insecure"`
+	Endpoint         types.String         `tfsdk:"endpoint"`
+	Region           types.String         `tfsdk:"region"`
+	Cloud            types.String         `tfsdk:"cloud"`
+	Token            types.String         `tfsdk:"token"`
+	AccessKey        types.String         `tfsdk:"access_key"`
+	SecretKey        types.String         `tfsdk:"secret_key"`
+	SecurityToken    types.String         `tfsdk:"security_token"`
+	DomainID         types.String         `tfsdk:"domain_id"`
+	ProjectID        types.String         `tfsdk:"project_id"`
+	AuthURL          types.String         `tfsdk:"auth_url"`
+	UserName         types.String         `tfsdk:"user_name"`
+	Password         types.String         `tfsdk:"password"`
+	DomainName       types.String         `tfsdk:"domain_name"`
+	Profile          types.String         `tfsdk:"profile"`
+	SharedConfigFile types.String         `tfsdk:"shared_config_file"`
+	MaxRetries       types.Int64          `tfsdk:"max_retries"`
+	RequestTimeout   timetypes.GoDuration `tfsdk:"request_timeout"`
+	MaxConcurrency   types.Int64          `tfsdk:"max_concurrency"`
+	Insecure         types.Bool           `tfsdk:"insecure"`
 }
 
 // providerData is handed to every data source by Configure.
@@ -70,83 +77,96 @@ func (p *smsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 }
 
 func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	// described ends a description with the argument's environment variables from settingsTable.
+	described := func(name, text string) string { return text + envDescription(name) }
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The SMS provider reads Huawei Cloud Server Migration Service (SMS) data. " +
-			"Every argument is optional and falls back to the environment variable named in its description.",
+			"Every argument is optional; most fall back to the environment variables named in their descriptions, " +
+			"which include those of the huaweicloud provider.",
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the SMS API, for example `https://sms.ap-southeast-3.myhuaweicloud.com`. " +
-					"`/v3/tasks` is appended to its path, so a path prefix is kept. Takes precedence over `region`. " +
-					"Environment variable: `SMS_ENDPOINT`.",
+				MarkdownDescription: described("endpoint", "Base URL of the SMS API, for example `https://sms.ap-southeast-3.myhuaweicloud.com`. "+
+					"`/v3/tasks` is appended to its path, so a path prefix is kept. Takes precedence over `region`."),
 				Optional:   true,
 				Validators: []validator.String{endpointURL()},
 			},
 			"region": schema.StringAttribute{
-				MarkdownDescription: "Huawei Cloud region whose public SMS endpoint is used when `endpoint` is unset: " +
-					"`https://sms.{region}.myhuaweicloud.com` (for example `cn-north-4`, `ap-southeast-3`, `my-kualalumpur-1`), " +
-					"and `https://sms-api.ru-moscow-1.myhuaweicloud.com` for `ru-moscow-1`. Environment variable: `SMS_REGION`.",
+				MarkdownDescription: described("region", "Huawei Cloud region whose public SMS endpoint is used when `endpoint` is unset: "+
+					"`https://sms.{region}.{cloud}` (for example `cn-north-4`, `ap-southeast-3`, `my-kualalumpur-1`), "+
+					"and `https://sms-api.ru-moscow-1.myhuaweicloud.com` for `ru-moscow-1`. It also sets the default `auth_url`."),
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.RegexMatches(regionPattern, "must be a region name such as ap-southeast-3")},
 			},
+			"cloud": schema.StringAttribute{
+				MarkdownDescription: described("cloud", "Domain of the Huawei Cloud site, used to build the default `endpoint` and "+
+					"`auth_url` from `region`. Defaults to `myhuaweicloud.com`, and to `myhuaweicloud.eu` for `eu-west-1*` regions."),
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(cloudPattern, "must be a domain name such as myhuaweicloud.com")},
+			},
 			"token": schema.StringAttribute{
-				MarkdownDescription: "IAM token sent as `X-Auth-Token`. Tokens expire after 24 hours; for CI prefer " +
-					"`access_key` and `secret_key`. The Authentication section explains how one method is chosen. " +
-					"Environment variable: `SMS_TOKEN`.",
+				MarkdownDescription: described("token", "IAM token sent as `X-Auth-Token`. Tokens expire after 24 hours; for CI prefer "+
+					"`access_key` and `secret_key`. The Authentication section explains how one method is chosen."),
 				Optional:  true,
 				Sensitive: true,
 			},
 			"access_key": schema.StringAttribute{
-				MarkdownDescription: "Access key (AK) of an AK/SK pair. Every request is then signed with `SDK-HMAC-SHA256`, " +
-					"as Huawei Cloud's API Request Signing Guide describes. Requires `secret_key`. " +
-					"Environment variables: `SMS_ACCESS_KEY`, then `HW_ACCESS_KEY`.",
+				MarkdownDescription: described("access_key", "Access key (AK) of an AK/SK pair. Every request is then signed with `SDK-HMAC-SHA256`, "+
+					"as Huawei Cloud's API Request Signing Guide describes. Requires `secret_key`."),
 				Optional: true,
 			},
 			"secret_key": schema.StringAttribute{
-				MarkdownDescription: "Secret key (SK) of the AK/SK pair; it signs requests and is never sent. " +
-					"Environment variables: `SMS_SECRET_KEY`, then `HW_SECRET_KEY`.",
-				Optional:  true,
-				Sensitive: true,
+				MarkdownDescription: described("secret_key", "Secret key (SK) of the AK/SK pair; it signs requests and is never sent."),
+				Optional:            true,
+				Sensitive:           true,
 			},
 			"security_token": schema.StringAttribute{
-				MarkdownDescription: "Security token of temporary AK/SK credentials, sent as `X-Security-Token`. " +
-					"Environment variable: `HW_SECURITY_TOKEN`.",
-				Optional:  true,
-				Sensitive: true,
+				MarkdownDescription: described("security_token", "Security token of temporary AK/SK credentials, sent as `X-Security-Token`."),
+				Optional:            true,
+				Sensitive:           true,
 			},
 			"domain_id": schema.StringAttribute{
-				MarkdownDescription: "Account (domain) ID, sent as `X-Domain-Id` with every request when set, whatever the " +
-					"authentication method. Environment variable: `HW_DOMAIN_ID`.",
+				MarkdownDescription: described("domain_id", "Account (domain) ID, sent as `X-Domain-Id` with every request when set, whatever the "+
+					"authentication method."),
 				Optional: true,
 			},
 			"project_id": schema.StringAttribute{
-				MarkdownDescription: "Project ID, sent as `X-Project-Id` with every request when set, whatever the " +
-					"authentication method. Environment variable: `HW_PROJECT_ID`.",
+				MarkdownDescription: described("project_id", "Project ID, sent as `X-Project-Id` with every request when set, whatever the "+
+					"authentication method."),
 				Optional: true,
 			},
 			"auth_url": schema.StringAttribute{
-				MarkdownDescription: "IAM endpoint with its version, such as `https://iam.ap-southeast-3.myhuaweicloud.com/v3`, " +
-					"from which the provider obtains a token with `user_name`, `password` and `domain_name`. " +
-					"Environment variable: `HW_AUTH_URL`.",
+				MarkdownDescription: described("auth_url", "IAM endpoint with its version, from which the provider obtains a token with "+
+					"`user_name`, `password` and `domain_name`. Defaults to `https://iam.{region}.{cloud}/v3`."),
 				Optional: true,
 			},
 			"user_name": schema.StringAttribute{
-				MarkdownDescription: "IAM user name for obtaining a token. Environment variable: `HW_USER_NAME`.",
+				MarkdownDescription: described("user_name", "IAM user name for obtaining a token."),
 				Optional:            true,
 			},
 			"password": schema.StringAttribute{
-				MarkdownDescription: "Password of `user_name`, sent only to `auth_url`. Environment variable: `HW_PASSWORD`.",
+				MarkdownDescription: described("password", "Password of `user_name`, sent only to `auth_url`."),
 				Optional:            true,
 				Sensitive:           true,
 			},
 			"domain_name": schema.StringAttribute{
-				MarkdownDescription: "Account (domain) name of `user_name`; the token is scoped to this account. " +
-					"Environment variable: `HW_DOMAIN_NAME`.",
+				MarkdownDescription: described("domain_name", "Account (domain) name of `user_name`; the token is scoped to this account."),
+				Optional:            true,
+			},
+			"profile": schema.StringAttribute{
+				MarkdownDescription: described("profile", "Profile of the shared configuration file (the Huawei Cloud CLI's "+
+					"`~/.hcloud/config.json`) whose keys, region, project and account IDs are used where neither the block nor "+
+					"the environment sets them. Defaults to the file's `current` profile when only `shared_config_file` is set."),
+				Optional: true,
+			},
+			"shared_config_file": schema.StringAttribute{
+				MarkdownDescription: described("shared_config_file", "Path of the shared configuration file; defaults to "+
+					"`~/.hcloud/config.json` when `profile` is set."),
 				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request is retried after HTTP 429, 500, 502, 503, 504 or a connection error, " +
-					"with exponential backoff and jitter that honours `Retry-After`. Between 0 and 20; defaults to `4`. " +
-					"Environment variable: `SMS_MAX_RETRIES`.",
+				MarkdownDescription: described("max_retries", "How many times a request is retried after HTTP 429, 500, 502, 503, 504 "+
+					"or a connection error, with exponential backoff and jitter that honours `Retry-After`. Between 0 and 20; "+
+					"defaults to `4`."),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
 			},
@@ -154,7 +174,7 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				MarkdownDescription: "Bound on each HTTP attempt, including reading its body, as a Go duration such as `\"30s\"` or `\"2m\"`. " +
 					"Defaults to `\"60s\"`. The whole read is bounded by the data source's `timeouts.read`.",
 				Optional:   true,
-				Validators: []validator.String{positiveDuration()},
+				CustomType: timetypes.GoDurationType{},
 			},
 			"max_concurrency": schema.Int64Attribute{
 				MarkdownDescription: "Requests in flight at once for this provider instance, shared by every data source that uses it. " +
@@ -163,12 +183,17 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Validators: []validator.Int64{int64validator.Between(1, maxConcurrencyLimit)},
 			},
 			"insecure": schema.BoolAttribute{
-				MarkdownDescription: "Skip TLS certificate verification. Only for test endpoints with self-signed certificates; " +
-					"never against the real API. Environment variable: `SMS_INSECURE`.",
+				MarkdownDescription: described("insecure", "Skip TLS certificate verification. Only for test endpoints with "+
+					"self-signed certificates; never against the real API."),
 				Optional: true,
 			},
 		},
 	}
+}
+
+// ConfigValidators rejects arguments of two authentication methods in one provider block.
+func (p *smsProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
+	return credentialConflicts()
 }
 
 func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {

@@ -2,55 +2,30 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
 
-// Environment variables of the credentials. The HW_* names are those Huawei Cloud tools and CI
-// templates already export; the SMS_* names win when both are set.
 const (
-	envAccessKey        = "SMS_ACCESS_KEY"
-	envHWAccessKey      = "HW_ACCESS_KEY"
-	envSecretKey        = "SMS_SECRET_KEY"
-	envHWSecretKey      = "HW_SECRET_KEY"
-	envSecurityToken    = "HW_SECURITY_TOKEN"
-	envDomainID         = "HW_DOMAIN_ID"
-	envProjectID        = "HW_PROJECT_ID"
-	envAuthURL          = "HW_AUTH_URL"
-	envUserName         = "HW_USER_NAME"
-	envPassword         = "HW_PASSWORD"
-	envDomainName       = "HW_DOMAIN_NAME"
 	authURLExample      = "https://iam.ap-southeast-3.myhuaweicloud.com/v3"
 	missingCredsDetails = "Set the arguments of one authentication method in the provider block, or its environment variables:\n" +
 		"- AK/SK request signing (recommended for CI): access_key and secret_key (SMS_ACCESS_KEY or HW_ACCESS_KEY, " +
-		"SMS_SECRET_KEY or HW_SECRET_KEY), plus security_token (HW_SECURITY_TOKEN) for temporary keys;\n" +
-		"- an IAM token: token (SMS_TOKEN);\n" +
-		"- an IAM user's password, from which the provider obtains a token: auth_url, user_name, password and " +
-		"domain_name (HW_AUTH_URL, HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME)."
+		"SMS_SECRET_KEY or HW_SECRET_KEY), plus security_token (HW_SECURITY_TOKEN) for temporary keys, or a profile " +
+		"of the shared configuration file (HW_PROFILE, HW_SHARED_CONFIG_FILE);\n" +
+		"- an IAM token: token (SMS_TOKEN or HW_AUTH_TOKEN);\n" +
+		"- an IAM user's password, from which the provider obtains a token: user_name, password and domain_name " +
+		"(HW_USER_NAME, HW_USER_PASSWORD, HW_DOMAIN_NAME), with auth_url (HW_AUTH_URL) when region is unset."
 )
 
-// credentialEnv lists the environment variables of each credential argument, in the order they
-// are read.
-var credentialEnv = map[string][]string{
-	"token":          {envToken},
-	"access_key":     {envAccessKey, envHWAccessKey},
-	"secret_key":     {envSecretKey, envHWSecretKey},
-	"security_token": {envSecurityToken},
-	"domain_id":      {envDomainID},
-	"project_id":     {envProjectID},
-	"auth_url":       {envAuthURL},
-	"user_name":      {envUserName},
-	"password":       {envPassword},
-	"domain_name":    {envDomainName},
-}
-
-// authMethod is the credential source the provider uses; exactly one is chosen.
+// authMethod is the credential source the provider uses; exactly one is chosen. The order of the
+// constants is the precedence among methods chosen by environment variables.
 type authMethod int
 
 const (
@@ -59,18 +34,6 @@ const (
 	authAKSK
 	authPassword
 )
-
-// authMethods names the arguments of each method in precedence order. The first argument of a
-// method (those that select it) is what conflict errors name.
-var authMethods = []struct {
-	method    authMethod
-	arguments []string
-	selectors []string // Environment variables that select the method when no argument does.
-}{
-	{authToken, []string{"token"}, []string{envToken}},
-	{authAKSK, []string{"access_key", "secret_key", "security_token"}, []string{envAccessKey, envHWAccessKey, envSecretKey, envHWSecretKey}},
-	{authPassword, []string{"auth_url", "user_name", "password", "domain_name"}, []string{envUserName, envPassword}},
-}
 
 // credentials are the resolved credentials of the chosen method.
 type credentials struct {
@@ -81,68 +44,56 @@ type credentials struct {
 	projectID, domainID                 string
 }
 
-// credentialArguments maps the credential arguments of the provider block to their values.
-func (m providerModel) credentialArguments() map[string]types.String {
-	return map[string]types.String{
-		"token": m.Token, "access_key": m.AccessKey, "secret_key": m.SecretKey, "security_token": m.SecurityToken,
-		"domain_id": m.DomainID, "project_id": m.ProjectID, "auth_url": m.AuthURL, "user_name": m.UserName,
-		"password": m.Password, "domain_name": m.DomainName,
+// credentialConflicts rejects, at validate time, a provider block that sets arguments of two
+// authentication methods: every pair of arguments from different methods conflicts.
+func credentialConflicts() []provider.ConfigValidator {
+	var validators []provider.ConfigValidator
+	for i, a := range settingsTable {
+		for _, b := range settingsTable[i+1:] {
+			if a.method != authNone && b.method != authNone && a.method != b.method {
+				validators = append(validators, providervalidator.Conflicting(path.MatchRoot(a.name), path.MatchRoot(b.name)))
+			}
+		}
 	}
+	return validators
 }
 
-// resolveCredentials chooses the authentication method. Arguments written in the provider block
-// choose it, and two methods in the block are an error; with none there, the first method whose
-// environment variables are set wins, in the order token, AK/SK, password. Every argument of the
-// chosen method then falls back to its own environment variables.
-func resolveCredentials(m providerModel, diags *diag.Diagnostics) credentials {
-	args := m.credentialArguments()
-	value := func(name string) string {
-		v := strings.TrimSpace(args[name].ValueString())
-		for _, env := range credentialEnv[name] {
-			if v != "" {
-				break
-			}
-			v = strings.TrimSpace(os.Getenv(env))
+// chooseMethod returns the method of the arguments written in the provider block (the conflict
+// validators allow one); with none there, the first method whose selecting environment variables
+// are set, in the order token, AK/SK, password; then a profile that holds keys.
+func chooseMethod(r resolver) authMethod {
+	for _, s := range settingsTable {
+		if v, ok := s.value(r.model).(types.String); ok && s.method != authNone && v.ValueString() != "" {
+			return s.method
 		}
-		return v
 	}
+	for method := authToken; method <= authPassword; method++ {
+		for _, s := range settingsTable {
+			if _, env := envValue(s.name); s.method == method && s.selects && env != "" {
+				return method
+			}
+		}
+	}
+	if r.profile["access_key"] != "" || r.profile["secret_key"] != "" {
+		return authAKSK
+	}
+	return authNone
+}
 
-	var explicit []string // The first argument set in the block, per method.
-	var c credentials
-	for _, am := range authMethods {
-		for _, name := range am.arguments {
-			if args[name].ValueString() != "" {
-				explicit = append(explicit, name)
-				if c.method == authNone {
-					c.method = am.method
-				}
-				break
-			}
-		}
-	}
-	if len(explicit) > 1 {
-		diags.AddAttributeError(path.Root(explicit[1]), "Conflicting SMS Credentials",
-			fmt.Sprintf("The provider block sets both %s, which belong to different authentication methods. "+
-				"Keep the arguments of one method only.\n\n%s", joinAnd(explicit), missingCredsDetails))
-		return c
-	}
-	if c.method == authNone {
-		for _, am := range authMethods {
-			if anyEnvSet(am.selectors) {
-				c.method = am.method
-				break
-			}
-		}
-	}
-
-	c.projectID, c.domainID = value("project_id"), value("domain_id")
+// resolveCredentials resolves the arguments of the chosen method, each from the block, its
+// environment variables or the profile. auth_url defaults to the IAM endpoint of the region.
+func resolveCredentials(r resolver, region, cloud string) credentials {
+	c := credentials{method: chooseMethod(r), projectID: r.str("project_id"), domainID: r.str("domain_id")}
+	diags := r.diags
 	switch c.method {
 	case authNone:
-		diags.AddError("Missing SMS Credentials", missingCredsDetails)
+		if !r.profileFailed { // Otherwise the profile's own error says what is missing.
+			diags.AddError("Missing SMS Credentials", missingCredsDetails)
+		}
 	case authToken:
-		c.token = value("token")
+		c.token = r.str("token")
 	case authAKSK:
-		c.accessKey, c.secretKey, c.securityToken = value("access_key"), value("secret_key"), value("security_token")
+		c.accessKey, c.secretKey, c.securityToken = r.str("access_key"), r.str("secret_key"), r.str("security_token")
 		keys := [][2]string{{"access_key", c.accessKey}, {"secret_key", c.secretKey}}
 		for i, k := range keys {
 			if other := keys[1-i]; k[1] == "" && other[1] != "" {
@@ -152,13 +103,18 @@ func resolveCredentials(m providerModel, diags *diag.Diagnostics) credentials {
 			}
 		}
 	case authPassword:
-		c.authURL, c.userName, c.password, c.domain = value("auth_url"), value("user_name"), value("password"), value("domain_name")
-		for _, arg := range [][2]string{{"auth_url", c.authURL}, {"user_name", c.userName}, {"password", c.password}, {"domain_name", c.domain}} {
+		c.authURL, c.userName, c.password, c.domain = r.str("auth_url"), r.str("user_name"), r.str("password"), r.str("domain_name")
+		if c.authURL == "" && region != "" {
+			c.authURL = "https://iam." + region + "." + cloud + "/v3"
+		}
+		for _, arg := range [][2]string{{"user_name", c.userName}, {"password", c.password}, {"domain_name", c.domain}} {
 			if arg[1] == "" {
-				requireArgument(diags, arg[0], "Obtaining an IAM token needs auth_url, user_name, password and domain_name.")
+				requireArgument(diags, arg[0], "Obtaining an IAM token needs user_name, password and domain_name.")
 			}
 		}
-		if c.authURL != "" {
+		if c.authURL == "" {
+			requireArgument(diags, "auth_url", "Obtaining an IAM token needs auth_url, or region to derive it from.")
+		} else {
 			checkAuthURL(diags, c.authURL)
 		}
 	}
@@ -170,7 +126,7 @@ func resolveCredentials(m providerModel, diags *diag.Diagnostics) credentials {
 func requireArgument(diags *diag.Diagnostics, name, detail string) {
 	diags.AddAttributeError(path.Root(name), "Missing SMS Credential Argument",
 		fmt.Sprintf("%s Set %s in the provider block or the %s environment variable.", detail, name,
-			strings.Join(credentialEnv[name], " or ")))
+			strings.Join(settingNamed(name).env, " or ")))
 }
 
 // checkAuthURL accepts an absolute https URL such as https://iam.ap-southeast-3.myhuaweicloud.com/v3,
@@ -188,19 +144,6 @@ func checkAuthURL(diags *diag.Diagnostics, raw string) {
 		diags.AddAttributeWarning(path.Root("auth_url"), "Unencrypted IAM Auth URL",
 			fmt.Sprintf("The auth_url %s uses plain http, so the password travels unencrypted. Use https://.", smsapi.RedactURL(raw)))
 	}
-}
-
-func anyEnvSet(names []string) bool {
-	for _, name := range names {
-		if strings.TrimSpace(os.Getenv(name)) != "" {
-			return true
-		}
-	}
-	return false
-}
-
-func joinAnd(names []string) string {
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // authenticator builds the client's Authenticator for the chosen method.

@@ -124,12 +124,12 @@ func iamOptions(tasks int) emulator.Options {
 func TestProvider_AKSKFromEnvironment(t *testing.T) {
 	server := startAuthServer(t, akskOptions(12))
 	clearProviderEnv(t)
-	t.Setenv(envEndpoint, server.url)
-	t.Setenv(envHWAccessKey, "AKWRONG-SMS_ACCESS_KEY-wins")
-	t.Setenv(envAccessKey, testAccessKey)
-	t.Setenv(envHWSecretKey, testSecretKey)
-	t.Setenv(envProjectID, "project-env")
-	t.Setenv(envDomainID, "domain-env")
+	t.Setenv("SMS_ENDPOINT", server.url)
+	t.Setenv("HW_ACCESS_KEY", "AKWRONG-SMS_ACCESS_KEY-wins")
+	t.Setenv("SMS_ACCESS_KEY", testAccessKey)
+	t.Setenv("HW_SECRET_KEY", testSecretKey)
+	t.Setenv("HW_PROJECT_ID", "project-env")
+	t.Setenv("HW_DOMAIN_ID", "domain-env")
 
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -151,7 +151,7 @@ func TestProvider_AKSKAttributes(t *testing.T) {
 	opts.SecurityToken = testSecurityToken
 	server := startAuthServer(t, opts)
 	clearProviderEnv(t)
-	t.Setenv(envToken, "env-token-ignored") // The block's AK/SK choose the method.
+	t.Setenv("SMS_TOKEN", "env-token-ignored") // The block's AK/SK choose the method.
 
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -178,8 +178,8 @@ provider "sms" {
 func TestProvider_AKSKWrongSecretKey(t *testing.T) {
 	server := startAuthServer(t, akskOptions(5))
 	clearProviderEnv(t)
-	t.Setenv(envAccessKey, testAccessKey)
-	t.Setenv(envSecretKey, "wrong-"+testSecretKey)
+	t.Setenv("SMS_ACCESS_KEY", testAccessKey)
+	t.Setenv("SMS_SECRET_KEY", "wrong-"+testSecretKey)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -203,10 +203,10 @@ func TestProvider_IAMPasswordRefreshesOnce(t *testing.T) {
 	}
 	server = startAuthServer(t, opts)
 	clearProviderEnv(t)
-	t.Setenv(envAuthURL, server.url+"/v3")
-	t.Setenv(envUserName, testUser)
-	t.Setenv(envPassword, testPassword)
-	t.Setenv(envDomainName, testDomain)
+	t.Setenv("HW_AUTH_URL", server.url+"/v3")
+	t.Setenv("HW_USER_NAME", testUser)
+	t.Setenv("HW_USER_PASSWORD", testPassword)
+	t.Setenv("HW_DOMAIN_NAME", testDomain)
 
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -269,15 +269,15 @@ func TestProvider_CredentialConflictsAndGaps(t *testing.T) {
 	}{
 		"token and access_key": {nil, `token = "t"
   access_key = "ak"
-  secret_key = "sk"`, `(?s)Conflicting SMS Credentials.*both token and access_key`},
+  secret_key = "sk"`, `(?s)Invalid Attribute Combination.*configured together: \[token,access_key\]`},
 		"secret_key and password": {nil, `secret_key = "sk"
-  password = "pw"`, `(?s)Conflicting SMS Credentials.*both secret_key and password`},
+  password = "pw"`, `(?s)Invalid Attribute Combination.*configured together: \[secret_key,password\]`},
 		"access_key without secret_key": {nil, `access_key = "ak"`,
 			`(?s)Missing SMS Credential Argument.*access_key is set but secret_key is not.*SMS_SECRET_KEY or\s+HW_SECRET_KEY`},
-		"HW_SECRET_KEY without access key": {map[string]string{envHWSecretKey: "sk"}, ``,
+		"HW_SECRET_KEY without access key": {map[string]string{"HW_SECRET_KEY": "sk"}, ``,
 			`(?s)Missing SMS Credential Argument.*secret_key is set but access_key is not.*SMS_ACCESS_KEY or\s+HW_ACCESS_KEY`},
 		"user_name alone": {nil, `user_name = "u"`,
-			`(?s)auth_url.*HW_AUTH_URL.*password.*HW_PASSWORD.*domain_name.*HW_DOMAIN_NAME`},
+			`(?s)password.*HW_USER_PASSWORD.*domain_name.*HW_DOMAIN_NAME.*auth_url, or region.*HW_AUTH_URL`},
 		"auth_url not a URL": {nil, `auth_url = "iam.example.com"
   user_name = "u"
   password = "p"
@@ -307,14 +307,14 @@ func TestProvider_EnvironmentPrecedence(t *testing.T) {
 	opts.Token, opts.AccessKey, opts.SecretKey = testToken, testAccessKey, testSecretKey
 	server := startAuthServer(t, opts)
 	clearProviderEnv(t)
-	t.Setenv(envEndpoint, server.url)
-	t.Setenv(envAuthURL, server.url+"/v3")
-	t.Setenv(envUserName, testUser)
-	t.Setenv(envPassword, testPassword)
-	t.Setenv(envDomainName, testDomain)
-	t.Setenv(envHWAccessKey, testAccessKey)
-	t.Setenv(envHWSecretKey, testSecretKey)
-	t.Setenv(envToken, testToken)
+	t.Setenv("SMS_ENDPOINT", server.url)
+	t.Setenv("HW_AUTH_URL", server.url+"/v3")
+	t.Setenv("HW_USER_NAME", testUser)
+	t.Setenv("HW_USER_PASSWORD", testPassword)
+	t.Setenv("HW_DOMAIN_NAME", testDomain)
+	t.Setenv("HW_ACCESS_KEY", testAccessKey)
+	t.Setenv("HW_SECRET_KEY", testSecretKey)
+	t.Setenv("SMS_TOKEN", testToken)
 
 	step := resource.TestStep{
 		Config: `provider "sms" {}` + "\n" + readAll,
@@ -325,7 +325,7 @@ func TestProvider_EnvironmentPrecedence(t *testing.T) {
 		t.Errorf("with SMS_TOKEN set: %v", err)
 	}
 
-	t.Setenv(envToken, "")
+	t.Setenv("SMS_TOKEN", "")
 	server.mu.Lock()
 	server.headers = nil
 	server.mu.Unlock()
@@ -348,12 +348,12 @@ func TestProvider_SecretsNeverLogged(t *testing.T) {
 	opts.Token, opts.AccessKey, opts.SecretKey, opts.SecurityToken = testToken, testAccessKey, testSecretKey, testSecurityToken
 	server := startAuthServer(t, opts)
 	clearProviderEnv(t)
-	t.Setenv(envEndpoint, server.url)
+	t.Setenv("SMS_ENDPOINT", server.url)
 
 	methods := map[string]map[string]string{
-		"token": {envToken: testToken},
-		"aksk":  {envAccessKey: testAccessKey, envSecretKey: testSecretKey, envSecurityToken: testSecurityToken},
-		"iam":   {envAuthURL: server.url + "/v3", envUserName: testUser, envPassword: testPassword, envDomainName: testDomain},
+		"token": {"SMS_TOKEN": testToken},
+		"aksk":  {"SMS_ACCESS_KEY": testAccessKey, "SMS_SECRET_KEY": testSecretKey, "HW_SECURITY_TOKEN": testSecurityToken},
+		"iam":   {"HW_AUTH_URL": server.url + "/v3", "HW_USER_NAME": testUser, "HW_USER_PASSWORD": testPassword, "HW_DOMAIN_NAME": testDomain},
 	}
 	for _, name := range []string{"token", "aksk", "iam"} {
 		for _, env := range methods {

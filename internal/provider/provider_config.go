@@ -2,17 +2,17 @@ package provider
 
 import (
 	"fmt"
-	"maps"
 	"net"
 	"os"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
@@ -24,31 +24,80 @@ const (
 	defaultMaxConcurrency = 4
 	maxRetriesLimit       = 20
 	maxConcurrencyLimit   = 64
+	defaultCloud          = "myhuaweicloud.com"
+	// Regions of the Europe site default to its own domain, as in the huaweicloud provider.
+	europeRegionPrefix = "eu-west-1"
+	europeCloud        = "myhuaweicloud.eu"
 )
 
-// Environment variables read when the matching attribute is unset.
-const (
-	envEndpoint   = "SMS_ENDPOINT"
-	envRegion     = "SMS_REGION"
-	envToken      = "SMS_TOKEN"
-	envMaxRetries = "SMS_MAX_RETRIES"
-	envInsecure   = "SMS_INSECURE"
+var (
+	regionPattern = regexp.MustCompile(`^[a-z]+(-[a-z]+)*-[0-9]+$`)
+	cloudPattern  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
 )
 
-var regionPattern = regexp.MustCompile(`^[a-z]+(-[a-z]+)*-[0-9]+$`)
-
-// regionEndpoints lists the sites whose SMS endpoint does not follow sms.{region}.myhuaweicloud.com.
+// regionEndpoints lists the sites whose SMS endpoint does not follow sms.{region}.{cloud}.
 var regionEndpoints = map[string]string{
 	"ru-moscow-1": "https://sms-api.ru-moscow-1.myhuaweicloud.com",
 }
 
-// envOf names the environment variable behind each attribute, for error messages. The
-// credential arguments are in credentialEnv.
-var envOf = map[string]string{
-	"endpoint":    envEndpoint,
-	"region":      envRegion,
-	"max_retries": envMaxRetries,
-	"insecure":    envInsecure,
+// setting is one argument of the provider block. env lists its environment variables in the
+// order they are read: ours (SMS_*) first, then the huaweicloud provider's (HW_*), so a shell set
+// up for that provider works unchanged and an SMS_* variable overrides it. method is the
+// authentication method the argument belongs to (authNone for the others); selects marks the
+// arguments whose environment variables choose that method when the block chooses none.
+type setting struct {
+	name    string
+	env     []string
+	method  authMethod
+	selects bool
+	value   func(m *providerModel) attr.Value
+}
+
+// settingsTable drives the environment fallback, the schema descriptions, the unknown-value and
+// missing-argument diagnostics and the credential conflict validators. Adding an argument is one
+// line here, one field in providerModel and one attribute in the schema.
+var settingsTable = []setting{
+	{"endpoint", []string{"SMS_ENDPOINT"}, authNone, false, func(m *providerModel) attr.Value { return m.Endpoint }},
+	{"region", []string{"SMS_REGION", "HW_REGION_NAME"}, authNone, false, func(m *providerModel) attr.Value { return m.Region }},
+	{"cloud", []string{"HW_CLOUD"}, authNone, false, func(m *providerModel) attr.Value { return m.Cloud }},
+	{"token", []string{"SMS_TOKEN", "HW_AUTH_TOKEN"}, authToken, true, func(m *providerModel) attr.Value { return m.Token }},
+	{"access_key", []string{"SMS_ACCESS_KEY", "HW_ACCESS_KEY"}, authAKSK, true, func(m *providerModel) attr.Value { return m.AccessKey }},
+	{"secret_key", []string{"SMS_SECRET_KEY", "HW_SECRET_KEY"}, authAKSK, true, func(m *providerModel) attr.Value { return m.SecretKey }},
+	{"security_token", []string{"HW_SECURITY_TOKEN"}, authAKSK, false, func(m *providerModel) attr.Value { return m.SecurityToken }},
+	{"auth_url", []string{"HW_AUTH_URL"}, authPassword, false, func(m *providerModel) attr.Value { return m.AuthURL }},
+	{"user_name", []string{"HW_USER_NAME"}, authPassword, true, func(m *providerModel) attr.Value { return m.UserName }},
+	{"password", []string{"HW_USER_PASSWORD"}, authPassword, true, func(m *providerModel) attr.Value { return m.Password }},
+	{"domain_name", []string{"HW_DOMAIN_NAME"}, authPassword, false, func(m *providerModel) attr.Value { return m.DomainName }},
+	{"project_id", []string{"HW_PROJECT_ID"}, authNone, false, func(m *providerModel) attr.Value { return m.ProjectID }},
+	{"domain_id", []string{"HW_DOMAIN_ID"}, authNone, false, func(m *providerModel) attr.Value { return m.DomainID }},
+	{"profile", []string{"HW_PROFILE"}, authNone, false, func(m *providerModel) attr.Value { return m.Profile }},
+	{"shared_config_file", []string{"HW_SHARED_CONFIG_FILE"}, authNone, false, func(m *providerModel) attr.Value { return m.SharedConfigFile }},
+	{"max_retries", []string{"SMS_MAX_RETRIES", "HW_MAX_RETRIES"}, authNone, false, func(m *providerModel) attr.Value { return m.MaxRetries }},
+	{"request_timeout", nil, authNone, false, func(m *providerModel) attr.Value { return m.RequestTimeout }},
+	{"max_concurrency", nil, authNone, false, func(m *providerModel) attr.Value { return m.MaxConcurrency }},
+	{"insecure", []string{"SMS_INSECURE", "HW_INSECURE"}, authNone, false, func(m *providerModel) attr.Value { return m.Insecure }},
+}
+
+// settingNamed returns the row of an argument; every caller names a row of the table.
+func settingNamed(name string) setting {
+	for _, s := range settingsTable {
+		if s.name == name {
+			return s
+		}
+	}
+	panic("provider: no setting named " + name)
+}
+
+// envDescription is the sentence that ends an argument's description.
+func envDescription(name string) string {
+	env := settingNamed(name).env
+	switch len(env) {
+	case 0:
+		return ""
+	case 1:
+		return " Environment variable: `" + env[0] + "`."
+	}
+	return " Environment variables: `" + strings.Join(env, "`, then `") + "`."
 }
 
 // settings is the provider configuration once attributes and environment variables are merged.
@@ -80,116 +129,159 @@ func (s settings) secrets() []string { return s.credentials.secrets() }
 // unknownAttributes names the attributes whose value is not known yet.
 func (m providerModel) unknownAttributes() []string {
 	var names []string
-	add := func(name string, unknown bool) {
-		if unknown {
-			names = append(names, name)
+	for _, s := range settingsTable {
+		if s.value(&m).IsUnknown() {
+			names = append(names, s.name)
 		}
 	}
-	add("endpoint", m.Endpoint.IsUnknown())
-	add("region", m.Region.IsUnknown())
-	for _, name := range slices.Sorted(maps.Keys(credentialEnv)) {
-		add(name, m.credentialArguments()[name].IsUnknown())
-	}
-	add("max_retries", m.MaxRetries.IsUnknown())
-	add("request_timeout", m.RequestTimeout.IsUnknown())
-	add("max_concurrency", m.MaxConcurrency.IsUnknown())
-	add("insecure", m.Insecure.IsUnknown())
 	return names
 }
 
 func addUnknownAttributeError(diags *diag.Diagnostics, name string) {
 	detail := fmt.Sprintf("The provider cannot create the SMS API client because %q is not known until apply. "+
 		"Set it to a value known at plan time", name)
-	if env, ok := envOf[name]; ok {
-		detail += fmt.Sprintf(", use the %s environment variable", env)
-	} else if envs, ok := credentialEnv[name]; ok {
-		detail += fmt.Sprintf(", use the %s environment variable", strings.Join(envs, " or "))
+	if env := settingNamed(name).env; len(env) > 0 {
+		detail += fmt.Sprintf(", use the %s environment variable", strings.Join(env, " or "))
 	}
 	detail += ", or apply the resource it comes from first (terraform apply -target=...)."
 	diags.AddAttributeError(path.Root(name), "Unknown SMS Provider Setting", detail)
 }
 
+// resolver looks up the value of an argument: the provider block, then its environment
+// variables in order, then the shared configuration profile.
+type resolver struct {
+	model         *providerModel
+	profile       map[string]string
+	profileFailed bool // The profile was asked for but could not be read; an error says why.
+	diags         *diag.Diagnostics
+}
+
+// lookup returns the value of an argument and where it came from: "" for the provider block,
+// else the environment variable or profile that supplied it, for error messages.
+func (r resolver) lookup(name string) (value, source string) {
+	s := settingNamed(name)
+	if v, ok := s.value(r.model).(types.String); ok && strings.TrimSpace(v.ValueString()) != "" {
+		return strings.TrimSpace(v.ValueString()), ""
+	}
+	for _, env := range s.env {
+		if v := strings.TrimSpace(os.Getenv(env)); v != "" {
+			return v, "the " + env + " environment variable"
+		}
+	}
+	if v := r.profile[name]; v != "" {
+		return v, "the shared configuration profile"
+	}
+	return "", ""
+}
+
+func (r resolver) str(name string) string {
+	v, _ := r.lookup(name)
+	return v
+}
+
+// envValue returns the raw value of the first environment variable of name that is set.
+func envValue(name string) (value, env string) {
+	for _, env := range settingNamed(name).env {
+		if v := os.Getenv(env); strings.TrimSpace(v) != "" {
+			return v, env
+		}
+	}
+	return "", ""
+}
+
 // resolveSettings merges attributes with environment variables and applies defaults. Values from
-// the configuration were validated by the schema; values from the environment are checked here.
+// the configuration were validated by the schema; values from elsewhere are checked here.
 func resolveSettings(m providerModel, diags *diag.Diagnostics) settings {
 	s := settings{
 		maxRetries:     defaultMaxRetries,
 		requestTimeout: defaultRequestTimeout,
 		maxConcurrency: defaultMaxConcurrency,
 	}
+	r := resolver{model: &m, diags: diags}
+	errorsBefore := diags.ErrorsCount()
+	r.profile = readProfile(r)
+	r.profileFailed = diags.ErrorsCount() > errorsBefore
 
-	s.endpoint = stringOrEnv(m.Endpoint.ValueString(), envEndpoint)
-	region := stringOrEnv(m.Region.ValueString(), envRegion)
+	region, regionSource := r.lookup("region")
+	if region != "" && regionSource != "" && !regionPattern.MatchString(region) {
+		diags.AddAttributeError(path.Root("region"), "Invalid SMS Region",
+			fmt.Sprintf("The region %q from %s is not a region name such as ap-southeast-3.", region, regionSource))
+	}
+	cloud, cloudSource := r.lookup("cloud")
 	switch {
-	case s.endpoint != "":
-		if m.Endpoint.ValueString() == "" {
-			if _, err := smsapi.CheckEndpointURL(s.endpoint); err != nil {
-				diags.AddAttributeError(path.Root("endpoint"), "Invalid SMS Endpoint",
-					fmt.Sprintf("The %s environment variable is not a usable endpoint: %s.", envEndpoint, err))
-			}
-		}
-	case region != "":
-		if !regionPattern.MatchString(region) {
-			diags.AddAttributeError(path.Root("region"), "Invalid SMS Region",
-				fmt.Sprintf("The %s environment variable %q is not a region name such as ap-southeast-3.", envRegion, region))
-		}
-		s.endpoint = endpointForRegion(region)
-	default:
-		diags.AddAttributeError(path.Root("endpoint"), "Missing SMS Endpoint",
-			fmt.Sprintf("Set the endpoint or region argument in the provider block, or the %s or %s environment variable.",
-				envEndpoint, envRegion))
+	case cloud != "" && cloudSource != "" && !cloudPattern.MatchString(cloud):
+		diags.AddAttributeError(path.Root("cloud"), "Invalid Huawei Cloud Domain",
+			fmt.Sprintf("The cloud %q from %s is not a domain name such as %s.", cloud, cloudSource, defaultCloud))
+	case cloud == "" && strings.HasPrefix(region, europeRegionPrefix):
+		cloud = europeCloud
+	case cloud == "":
+		cloud = defaultCloud
 	}
 
-	s.credentials = resolveCredentials(m, diags)
-
+	endpoint, endpointSource := r.lookup("endpoint")
 	switch {
-	case !m.MaxRetries.IsNull():
+	case endpoint != "":
+		if endpointSource != "" {
+			if _, err := smsapi.CheckEndpointURL(endpoint); err != nil {
+				diags.AddAttributeError(path.Root("endpoint"), "Invalid SMS Endpoint",
+					fmt.Sprintf("The endpoint from %s is not usable: %s.", endpointSource, err))
+			}
+		}
+		s.endpoint = endpoint
+	case region != "":
+		s.endpoint = endpointFor(region, cloud)
+	default:
+		diags.AddAttributeError(path.Root("endpoint"), "Missing SMS Endpoint",
+			"Set the endpoint or region argument in the provider block, or one of the SMS_ENDPOINT, SMS_REGION or "+
+				"HW_REGION_NAME environment variables.")
+	}
+
+	s.credentials = resolveCredentials(r, region, cloud)
+
+	if !m.MaxRetries.IsNull() {
 		s.maxRetries = int(m.MaxRetries.ValueInt64())
-	case os.Getenv(envMaxRetries) != "":
-		raw := os.Getenv(envMaxRetries)
+	} else if raw, env := envValue("max_retries"); env != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(raw))
 		if err != nil || n < 0 || n > maxRetriesLimit {
 			diags.AddAttributeError(path.Root("max_retries"), "Invalid SMS Max Retries",
-				fmt.Sprintf("The %s environment variable %q must be a whole number between 0 and %d.", envMaxRetries, raw, maxRetriesLimit))
+				fmt.Sprintf("The %s environment variable %q must be a whole number between 0 and %d.", env, raw, maxRetriesLimit))
 		}
 		s.maxRetries = n
 	}
 
 	if !m.RequestTimeout.IsNull() {
-		// The schema validator has already rejected anything that does not parse.
-		s.requestTimeout, _ = time.ParseDuration(m.RequestTimeout.ValueString())
+		// The type has already rejected anything that does not parse; only the sign is left.
+		if d, _ := m.RequestTimeout.ValueGoDuration(); d > 0 {
+			s.requestTimeout = d
+		} else {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid Duration",
+				fmt.Sprintf("%q is not a positive duration; use a number with a unit such as \"30s\" or \"2m\".",
+					m.RequestTimeout.ValueString()))
+		}
 	}
 	if !m.MaxConcurrency.IsNull() {
 		s.maxConcurrency = int(m.MaxConcurrency.ValueInt64())
 	}
 
-	switch {
-	case !m.Insecure.IsNull():
+	if !m.Insecure.IsNull() {
 		s.insecure = m.Insecure.ValueBool()
-	case os.Getenv(envInsecure) != "":
-		raw := os.Getenv(envInsecure)
+	} else if raw, env := envValue("insecure"); env != "" {
 		b, err := strconv.ParseBool(strings.TrimSpace(raw))
 		if err != nil {
 			diags.AddAttributeError(path.Root("insecure"), "Invalid SMS Insecure Setting",
-				fmt.Sprintf("The %s environment variable %q must be true or false.", envInsecure, raw))
+				fmt.Sprintf("The %s environment variable %q must be true or false.", env, raw))
 		}
 		s.insecure = b
 	}
 	return s
 }
 
-func stringOrEnv(value, env string) string {
-	if value != "" {
-		return value
-	}
-	return strings.TrimSpace(os.Getenv(env))
-}
-
-func endpointForRegion(region string) string {
-	if endpoint, ok := regionEndpoints[region]; ok {
+// endpointFor is the public SMS endpoint of a region on a Huawei Cloud site.
+func endpointFor(region, cloud string) string {
+	if endpoint, ok := regionEndpoints[region]; ok && cloud == defaultCloud {
 		return endpoint
 	}
-	return "https://sms." + region + ".myhuaweicloud.com"
+	return "https://sms." + region + "." + cloud
 }
 
 // addTransportWarnings warns about settings that weaken transport security.

@@ -44,14 +44,11 @@ provider "sms" {
 }
 
 // clearProviderEnv makes sure no SMS_* or HW_* variable of the machine leaks into a test.
-func clearProviderEnv(t *testing.T) {
-	t.Helper()
-	for _, name := range []string{envEndpoint, envRegion, envToken, envMaxRetries, envInsecure} {
-		t.Setenv(name, "")
-	}
-	for _, names := range credentialEnv {
-		for _, name := range names {
-			t.Setenv(name, "")
+func clearProviderEnv(tb testing.TB) {
+	tb.Helper()
+	for _, s := range settingsTable {
+		for _, name := range s.env {
+			tb.Setenv(name, "")
 		}
 	}
 }
@@ -70,7 +67,7 @@ func TestProvider_MissingEndpointAndToken(t *testing.T) {
   endpoint = "https://sms.example.invalid"
 }
 data "sms_tasks" "all" {}`,
-				ExpectError: regexp.MustCompile(`(?s)Missing SMS Credentials.*SMS_ACCESS_KEY.*HW_SECRET_KEY.*SMS_TOKEN.*HW_AUTH_URL.*HW_PASSWORD`),
+				ExpectError: regexp.MustCompile(`(?s)Missing SMS Credentials.*SMS_ACCESS_KEY.*HW_SECRET_KEY.*HW_PROFILE.*SMS_TOKEN.*HW_AUTH_TOKEN.*HW_USER_PASSWORD.*HW_AUTH_URL`),
 			},
 		},
 	})
@@ -83,7 +80,7 @@ func TestProvider_InvalidArgumentsFailAtValidate(t *testing.T) {
 	}{
 		"endpoint scheme":     {`endpoint = "ftp://sms.example.com"`, `(?s)Invalid SMS Endpoint.*https://`},
 		"endpoint no host":    {`endpoint = "https://"`, `(?s)Invalid SMS Endpoint.*no host`},
-		"request_timeout":     {`request_timeout = "5 parsecs"`, `(?s)Invalid Duration.*5 parsecs`},
+		"request_timeout":     {`request_timeout = "5 parsecs"`, `(?s)Invalid Time Duration String Value.*5\s+parsecs`},
 		"request_timeout <=0": {`request_timeout = "0s"`, `(?s)Invalid Duration`},
 		"max_concurrency":     {`max_concurrency = 0`, `(?s)max_concurrency.*between 1 and 64`},
 		"max_retries":         {`max_retries = 100`, `(?s)max_retries.*between 0 and 20`},
@@ -110,9 +107,9 @@ data "sms_tasks" "all" {}`, tc.block),
 func TestProvider_EnvironmentConfiguration(t *testing.T) {
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(7, 1)})
 	clearProviderEnv(t)
-	t.Setenv(envEndpoint, server.URL())
-	t.Setenv(envToken, testToken)
-	t.Setenv(envMaxRetries, "0")
+	t.Setenv("SMS_ENDPOINT", server.URL())
+	t.Setenv("SMS_TOKEN", testToken)
+	t.Setenv("SMS_MAX_RETRIES", "0")
 	server.InjectFaults(emulator.Fault{Status: 503})
 
 	resource.UnitTest(t, resource.TestCase{
@@ -133,10 +130,10 @@ func TestProvider_EnvironmentConfiguration(t *testing.T) {
 
 func TestProvider_InvalidEnvironmentValues(t *testing.T) {
 	clearProviderEnv(t)
-	t.Setenv(envToken, testToken)
-	t.Setenv(envEndpoint, "not a url")
-	t.Setenv(envMaxRetries, "many")
-	t.Setenv(envInsecure, "perhaps")
+	t.Setenv("SMS_TOKEN", testToken)
+	t.Setenv("SMS_ENDPOINT", "not a url")
+	t.Setenv("SMS_MAX_RETRIES", "many")
+	t.Setenv("SMS_INSECURE", "perhaps")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -174,8 +171,8 @@ func TestProvider_RegionEndpoints(t *testing.T) {
 		"ru-moscow-1":      "https://sms-api.ru-moscow-1.myhuaweicloud.com",
 	}
 	for region, want := range cases {
-		if got := endpointForRegion(region); got != want {
-			t.Errorf("endpointForRegion(%q) = %q, want %q", region, got, want)
+		if got := endpointFor(region, defaultCloud); got != want {
+			t.Errorf("endpointFor(%q) = %q, want %q", region, got, want)
 		}
 	}
 }

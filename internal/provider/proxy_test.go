@@ -31,8 +31,9 @@ import (
 
 const proxiedHost = "sms.internal.test"
 
-// forwardProxy is a minimal HTTP proxy that sends every request for proxiedHost to the emulator:
-// absolute-URI requests for http:// endpoints, CONNECT tunnels for https:// ones.
+// forwardProxy is a minimal HTTP proxy that sends every request for a name under .test (such as
+// proxiedHost) to the emulator: absolute-URI requests for http:// endpoints, CONNECT tunnels for
+// https:// ones.
 type forwardProxy struct {
 	target string // host:port of the emulator
 
@@ -59,8 +60,8 @@ func (p *forwardProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.mu.Unlock()
-	if !strings.HasPrefix(r.Host, proxiedHost+":") {
-		http.Error(w, "this proxy only knows "+proxiedHost, http.StatusBadGateway)
+	if host, _, _ := net.SplitHostPort(r.Host); !strings.HasSuffix(host, ".test") {
+		http.Error(w, "this proxy only knows names under .test", http.StatusBadGateway)
 		return
 	}
 	if r.Method == http.MethodConnect {

@@ -14,7 +14,7 @@ import (
 
 // secretMethods lists every way the provider authenticates: the provider arguments that select
 // it (a value may use {url}, the emulator's base URL; the environment variable of an argument is
-// the first of credentialEnv), which of those values are secrets, and how the emulator is told
+// the first of its settingsTable row), which of those values are secrets, and how the emulator is told
 // to accept them. Supporting a new credential means adding it to its method's line; a new method
 // is a new line. The values are long and distinctive so that a leak of any part is found.
 var secretMethods = []struct {
@@ -84,14 +84,14 @@ func TestE2E_SecretsNeverLeak(t *testing.T) {
 				logPath := filepath.Join(t.TempDir(), "trace.log")
 				h.Setenv("TF_LOG", "TRACE")
 				h.Setenv("TF_LOG_PATH", logPath)
-				h.Setenv(envEndpoint, srv.URL)
+				h.Setenv("SMS_ENDPOINT", srv.URL)
 				var block []string
 				for arg, value := range method.args {
 					value = strings.ReplaceAll(value, "{url}", srv.URL)
 					if sc.inConfig {
 						block = append(block, fmt.Sprintf("%s = %q", arg, value))
 					} else {
-						h.Setenv(credentialEnv[arg][0], value)
+						h.Setenv(settingNamed(arg).env[0], value)
 					}
 				}
 				slices.Sort(block)

@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    sms = {
+      source  = "smsops/sms"
+      version = "~> 0.1"
+    }
+  }
+}
+
 variable "source_server_id" {
   type        = string
   description = "ID of the source server whose tasks are listed."

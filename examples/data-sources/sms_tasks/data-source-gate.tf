@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    sms = {
+      source  = "smsops/sms"
+      version = "~> 0.1"
+    }
+  }
+}
+
 # A CI gate: the plan fails while any migration task is MIGRATE_FAIL.
 data "sms_tasks" "failed" {
   state        = "MIGRATE_FAIL"

@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    sms = {
+      source  = "smsops/sms"
+      version = "~> 0.1"
+    }
+  }
+}
+
 # The root configuration reads the tasks through the module's outputs.
 module "migration_status" {
   source = "./modules/migration-status"

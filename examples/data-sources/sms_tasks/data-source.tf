@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    sms = {
+      source  = "smsops/sms"
+      version = "~> 0.1"
+    }
+  }
+}
+
 # Every migration task, over every page.
 data "sms_tasks" "all" {}
 

@@ -1,0 +1,308 @@
+package provider
+
+import (
+	"context"
+	"crypto/tls"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+// A shell set up for the huaweicloud provider, with no SMS_* variable and no argument in the
+// provider block, reads the emulator. The endpoint and IAM URL are derived from HW_REGION_NAME
+// and HW_CLOUD, names under .test that reach the emulator only through an HTTPS proxy, so the
+// proxy's CONNECT lines prove which hosts the provider built.
+func TestE2E_HuaweiCloudEnvironmentOnly(t *testing.T) {
+	t.Parallel()
+	const region, cloud = "ap-southeast-3", "emulator.test"
+	cert, certPEM := selfSignedCert(t, "*."+region+"."+cloud)
+	api := emulator.New(emulator.Options{
+		Tasks: emulator.GenerateTasks(6, 2), Token: testToken, AccessKey: testAccessKey, SecretKey: testSecretKey,
+		IAMUsers: []emulator.IAMUser{{Name: testUser, Password: testPassword, DomainName: testDomain}},
+	})
+	tlsServer := httptest.NewUnstartedServer(api)
+	tlsServer.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	tlsServer.StartTLS()
+	t.Cleanup(tlsServer.Close)
+	proxy, proxyURL := startForwardProxy(t, strings.TrimPrefix(tlsServer.URL, "https://"))
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	writeFile(t, caFile, string(certPEM))
+
+	smsHost, iamHost := "CONNECT sms."+region+"."+cloud+":443", "CONNECT iam."+region+"."+cloud+":443"
+	shells := []struct {
+		name  string
+		env   map[string]string
+		hosts []string
+		warn  string
+	}{
+		{"access keys", map[string]string{"HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey,
+			"HW_PROJECT_ID": "project-hw", "HW_MAX_RETRIES": "0"}, []string{smsHost}, ""},
+		{"password", map[string]string{"HW_USER_NAME": testUser, "HW_USER_PASSWORD": testPassword,
+			"HW_DOMAIN_NAME": testDomain}, []string{iamHost, smsHost}, ""},
+		// HW_INSECURE replaces the trusted CA: the self-signed certificate is then accepted.
+		{"token", map[string]string{"HW_AUTH_TOKEN": testToken, "HW_INSECURE": "true", "SSL_CERT_FILE": ""},
+			[]string{smsHost}, "Warning: TLS Verification Disabled"},
+	}
+	for _, shell := range shells {
+		h := newHarness(t)
+		h.Write("main.tf", smsVersions+`
+provider "sms" {}
+
+data "sms_tasks" "all" {}
+
+output "total_count" {
+  value = data.sms_tasks.all.total_count
+}
+`)
+		h.Setenv("HTTPS_PROXY", proxyURL)
+		h.Setenv("SSL_CERT_FILE", caFile)
+		h.Setenv("HW_REGION_NAME", region)
+		h.Setenv("HW_CLOUD", cloud)
+		for k, v := range shell.env {
+			h.Setenv(k, v)
+		}
+		before, _ := proxy.seen()
+		r := mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+		if shell.warn != "" {
+			mustContain(t, r, shell.warn)
+		}
+		if got := decodeJSON[int](t, h.Outputs()["total_count"]); got != 6 {
+			t.Errorf("%s: total_count = %d, want 6", shell.name, got)
+		}
+		after, _ := proxy.seen()
+		if got := slices.Compact(slices.Clone(after[len(before):])); !slices.Equal(got, shell.hosts) {
+			t.Errorf("%s: proxy saw %v, want %v", shell.name, got, shell.hosts)
+		}
+	}
+}
+
+// resolveForTest resolves a provider block with the given string arguments.
+func resolveForTest(t *testing.T, args map[string]string) (settings, diag.Diagnostics) {
+	t.Helper()
+	var m providerModel
+	for name, v := range args {
+		value := types.StringValue(v)
+		switch name {
+		case "region":
+			m.Region = value
+		case "cloud":
+			m.Cloud = value
+		case "endpoint":
+			m.Endpoint = value
+		case "user_name":
+			m.UserName = value
+		case "password":
+			m.Password = value
+		case "domain_name":
+			m.DomainName = value
+		case "token":
+			m.Token = value
+		default:
+			t.Fatalf("resolveForTest does not know %s", name)
+		}
+	}
+	var diags diag.Diagnostics
+	return resolveSettings(m, &diags), diags
+}
+
+// The SMS endpoint and the IAM URL follow region and cloud, with the Europe site's own domain
+// for its regions, as in the huaweicloud provider.
+func TestProvider_CloudDerivesEndpointAndAuthURL(t *testing.T) {
+	password := map[string]string{"user_name": "u", "password": "p", "domain_name": "d"}
+	cases := []struct {
+		args                   map[string]string
+		wantEndpoint, wantAuth string
+	}{
+		{map[string]string{"region": "ap-southeast-3"},
+			"https://sms.ap-southeast-3.myhuaweicloud.com", "https://iam.ap-southeast-3.myhuaweicloud.com/v3"},
+		{map[string]string{"region": "eu-west-101"},
+			"https://sms.eu-west-101.myhuaweicloud.eu", "https://iam.eu-west-101.myhuaweicloud.eu/v3"},
+		{map[string]string{"region": "cn-north-4", "cloud": "example.org"},
+			"https://sms.cn-north-4.example.org", "https://iam.cn-north-4.example.org/v3"},
+		{map[string]string{"region": "ru-moscow-1"},
+			"https://sms-api.ru-moscow-1.myhuaweicloud.com", "https://iam.ru-moscow-1.myhuaweicloud.com/v3"},
+		{map[string]string{"region": "ru-moscow-1", "cloud": "example.org"},
+			"https://sms.ru-moscow-1.example.org", "https://iam.ru-moscow-1.example.org/v3"},
+	}
+	for _, tc := range cases {
+		clearProviderEnv(t)
+		args := map[string]string{}
+		for k, v := range password {
+			args[k] = v
+		}
+		for k, v := range tc.args {
+			args[k] = v
+		}
+		s, diags := resolveForTest(t, args)
+		if diags.HasError() {
+			t.Fatalf("%v: %v", tc.args, diags)
+		}
+		if s.endpoint != tc.wantEndpoint || s.credentials.authURL != tc.wantAuth {
+			t.Errorf("%v: endpoint %q, auth_url %q; want %q, %q", tc.args, s.endpoint, s.credentials.authURL, tc.wantEndpoint, tc.wantAuth)
+		}
+	}
+}
+
+// Ours win over the huaweicloud provider's names, and the block wins over both.
+func TestProvider_SMSVariablesWinOverHW(t *testing.T) {
+	clearProviderEnv(t)
+	t.Setenv("HW_REGION_NAME", "cn-north-4")
+	t.Setenv("SMS_REGION", "ap-southeast-3")
+	t.Setenv("HW_AUTH_TOKEN", "hw-token")
+	t.Setenv("SMS_TOKEN", "sms-token")
+	t.Setenv("HW_MAX_RETRIES", "7")
+	t.Setenv("SMS_MAX_RETRIES", "2")
+	t.Setenv("HW_INSECURE", "true")
+	t.Setenv("SMS_INSECURE", "false")
+	t.Setenv("HW_CLOUD", "example.org")
+	s, diags := resolveForTest(t, nil)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if s.endpoint != "https://sms.ap-southeast-3.example.org" || s.credentials.token != "sms-token" || s.maxRetries != 2 || s.insecure {
+		t.Errorf("got endpoint %q, token %q, max_retries %d, insecure %v; want SMS_* values", s.endpoint, s.credentials.token, s.maxRetries, s.insecure)
+	}
+
+	s, _ = resolveForTest(t, map[string]string{"region": "my-kualalumpur-1", "token": "block-token"})
+	if s.endpoint != "https://sms.my-kualalumpur-1.example.org" || s.credentials.token != "block-token" {
+		t.Errorf("got endpoint %q, token %q; want the block's values", s.endpoint, s.credentials.token)
+	}
+
+	t.Setenv("SMS_REGION", "")
+	t.Setenv("SMS_TOKEN", "")
+	t.Setenv("SMS_MAX_RETRIES", "")
+	t.Setenv("SMS_INSECURE", "")
+	t.Setenv("HW_CLOUD", "not a domain")
+	s, diags = resolveForTest(t, nil)
+	if s.credentials.token != "hw-token" || !strings.Contains(s.endpoint, "cn-north-4") || s.maxRetries != 7 || !s.insecure {
+		t.Errorf("got endpoint %q, token %q, max_retries %d, insecure %v; want the HW_* values",
+			s.endpoint, s.credentials.token, s.maxRetries, s.insecure)
+	}
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), "HW_CLOUD") {
+		t.Errorf("diagnostics %v, want an error naming HW_CLOUD", diags)
+	}
+}
+
+// sharedConfigJSON is a Huawei Cloud CLI configuration with a plain profile and an SSO profile.
+func sharedConfigJSON(current string) string {
+	return `{
+  "current": "` + current + `",
+  "profiles": [
+    {"name": "ops", "mode": "AKSK", "accessKeyId": "` + testAccessKey + `", "secretAccessKey": "` + testSecretKey + `",
+     "region": "ap-southeast-3", "projectId": "project-profile", "domainId": "domain-profile"},
+    {"name": "sso", "mode": "SSO", "region": "ap-southeast-3", "projectId": "project-sso",
+     "ssoAuth": {"stsToken": {"accessKeyId": "` + testAccessKey + `", "secretAccessKey": "` + testSecretKey + `",
+       "securityToken": "` + testSecurityToken + `"}}}
+  ]
+}`
+}
+
+// A profile of the shared configuration file supplies keys and IDs: the file's current profile,
+// or the one HW_PROFILE names, SSO profiles with their temporary keys.
+func TestProvider_SharedConfigProfile(t *testing.T) {
+	opts := akskOptions(4)
+	opts.SecurityToken = testSecurityToken
+	sso := startAuthServer(t, opts)
+	plain := startAuthServer(t, akskOptions(3))
+	file := filepath.Join(t.TempDir(), "config.json")
+	writeFile(t, file, sharedConfigJSON("ops"))
+
+	cases := []struct {
+		name, profile string
+		server        *authServer
+		count         string
+		headers       map[string]string
+	}{
+		{"current profile", "", plain, "3", map[string]string{"X-Project-Id": "project-profile", "X-Domain-Id": "domain-profile", "X-Security-Token": ""}},
+		{"SSO profile", "sso", sso, "4", map[string]string{"X-Project-Id": "project-sso", "X-Security-Token": testSecurityToken}},
+	}
+	for _, tc := range cases {
+		clearProviderEnv(t)
+		t.Setenv("SMS_ENDPOINT", tc.server.url)
+		t.Setenv("HW_SHARED_CONFIG_FILE", file)
+		t.Setenv("HW_PROFILE", tc.profile)
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: `provider "sms" {}` + "\n" + readAll,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", tc.count),
+					tc.server.checkHeaders(tc.headers),
+				),
+			}},
+		})
+		tc.server.mu.Lock()
+		signed := strings.HasPrefix(tc.server.headers[0].Get("Authorization"), "SDK-HMAC-SHA256 Access="+testAccessKey)
+		tc.server.mu.Unlock()
+		if !signed || tc.server.count(http.StatusOK) == 0 {
+			t.Errorf("%s: requests were not signed with the profile's access key", tc.name)
+		}
+	}
+}
+
+// A missing file, a missing profile or a file that is not JSON fail with the attribute named,
+// and never quote the file's content.
+func TestProvider_SharedConfigProfileErrors(t *testing.T) {
+	dir := t.TempDir()
+	good, broken := filepath.Join(dir, "config.json"), filepath.Join(dir, "broken.json")
+	writeFile(t, good, sharedConfigJSON("ops"))
+	writeFile(t, broken, `{"profiles": [{"secretAccessKey": "`+testSecretKey+`" ]}`)
+	cases := map[string]struct {
+		block string
+		want  string
+	}{
+		"missing file":    {`shared_config_file = "` + filepath.Join(dir, "none.json") + `"`, `(?s)Unreadable Shared Configuration File.*does\s+not\s+exist`},
+		"missing profile": {`shared_config_file = "` + good + `"` + "\n  profile = \"prod\"", `(?s)Unknown Shared Configuration Profile.*no\s+profile\s+named\s+"prod"`},
+		"not JSON":        {`shared_config_file = "` + broken + `"`, `(?s)Unreadable Shared Configuration File.*not\s+valid\s+JSON`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			clearProviderEnv(t)
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      "provider \"sms\" {\n  endpoint = \"https://sms.example.invalid\"\n  " + tc.block + "\n}\n" + readAll,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+	clearProviderEnv(t)
+	var diags diag.Diagnostics
+	readProfile(resolver{model: &providerModel{SharedConfigFile: types.StringValue(broken)}, diags: &diags})
+	for _, d := range diags {
+		if strings.Contains(d.Detail(), testSecretKey[:8]) {
+			t.Errorf("the diagnostic quotes the file: %s", d.Detail())
+		}
+	}
+	if !diags.HasError() {
+		t.Error("a file that is not JSON gave no error")
+	}
+}
+
+// Every argument of the provider block has exactly one row in settingsTable, which the unknown
+// value check, the environment fallback and the descriptions rely on.
+func TestProvider_SettingsTableMatchesSchema(t *testing.T) {
+	var resp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	var rows []string
+	for _, s := range settingsTable {
+		rows = append(rows, s.name)
+	}
+	slices.Sort(rows)
+	if attributes := slices.Sorted(maps.Keys(resp.Schema.Attributes)); !slices.Equal(rows, attributes) {
+		t.Errorf("settingsTable rows %v, schema attributes %v", rows, attributes)
+	}
+}
