@@ -31,6 +31,9 @@ var (
 // 65,535 tasks takes well under a minute, so this only stops reads that are stuck.
 const defaultReadTimeout = 20 * time.Minute
 
+// tasksEncoding writes the tasks attribute directly when the provider runs under NewServer.
+var tasksEncoding = mustListEncoding[smsapi.Task]("tasks", tasksTFType)
+
 // NewTasksDataSource is the constructor the provider registers.
 func NewTasksDataSource() datasource.DataSource {
 	return &tasksDataSource{}
@@ -182,8 +185,10 @@ func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	model.SummaryOnly = types.BoolValue(model.SummaryOnly.ValueBool())
 	model.TotalCount = types.Int64Value(list.Count)
 	model.StateCounts, model.TaskStates = summarize(list.Tasks)
-	model.Tasks = tasksValue{} // Null: summary_only keeps the tasks out of the state.
-	if !model.SummaryOnly.ValueBool() {
+	// Null when summary_only keeps the tasks out of the state, and when the server writes them
+	// into the encoded state itself (direct_read.go); set through the framework otherwise.
+	model.Tasks = tasksValue{}
+	if !model.SummaryOnly.ValueBool() && !tasksEncoding.put(ctx, list.Tasks) {
 		model.Tasks = newTasksValue(flattenTasks(list.Tasks))
 	}
 	list = nil // The API structs are no longer needed; let them go before the state is encoded.
