@@ -39,13 +39,42 @@ type directReadServer struct {
 	tfprotov6.ProviderServer
 }
 
-// directAttributes collects, during one ReadDataSource call, the msgpack of the attributes the
-// data source encoded itself.
+// directAttributes collects, during one ReadDataSource call, the attributes the data source
+// leaves to the server. Each is written once, straight into the response's state.
 type directAttributes struct {
-	encoded map[string][]byte
+	values map[string]directValue
+}
+
+// directValue is one attribute's value: its exact msgpack length and the function that writes it.
+type directValue struct {
+	size     int
+	appendTo func([]byte) []byte
 }
 
 type directAttributesKey struct{}
+
+// putDirect hands an attribute's value to the server, and reports whether it did: it does only
+// when the read runs under directReadServer. The caller then leaves the attribute null in the
+// state it sets; otherwise it sets the attribute through the framework.
+func putDirect(ctx context.Context, attribute string, v directValue) bool {
+	direct, ok := ctx.Value(directAttributesKey{}).(*directAttributes)
+	if !ok {
+		return false
+	}
+	if direct.values == nil {
+		direct.values = map[string]directValue{}
+	}
+	direct.values[attribute] = v
+	return true
+}
+
+// putStringMap hands a map of strings (a nil value is null) to the server as the attribute's value.
+func putStringMap(ctx context.Context, attribute string, m map[string]*string) bool {
+	return putDirect(ctx, attribute, directValue{
+		size:     stringMapSize(m),
+		appendTo: func(b []byte) []byte { return appendStringMap(b, m) },
+	})
+}
 
 func (s directReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	direct := &directAttributes{}
@@ -53,7 +82,7 @@ func (s directReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Rea
 	if err != nil {
 		return nil, err
 	}
-	if resp != nil && resp.State != nil && len(direct.encoded) > 0 && !hasError(resp.Diagnostics) {
+	if resp != nil && resp.State != nil && len(direct.values) > 0 && !hasError(resp.Diagnostics) {
 		writeDirectAttributes(resp, direct, req.TypeName)
 	}
 	return resp, nil
@@ -63,7 +92,7 @@ func (s directReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Rea
 // that fail, the read fails with a diagnostic, not an RPC error, so Terraform shows it like any
 // other failed read.
 func writeDirectAttributes(resp *tfprotov6.ReadDataSourceResponse, direct *directAttributes, typeName string) {
-	state, err := spliceAttributes(resp.State.MsgPack, direct.encoded)
+	state, err := spliceAttributes(resp.State.MsgPack, direct.values)
 	if err == nil {
 		resp.State.MsgPack = state
 		return
@@ -111,36 +140,37 @@ func mustListEncoding[T any](attribute string, listType tftypes.Type) listEncodi
 	return listEncoding[T]{attribute: attribute, plan: plan}
 }
 
-// encode returns the msgpack of items as the attribute's value: a list, empty when there are no
-// items (the attribute is null only when the data source leaves it out, as summary_only does).
-func (e listEncoding[T]) encode(items []T) []byte {
+// value is the list of items as the attribute's value: a list, empty when there are no items
+// (the attribute is null only when the data source leaves it out, as summary_only does).
+func (e listEncoding[T]) value(items []T) directValue {
 	if items == nil {
 		items = []T{}
 	}
-	return e.plan.appendList(make([]byte, 0, 64+len(items)*1024), reflect.ValueOf(items))
+	v := reflect.ValueOf(items)
+	return directValue{
+		size:     e.plan.listSize(v),
+		appendTo: func(b []byte) []byte { return e.plan.appendList(b, v) },
+	}
 }
 
-// put encodes items as the attribute's value of the state being read, and reports whether it
-// did: it does only when the read runs under directReadServer. The caller then leaves the
-// attribute null in the state it sets; otherwise it sets the attribute through the framework.
+// encode returns the msgpack of items as the attribute's value.
+func (e listEncoding[T]) encode(items []T) []byte {
+	v := e.value(items)
+	return v.appendTo(make([]byte, 0, v.size))
+}
+
+// put hands items to the server as the attribute's value; see putDirect.
 func (e listEncoding[T]) put(ctx context.Context, items []T) bool {
-	direct, ok := ctx.Value(directAttributesKey{}).(*directAttributes)
-	if !ok {
-		return false
-	}
-	if direct.encoded == nil {
-		direct.encoded = map[string][]byte{}
-	}
-	direct.encoded[e.attribute] = e.encode(items)
-	return true
+	return putDirect(ctx, e.attribute, e.value(items))
 }
 
-// spliceAttributes copies the msgpack object state, replacing the values of the attributes in
-// encoded, which must be null in state, by their encoded values.
-func spliceAttributes(state []byte, encoded map[string][]byte) ([]byte, error) {
+// spliceAttributes copies the msgpack object state, writing the values in direct in place of
+// those attributes, which must be null in state. The result is written into one buffer of its
+// exact size.
+func spliceAttributes(state []byte, direct map[string]directValue) ([]byte, error) {
 	size := len(state)
-	for _, v := range encoded {
-		size += len(v)
+	for _, v := range direct {
+		size += v.size - 1 // each replaces a one-byte null
 	}
 	out := make([]byte, 0, size)
 	r := msgpackReader{b: state}
@@ -161,7 +191,7 @@ func spliceAttributes(state []byte, encoded map[string][]byte) ([]byte, error) {
 			return nil, fmt.Errorf("state attribute %q: %w", key, err)
 		}
 		out = append(out, state[keyStart:valueStart]...)
-		value, ok := encoded[key]
+		value, ok := direct[key]
 		if !ok {
 			out = append(out, state[valueStart:r.pos]...)
 			continue
@@ -169,14 +199,14 @@ func spliceAttributes(state []byte, encoded map[string][]byte) ([]byte, error) {
 		if r.pos != valueStart+1 || state[valueStart] != 0xc0 {
 			return nil, fmt.Errorf("state attribute %q is not null", key)
 		}
-		out = append(out, value...)
+		out = value.appendTo(out)
 		replaced++
 	}
 	if r.pos != len(state) {
 		return nil, errors.New("state: trailing bytes")
 	}
-	if replaced != len(encoded) {
-		return nil, fmt.Errorf("state: %d of %d encoded attributes are not in the schema", len(encoded)-replaced, len(encoded))
+	if replaced != len(direct) {
+		return nil, fmt.Errorf("state: %d of %d direct attributes are not in the schema", len(direct)-replaced, len(direct))
 	}
 	return out, nil
 }

@@ -80,6 +80,9 @@ func TestDirectEncoding_SameBytesAsFramework(t *testing.T) {
 			}
 			want := wantValue.MsgPack
 			got := tasksEncoding.encode(tasks)
+			if size := tasksEncoding.value(tasks).size; size != len(got) {
+				t.Errorf("planned size %d, written %d bytes", size, len(got))
+			}
 			decoded, err := (&tfprotov6.DynamicValue{MsgPack: got}).Unmarshal(tasksTFType)
 			if err != nil {
 				t.Fatalf("the direct encoding does not decode: %v", err)
@@ -333,11 +336,13 @@ func TestDirectRead_TasksBypassTheFramework(t *testing.T) {
 		t.Fatal(err)
 	}
 	failOnDiagnostics(t, "ReadDataSource", inner.Diagnostics)
-	if tasks := stateAttribute(t, inner.State, dsType, "tasks"); !tasks.IsNull() {
-		t.Errorf("the framework's state holds the tasks: %v", tasks)
-	}
-	if len(direct.encoded["tasks"]) == 0 {
-		t.Error("the data source handed no encoded tasks to the server")
+	for _, name := range []string{"tasks", "task_states"} {
+		if v := stateAttribute(t, inner.State, dsType, name); !v.IsNull() {
+			t.Errorf("the framework's state holds %s: %v", name, v)
+		}
+		if direct.values[name].size == 0 {
+			t.Errorf("the data source did not hand %s to the server", name)
+		}
 	}
 	outer, err := srv.ReadDataSource(context.Background(), req)
 	if err != nil {
@@ -347,6 +352,10 @@ func TestDirectRead_TasksBypassTheFramework(t *testing.T) {
 	if err := stateAttribute(t, outer.State, dsType, "tasks").As(&tasks); err != nil || len(tasks) != 30 {
 		t.Errorf("the served state has %d tasks (%v), want 30", len(tasks), err)
 	}
+}
+
+func rawValue(b []byte) directValue {
+	return directValue{size: len(b), appendTo: func(out []byte) []byte { return append(out, b...) }}
 }
 
 func stateAttribute(t *testing.T, state *tfprotov6.DynamicValue, dsType tftypes.Object, name string) tftypes.Value {
@@ -376,8 +385,8 @@ func TestSpliceAttributes_RejectsBadStates(t *testing.T) {
 	}
 	listType := objType.AttributeTypes["tasks"]
 	nullState := encode(tftypes.NewValue(listType, nil))
-	one := appendString(appendArrayLen(nil, 1), "a")
-	got, err := spliceAttributes(nullState, map[string][]byte{"tasks": one})
+	one := map[string]directValue{"tasks": rawValue(appendString(appendArrayLen(nil, 1), "a"))}
+	got, err := spliceAttributes(nullState, one)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,16 +395,16 @@ func TestSpliceAttributes_RejectsBadStates(t *testing.T) {
 		t.Errorf("spliced %x, want %x", got, want)
 	}
 	for name, c := range map[string]struct {
-		state   []byte
-		encoded map[string][]byte
+		state  []byte
+		direct map[string]directValue
 	}{
-		"not null":          {encode(tftypes.NewValue(listType, []tftypes.Value{})), map[string][]byte{"tasks": one}},
-		"not in the schema": {nullState, map[string][]byte{"servers": one}},
-		"truncated":         {nullState[:len(nullState)-1], map[string][]byte{"tasks": one}},
-		"trailing bytes":    {append(append([]byte{}, nullState...), 0xc0), map[string][]byte{"tasks": one}},
-		"not an object":     {[]byte{0x93, 1, 2, 3}, map[string][]byte{"tasks": one}},
+		"not null":          {encode(tftypes.NewValue(listType, []tftypes.Value{})), one},
+		"not in the schema": {nullState, map[string]directValue{"servers": one["tasks"]}},
+		"truncated":         {nullState[:len(nullState)-1], one},
+		"trailing bytes":    {append(append([]byte{}, nullState...), 0xc0), one},
+		"not an object":     {[]byte{0x93, 1, 2, 3}, one},
 	} {
-		if _, err := spliceAttributes(c.state, c.encoded); err == nil {
+		if _, err := spliceAttributes(c.state, c.direct); err == nil {
 			t.Errorf("%s: spliceAttributes accepted it", name)
 		}
 	}
@@ -422,4 +431,27 @@ func TestTasksDataSource_DirectReadSameStateInTerraform(t *testing.T) {
 			{ProtoV6ProviderFactories: protoV6ProviderFactories, Config: config, ConfigStateChecks: append(direct, size)},
 		},
 	})
+}
+
+// The task_states map is written with its exact size and decodes to the framework's value, a
+// null state included.
+func TestDirectEncoding_StringMap(t *testing.T) {
+	long := strings.Repeat("ü", 200)
+	m := map[string]*string{"a": new("READY"), "ünïcode-🚀": nil, long: &long, "": new("")}
+	got := appendStringMap(nil, m)
+	if len(got) != stringMapSize(m) {
+		t.Errorf("planned size %d, written %d bytes", stringMapSize(m), len(got))
+	}
+	mapType := tftypes.Map{ElementType: tftypes.String}
+	decoded, err := (&tfprotov6.DynamicValue{MsgPack: got}).Unmarshal(mapType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := stringMapValue(m).ToTerraformValue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !decoded.Equal(want) {
+		t.Errorf("decoded %v, want %v", decoded, want)
+	}
 }

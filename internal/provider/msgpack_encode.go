@@ -163,6 +163,90 @@ func (p *objectPlan) appendObject(b []byte, v reflect.Value) []byte {
 	return b
 }
 
+// listSize is the exact length of what appendList writes, so the state is written into one
+// buffer of the right size instead of a growing one that copies itself several times.
+func (p *objectPlan) listSize(items reflect.Value) int {
+	if items.IsNil() {
+		return 1
+	}
+	n := items.Len()
+	size := len(appendArrayLen(nil, n))
+	for i := range n {
+		size += p.objectSize(items.Index(i))
+	}
+	return size
+}
+
+func (p *objectPlan) objectSize(v reflect.Value) int {
+	size := len(p.header)
+	var scratch [16]byte
+	for i := range p.fields {
+		f := &p.fields[i]
+		size += len(f.key)
+		fv := v.Field(f.index)
+		if f.kind == listField {
+			size += f.elem.listSize(fv)
+			continue
+		}
+		if fv.IsNil() {
+			size++
+			continue
+		}
+		switch e := fv.Elem(); f.kind {
+		case stringField:
+			size += stringSize(e.Len())
+		case int64Field:
+			size += len(appendInt(scratch[:0], e.Int()))
+		case float64Field:
+			size += len(appendNumber(scratch[:0], e.Float()))
+		case boolField:
+			size++
+		case objectField:
+			size += f.elem.objectSize(e)
+		}
+	}
+	return size
+}
+
+// stringSize is the length of a msgpack string of n bytes.
+func stringSize(n int) int {
+	switch {
+	case n < 32:
+		return 1 + n
+	case n < 256:
+		return 2 + n
+	case n <= math.MaxUint16:
+		return 3 + n
+	}
+	return 5 + n
+}
+
+// appendStringMap appends a map of strings, a nil value as null, in the map's iteration order as
+// terraform-plugin-go does; Terraform reads a map's keys, not their order.
+func appendStringMap(b []byte, m map[string]*string) []byte {
+	b = appendMapLen(b, len(m))
+	for k, v := range m {
+		b = appendString(b, k)
+		if v == nil {
+			b = appendNil(b)
+		} else {
+			b = appendString(b, *v)
+		}
+	}
+	return b
+}
+
+func stringMapSize(m map[string]*string) int {
+	size := len(appendMapLen(nil, len(m)))
+	for k, v := range m {
+		size += stringSize(len(k)) + 1
+		if v != nil {
+			size += stringSize(len(*v)) - 1
+		}
+	}
+	return size
+}
+
 // The writers below make the choices of the msgpack encoder terraform-plugin-go uses
 // (vmihailenco/msgpack/v5 with its default flags): the shortest header for a length, the
 // shortest integer for a whole number.
