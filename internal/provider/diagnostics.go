@@ -36,8 +36,8 @@ func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readT
 				"No tasks were written to the state. If this persists, report the request id to Huawei Cloud support.", err))
 	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
 		diags.AddError("SMS Tasks Read Timed Out",
-			fmt.Sprintf("Reading the tasks took longer than the read timeout (%s). Raise it with a timeouts block "+
-				"(timeouts { read = \"30m\" }), narrow the filters, or raise the provider's max_concurrency.", readTimeout))
+			fmt.Sprintf("Reading the tasks took longer than the read timeout (%s). Raise it with the timeouts "+
+				"argument (timeouts = { read = \"30m\" }), narrow the filters, or raise the provider's max_concurrency.", readTimeout))
 	case errors.Is(err, context.DeadlineExceeded):
 		// The read's own deadline has not passed, so the one that ran out bounds a single attempt.
 		diags.AddError("SMS API Request Timed Out",

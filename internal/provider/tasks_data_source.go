@@ -27,7 +27,7 @@ var (
 	_ datasource.DataSourceWithConfigure = (*tasksDataSource)(nil)
 )
 
-// defaultReadTimeout bounds a whole read when no timeouts block says otherwise. Reading
+// defaultReadTimeout bounds a whole read when `timeouts.read` is unset. Reading
 // 65,535 tasks takes well under a minute, so this only stops reads that are stuck.
 const defaultReadTimeout = 20 * time.Minute
 
@@ -124,12 +124,24 @@ func (d *tasksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 				MarkdownDescription: "State of each returned task, keyed by task ID. Set in both modes; tasks without an ID " +
 					"are left out.",
 			},
-			"tasks": tasksAttribute(),
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{}),
+			"tasks":    tasksAttribute(),
+			"timeouts": timeoutsAttribute(ctx),
 		},
 	}
+}
+
+// timeoutsAttribute is the nested `timeouts = { read = "..." }` argument, the form
+// terraform-plugin-framework-timeouts recommends for new providers, with descriptions for the docs.
+func timeoutsAttribute(ctx context.Context) schema.Attribute {
+	attribute := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+		ReadDescription: "Bound on the whole read, every page and retry included, as a Go duration such as `\"30s\"` or " +
+			"`\"45m\"`. Defaults to `\"20m\"`.",
+	})
+	if nested, ok := attribute.(schema.SingleNestedAttribute); ok {
+		nested.MarkdownDescription = "Time limits of this data source, for example `timeouts = { read = \"30m\" }`."
+		return nested
+	}
+	return attribute
 }
 
 func (d *tasksDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

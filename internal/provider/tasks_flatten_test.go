@@ -240,17 +240,17 @@ func referenceTasksValue(t *testing.T, tasks []smsapi.Task) tftypes.Value {
 	return attributes["tasks"]
 }
 
-// timeoutsAttributeTypes reads the attribute types of the timeouts block from the schema, so the
-// reference model does not depend on which timeouts the block declares.
+// timeoutsAttributeTypes reads the attribute types of the timeouts attribute from the schema, so
+// the reference model does not depend on which timeouts it declares.
 func timeoutsAttributeTypes(t *testing.T, resp datasource.SchemaResponse) map[string]attr.Type {
 	t.Helper()
-	block, ok := resp.Schema.Blocks["timeouts"]
+	attribute, ok := resp.Schema.Attributes["timeouts"]
 	if !ok {
-		t.Fatal("the schema has no timeouts block")
+		t.Fatal("the schema has no timeouts attribute")
 	}
-	objType, ok := block.Type().(attr.TypeWithAttributeTypes)
+	objType, ok := attribute.GetType().(attr.TypeWithAttributeTypes)
 	if !ok {
-		t.Fatalf("the timeouts block is a %T, want an object type", block.Type())
+		t.Fatalf("the timeouts attribute is a %T, want an object type", attribute.GetType())
 	}
 	return objType.AttributeTypes()
 }
