@@ -209,7 +209,9 @@ func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if !model.SummaryOnly.ValueBool() && !tasksEncoding.put(ctx, list.Tasks) {
 		model.Tasks = newTasksValue(flattenTasks(list.Tasks))
 	}
-	list = nil // The API structs are no longer needed; let them go before the state is encoded.
+	// On the framework path the API structs are no longer needed: let them go before the state
+	// is encoded. The direct path keeps list.Tasks until the server writes the state from it.
+	list = nil
 
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }
