@@ -79,6 +79,15 @@ func benchmarkReadDataSource(b *testing.B, newServer func() (tfprotov6.ProviderS
 // ConfigureProvider) for an emulator at endpoint, and returns it with the type of sms_tasks.
 func configuredProviderServer(tb testing.TB, newServer func() (tfprotov6.ProviderServer, error), endpoint string) (tfprotov6.ProviderServer, tftypes.Object) {
 	tb.Helper()
+	return startProviderServer(tb, newServer, tftypes.NewValue(tftypes.String, endpoint), false)
+}
+
+// startProviderServer is configuredProviderServer for any endpoint value, an unknown one
+// included, from a client that may allow deferral.
+func startProviderServer(tb testing.TB, newServer func() (tfprotov6.ProviderServer, error), endpoint tftypes.Value,
+	deferralAllowed bool,
+) (tfprotov6.ProviderServer, tftypes.Object) {
+	tb.Helper()
 	// No SMS_* variable of the machine may change what is measured.
 	for _, name := range []string{envEndpoint, envRegion, envToken, envMaxRetries, envInsecure} {
 		tb.Setenv(name, "")
@@ -98,13 +107,16 @@ func configuredProviderServer(tb testing.TB, newServer func() (tfprotov6.Provide
 		tb.Fatalf("provider schema type is %T, want an object", schemas.Provider.ValueType())
 	}
 	providerConfig := dynamicValue(tb, providerType, map[string]tftypes.Value{
-		"endpoint": tftypes.NewValue(tftypes.String, endpoint),
+		"endpoint": endpoint,
 		"token":    tftypes.NewValue(tftypes.String, testToken),
 	})
-	configured, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &providerConfig})
+	configured, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
+		Config: &providerConfig, ClientCapabilities: &tfprotov6.ConfigureProviderClientCapabilities{DeferralAllowed: deferralAllowed},
+	})
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// A deferral is no diagnostic: the framework keeps it and answers later reads with it.
 	failOnDiagnostics(tb, "ConfigureProvider", configured.Diagnostics)
 	dsType, ok := schemas.DataSourceSchemas["sms_tasks"].ValueType().(tftypes.Object)
 	if !ok {

@@ -108,10 +108,11 @@ func readThrough(t *testing.T, newServer func() (tfprotov6.ProviderServer, error
 	server := startEmulator(t, emulator.Options{Tasks: c.tasks, Latency: c.latency})
 	server.InjectFaults(c.faults...)
 	ctx := context.Background()
-	srv, dsType := configuredProviderServer(t, newServer, server.URL())
+	endpoint := tftypes.NewValue(tftypes.String, server.URL())
 	if c.deferral {
-		srv = deferredProviderServer(t, newServer)
+		endpoint = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 	}
+	srv, dsType := startProviderServer(t, newServer, endpoint, c.deferral)
 	var set map[string]tftypes.Value
 	if c.set != nil {
 		set = c.set(dsType)
@@ -137,35 +138,6 @@ func readThrough(t *testing.T, newServer func() (tfprotov6.ProviderServer, error
 		}
 	}
 	return r
-}
-
-// deferredProviderServer is a server whose provider configuration has an unknown endpoint, from a
-// client that allows deferral.
-func deferredProviderServer(t *testing.T, newServer func() (tfprotov6.ProviderServer, error)) tfprotov6.ProviderServer {
-	t.Helper()
-	ctx := context.Background()
-	srv, err := newServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	providerType := schemas.Provider.ValueType().(tftypes.Object)
-	config := dynamicValue(t, providerType, map[string]tftypes.Value{
-		"endpoint": tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
-		"token":    tftypes.NewValue(tftypes.String, testToken),
-	})
-	resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
-		Config: &config, ClientCapabilities: &tfprotov6.ConfigureProviderClientCapabilities{DeferralAllowed: true},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The framework keeps the deferral to itself and answers later reads with it.
-	failOnDiagnostics(t, "ConfigureProvider", resp.Diagnostics)
-	return srv
 }
 
 func checkReadCase(t *testing.T, c readCase, r readResult) {
