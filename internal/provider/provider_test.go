@@ -16,8 +16,15 @@ import (
 const testToken = "test-token-5f0c2a"
 
 // protoV6ProviderFactories serves the provider in-process, so the tests run through the real
-// Terraform CLI without installing anything.
+// Terraform CLI without installing anything. It is the server main serves, with the direct
+// encoding of listing reads.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"sms": NewServer("test"),
+}
+
+// frameworkProviderFactories serves the provider through the framework alone: the reference the
+// direct encoding must match.
+var frameworkProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"sms": providerserver.NewProtocol6WithError(New("test")()),
 }
 

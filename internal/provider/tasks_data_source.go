@@ -31,6 +31,9 @@ var (
 // 65,535 tasks takes well under a minute, so this only stops reads that are stuck.
 const defaultReadTimeout = 20 * time.Minute
 
+// tasksEncoding writes the tasks attribute directly when the provider runs under NewServer.
+var tasksEncoding = mustListEncoding[smsapi.Task]("tasks", tasksTFType)
+
 // NewTasksDataSource is the constructor the provider registers.
 func NewTasksDataSource() datasource.DataSource {
 	return &tasksDataSource{}
@@ -193,12 +196,22 @@ func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	model.PageSize = types.Int64Value(int64(query.PageSize))
 	model.SummaryOnly = types.BoolValue(model.SummaryOnly.ValueBool())
 	model.TotalCount = types.Int64Value(list.Count)
-	model.StateCounts, model.TaskStates = summarize(list.Tasks)
-	model.Tasks = tasksValue{} // Null: summary_only keeps the tasks out of the state.
-	if !model.SummaryOnly.ValueBool() {
+	stateCounts, taskStates := summarize(list.Tasks)
+	model.StateCounts = int64MapValue(stateCounts)
+	// task_states has an entry per task, so it goes the way of the tasks (see below).
+	model.TaskStates = types.MapNull(types.StringType)
+	if !putStringMap(ctx, "task_states", taskStates) {
+		model.TaskStates = stringMapValue(taskStates)
+	}
+	// Null when summary_only keeps the tasks out of the state, and when the server writes them
+	// into the encoded state itself (direct_read.go); set through the framework otherwise.
+	model.Tasks = tasksValue{}
+	if !model.SummaryOnly.ValueBool() && !tasksEncoding.put(ctx, list.Tasks) {
 		model.Tasks = newTasksValue(flattenTasks(list.Tasks))
 	}
-	list = nil // The API structs are no longer needed; let them go before the state is encoded.
+	// On the framework path the API structs are no longer needed: let them go before the state
+	// is encoded. The direct path keeps list.Tasks until the server writes the state from it.
+	list = nil
 
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }
@@ -238,26 +251,35 @@ func filtersID(q smsapi.ListTasksQuery) string {
 }
 
 // summarize counts tasks by state and maps task ids to states.
-func summarize(tasks []smsapi.Task) (stateCounts, taskStates types.Map) {
-	counts := map[string]int64{}
-	states := make(map[string]*string, len(tasks))
+func summarize(tasks []smsapi.Task) (stateCounts map[string]int64, taskStates map[string]*string) {
+	stateCounts = map[string]int64{}
+	taskStates = make(map[string]*string, len(tasks))
 	for i := range tasks {
 		t := &tasks[i]
 		if t.State != nil {
-			counts[*t.State]++
+			stateCounts[*t.State]++
 		}
 		if t.ID != nil {
-			states[*t.ID] = t.State
+			taskStates[*t.ID] = t.State
 		}
 	}
-	// The maps are built as attr.Values directly: MapValueFrom would reflect over every element.
-	countValues := make(map[string]attr.Value, len(counts))
-	for state, n := range counts {
-		countValues[state] = types.Int64Value(n)
+	return stateCounts, taskStates
+}
+
+// The maps are built as attr.Values directly: MapValueFrom would reflect over every element.
+
+func int64MapValue(m map[string]int64) types.Map {
+	values := make(map[string]attr.Value, len(m))
+	for k, n := range m {
+		values[k] = types.Int64Value(n)
 	}
-	stateValues := make(map[string]attr.Value, len(states))
-	for id, state := range states {
-		stateValues[id] = types.StringPointerValue(state)
+	return types.MapValueMust(types.Int64Type, values)
+}
+
+func stringMapValue(m map[string]*string) types.Map {
+	values := make(map[string]attr.Value, len(m))
+	for k, s := range m {
+		values[k] = types.StringPointerValue(s)
 	}
-	return types.MapValueMust(types.Int64Type, countValues), types.MapValueMust(types.StringType, stateValues)
+	return types.MapValueMust(types.StringType, values)
 }

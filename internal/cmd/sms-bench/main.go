@@ -6,10 +6,12 @@
 //
 // Each row gives the wall time of the terraform command, the requests the emulator answered, the
 // most it had in flight, the API phase of the first read (first request in to last response
-// out) next to its bound, and the peak RSS of the provider and of terraform. The provider's peak
-// comes from the kernel's own accounting: terraform starts this program in place of the
-// provider, and it runs the real provider as its child and records the child's maximum resident
-// set size when it exits. terraform's peak is sampled from /proc every 50 ms (Linux only).
+// out) next to its bound, the CPU time (user + system) of the provider and of terraform with the
+// provider's share of it, and the peak RSS of both. The provider's figures come from the kernel's
+// own accounting: terraform starts this program in place of the provider, and it runs the real
+// provider as its child and records the child's CPU time and maximum resident set size when it
+// exits. terraform's CPU time is its own rusage less that of its plugins; its peak is sampled
+// from /proc every 50 ms (Linux only).
 // -provider-env sets variables such as GOMEMLIMIT for the provider alone; a copy of the
 // provider's standard error (GODEBUG=gctrace=1 output, for one) is kept with -keep.
 //

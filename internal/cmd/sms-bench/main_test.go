@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -112,5 +113,37 @@ func TestConfigSetsSummaryOnly(t *testing.T) {
 		if !strings.Contains(cfg, want) {
 			t.Errorf("config lacks %q:\n%s", want, cfg)
 		}
+	}
+}
+
+// The wrapper reports each provider process's peak RSS, CPU time and its own CPU time; the run
+// sums the CPU times and keeps the largest peak, and a line it cannot read counts for nothing.
+func TestReadWrapperReports(t *testing.T) {
+	path := t.TempDir() + "/report"
+	lines := "101 50000000 900 1500000 20000\n" + // 1.5 s provider, 20 ms wrapper
+		"102 80000000 300 250000 10000\n" + // a second provider process
+		"103 garbage\n"
+	if err := os.WriteFile(path, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := readWrapperReports(path)
+	want := wrapperReport{peakRSS: 80000000, procs: 2, cpu: 1750 * time.Millisecond, wrapperCPU: 30 * time.Millisecond}
+	if got != want {
+		t.Errorf("readWrapperReports = %+v, want %+v", got, want)
+	}
+	if own := terraformOwnCPU(5*time.Second, got); own != 5*time.Second-1780*time.Millisecond {
+		t.Errorf("terraformOwnCPU = %s, want the total less the plugins' 1.78 s", own)
+	}
+	if own := terraformOwnCPU(time.Second, got); own != time.Second {
+		t.Errorf("terraformOwnCPU with the plugins not counted = %s, want the whole 1 s", own)
+	}
+}
+
+func TestShare(t *testing.T) {
+	if got := share(3*time.Second, 7*time.Second); got != "30 %" {
+		t.Errorf("share(3s, 7s) = %q, want 30 %%", got)
+	}
+	if got := share(0, 0); got != "-" {
+		t.Errorf("share(0, 0) = %q, want -", got)
 	}
 }

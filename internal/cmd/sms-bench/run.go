@@ -79,7 +79,9 @@ type result struct {
 	providerRSS   int64         // bytes; the largest peak of every provider process of the run
 	terraformRSS  int64         // bytes; sampled
 	providerProcs int
-	totalCount    int64 // total_count reported by terraform, -1 if not found
+	providerCPU   time.Duration // user + system, every provider process of the run
+	terraformCPU  time.Duration // user + system of terraform itself, without its plugins
+	totalCount    int64         // total_count reported by terraform, -1 if not found
 	err           error
 }
 
@@ -170,7 +172,11 @@ func (env *environment) runCase(ctx context.Context, c benchCase, o *options, di
 	stats := server.Stats()
 	res.requests, res.maxInFlight = stats.Requests, stats.MaxInFlight
 	res.apiPhase, res.reads = rec.firstRead()
-	res.providerRSS, res.providerProcs = readWrapperReports(report)
+	rep := readWrapperReports(report)
+	res.providerRSS, res.providerProcs, res.providerCPU = rep.peakRSS, rep.procs, rep.cpu
+	if cmd.ProcessState != nil {
+		res.terraformCPU = terraformOwnCPU(cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime(), rep)
+	}
 	if m := totalCountLine.FindSubmatch(out.Bytes()); m != nil {
 		res.totalCount, _ = strconv.ParseInt(string(m[1]), 10, 64)
 	}
@@ -183,6 +189,19 @@ func (env *environment) runCase(ctx context.Context, c benchCase, o *options, di
 		res.err = fmt.Errorf("terraform reported total_count %d, want %d", res.totalCount, c.tasks)
 	}
 	return res
+}
+
+// terraformOwnCPU is terraform's CPU time without its plugins. The kernel adds the CPU time of
+// the children a process has waited for to the process's own when its parent waits for it, and
+// terraform waits for its plugin processes (the wrappers, which wait for the providers), so their
+// time is taken out again. Should terraform ever not wait for one, its total is smaller than the
+// plugins' time, and is then its own.
+func terraformOwnCPU(total time.Duration, rep wrapperReport) time.Duration {
+	plugins := rep.cpu + rep.wrapperCPU
+	if total < plugins {
+		return total
+	}
+	return total - plugins
 }
 
 // serve listens on a loopback port for h and returns the base URL and a stop function.
@@ -249,15 +268,19 @@ func apiPhase(reqs []timedRequest) (time.Duration, int) {
 	return first, reads
 }
 
-// combine folds the runs of one case into its row: the median wall time, the largest peaks and
-// the first error.
+// combine folds the runs of one case into its row: the median wall time and CPU times, the
+// largest peaks and the first error.
 func combine(results []result) result {
 	out := results[0]
 	walls := make([]time.Duration, 0, len(results))
 	phases := make([]time.Duration, 0, len(results))
+	providerCPU := make([]time.Duration, 0, len(results))
+	terraformCPU := make([]time.Duration, 0, len(results))
 	for _, r := range results {
 		walls = append(walls, r.wall)
 		phases = append(phases, r.apiPhase)
+		providerCPU = append(providerCPU, r.providerCPU)
+		terraformCPU = append(terraformCPU, r.terraformCPU)
 		out.providerRSS = max(out.providerRSS, r.providerRSS)
 		out.terraformRSS = max(out.terraformRSS, r.terraformRSS)
 		out.maxInFlight = max(out.maxInFlight, r.maxInFlight)
@@ -265,8 +288,12 @@ func combine(results []result) result {
 			out.err = r.err
 		}
 	}
-	slices.Sort(walls)
-	slices.Sort(phases)
-	out.wall, out.apiPhase = walls[len(walls)/2], phases[len(phases)/2]
+	out.wall, out.apiPhase = median(walls), median(phases)
+	out.providerCPU, out.terraformCPU = median(providerCPU), median(terraformCPU)
 	return out
+}
+
+func median(values []time.Duration) time.Duration {
+	slices.Sort(values)
+	return values[len(values)/2]
 }

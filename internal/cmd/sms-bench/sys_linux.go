@@ -67,6 +67,15 @@ func (s *rssSampler) stop() int64 {
 	return <-s.peak
 }
 
+// selfCPUTime is the user + system CPU time this process has used so far.
+func selfCPUTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 func vmHWM(pid int) (int64, bool) {
 	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {

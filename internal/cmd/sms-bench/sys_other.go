@@ -18,6 +18,8 @@ func setParentDeathSignal(*exec.Cmd) {}
 
 func maxRSSBytes(*os.ProcessState) int64 { return 0 }
 
+func selfCPUTime() time.Duration { return 0 }
+
 type rssSampler struct{}
 
 func startRSSSampler(int, time.Duration) *rssSampler { return &rssSampler{} }

@@ -15,8 +15,9 @@ type table struct{ w io.Writer }
 func newTable(w io.Writer) *table { return &table{w: w} }
 
 func (t *table) header() {
-	fmt.Fprintln(t.w, "| tasks | latency | summary_only | command | wall | requests | max in flight | API phase | API bound | provider peak RSS | terraform peak RSS | result |")
-	fmt.Fprintln(t.w, "|---:|---:|:---:|:---:|---:|---:|---:|---:|---:|---:|---:|---|")
+	fmt.Fprintln(t.w, "| tasks | latency | summary_only | command | wall | requests | max in flight | API phase | API bound | "+
+		"provider CPU | terraform CPU | provider share | provider peak RSS | terraform peak RSS | result |")
+	fmt.Fprintln(t.w, "|---:|---:|:---:|:---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 }
 
 func (t *table) row(c benchCase, maxConcurrency int, r result) {
@@ -30,9 +31,18 @@ func (t *table) row(c benchCase, maxConcurrency int, r result) {
 	if c.latency > 0 {
 		bound = millis(apiBound(c.tasks, maxConcurrency, c.latency))
 	}
-	fmt.Fprintf(t.w, "| %d | %s | %t | %s | %s | %d | %d | %s | %s | %s | %s | %s |\n",
+	fmt.Fprintf(t.w, "| %d | %s | %t | %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 		c.tasks, c.latency, c.summaryOnly, c.command, seconds(r.wall), r.requests, r.maxInFlight,
-		millis(r.apiPhase), bound, megabytes(r.providerRSS), megabytes(r.terraformRSS), status)
+		millis(r.apiPhase), bound, seconds(r.providerCPU), seconds(r.terraformCPU),
+		share(r.providerCPU, r.terraformCPU), megabytes(r.providerRSS), megabytes(r.terraformRSS), status)
+}
+
+// share is the provider's part of the CPU time that terraform and the provider used together.
+func share(provider, terraform time.Duration) string {
+	if provider+terraform <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f %%", 100*float64(provider)/float64(provider+terraform))
 }
 
 // apiBound is the bound on the API phase of a read: 1.3 x ceil(pages / max_concurrency)

@@ -16,7 +16,8 @@ import (
 // The wrapper: terraform starts this program as terraform-provider-sms with these variables set,
 // and it runs the real provider as its child with the same arguments, standard streams and
 // environment, so the go-plugin handshake passes straight through. When the child exits, the
-// wrapper appends the child's peak RSS, as the kernel counted it, to the report file.
+// wrapper appends the child's peak RSS and CPU time, as the kernel counted them, and its own CPU
+// time to the report file.
 const (
 	envWrapExec   = "SMS_BENCH_PROVIDER_EXEC"
 	envWrapReport = "SMS_BENCH_PROVIDER_REPORT"
@@ -57,7 +58,9 @@ func runWrapper(providerPath, report string, args []string) int {
 	err := cmd.Wait()
 	signal.Stop(signals)
 	if report != "" && cmd.ProcessState != nil {
-		line := fmt.Sprintf("%d %d %d\n", cmd.ProcessState.Pid(), maxRSSBytes(cmd.ProcessState), time.Since(started).Milliseconds())
+		ps := cmd.ProcessState
+		line := fmt.Sprintf("%d %d %d %d %d\n", ps.Pid(), maxRSSBytes(ps), time.Since(started).Milliseconds(),
+			(ps.UserTime() + ps.SystemTime()).Microseconds(), selfCPUTime().Microseconds())
 		if f, ferr := os.OpenFile(report, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644); ferr == nil {
 			_, _ = f.WriteString(line)
 			_ = f.Close()
@@ -72,26 +75,41 @@ func runWrapper(providerPath, report string, args []string) int {
 	return 0
 }
 
-// readWrapperReports returns the largest peak RSS of the provider processes of a run (terraform
-// may start the provider more than once) and how many there were.
-func readWrapperReports(path string) (peak int64, procs int) {
+// wrapperReport sums the reports of the provider processes of one run (terraform may start the
+// provider more than once).
+type wrapperReport struct {
+	peakRSS    int64         // the largest peak RSS of any provider process, in bytes
+	procs      int           // provider processes that reported
+	cpu        time.Duration // user + system CPU time of every provider process
+	wrapperCPU time.Duration // user + system CPU time of the wrappers themselves
+}
+
+func readWrapperReports(path string) wrapperReport {
+	var r wrapperReport
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, 0
+		return r
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
-		if len(fields) < 2 {
+		if len(fields) < 5 {
 			continue
 		}
-		rss, err := strconv.ParseInt(fields[1], 10, 64)
+		var n [5]int64
+		for i := range n {
+			if n[i], err = strconv.ParseInt(fields[i], 10, 64); err != nil {
+				break
+			}
+		}
 		if err != nil {
 			continue
 		}
-		procs++
-		peak = max(peak, rss)
+		r.procs++
+		r.peakRSS = max(r.peakRSS, n[1])
+		r.cpu += time.Duration(n[3]) * time.Microsecond
+		r.wrapperCPU += time.Duration(n[4]) * time.Microsecond
 	}
-	return peak, procs
+	return r
 }

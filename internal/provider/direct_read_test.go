@@ -1,0 +1,255 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+// readCase is one ReadDataSource call made through both servers.
+type readCase struct {
+	tasks      []json.RawMessage
+	latency    time.Duration
+	faults     []emulator.Fault
+	set        func(dsType tftypes.Object) map[string]tftypes.Value
+	deferral   bool // the provider's endpoint is unknown and the client allows deferral
+	wantError  string
+	wantWarn   string
+	wantTasks  int // nullTasks: the tasks attribute is null; someTasks: at least one
+	wantUnread bool
+}
+
+// Through the whole RPC, the server main serves answers what the framework alone answers: the same
+// state value, the same diagnostics, the same deferral, for successful reads, summary_only,
+// filters, timeouts, warnings, API errors, read timeouts and deferred reads.
+func TestDirectRead_SameResponseAsFramework(t *testing.T) {
+	timeouts := func(read string) func(tftypes.Object) map[string]tftypes.Value {
+		return func(dsType tftypes.Object) map[string]tftypes.Value {
+			objType := dsType.AttributeTypes["timeouts"].(tftypes.Object)
+			return map[string]tftypes.Value{"timeouts": tftypes.NewValue(objType, map[string]tftypes.Value{
+				"read": tftypes.NewValue(tftypes.String, read),
+			})}
+		}
+	}
+	setOne := func(name string, v tftypes.Value) func(tftypes.Object) map[string]tftypes.Value {
+		return func(tftypes.Object) map[string]tftypes.Value { return map[string]tftypes.Value{name: v} }
+	}
+	generated := emulator.GenerateTasks(1000, 3)
+	overCap := `{"count":70000,"tasks":[` + string(bytes.Join(toBytes(generated[:200]), []byte(","))) + `]}`
+	cases := map[string]readCase{
+		"reference example":   {tasks: emulator.ExampleTasks(), wantTasks: len(emulator.ExampleTasks())},
+		"generated fleet":     {tasks: generated, wantTasks: 1000},
+		"edge cases":          {tasks: edgeTasks(300), wantTasks: 5},
+		"no tasks":            {wantTasks: 0},
+		"summary_only":        {tasks: generated, set: setOne("summary_only", tftypes.NewValue(tftypes.Bool, true)), wantTasks: nullTasks},
+		"state filter":        {tasks: generated, set: setOne("state", tftypes.NewValue(tftypes.String, "MIGRATE_FAIL")), wantTasks: someTasks},
+		"timeouts block":      {tasks: generated, set: timeouts("5m"), wantTasks: 1000},
+		"incomplete list":     {tasks: generated[:200], faults: []emulator.Fault{{Body: overCap, Offset: new(0)}}, wantWarn: "Incomplete SMS Task List", wantTasks: 200},
+		"API error":           {tasks: generated, faults: []emulator.Fault{{Status: 403, Offset: new(200)}}, wantError: "403"},
+		"invalid API answer":  {tasks: generated, faults: []emulator.Fault{{MalformedJSON: true}}, wantError: "Invalid SMS API Response"},
+		"read timeout":        {tasks: generated, latency: 2 * time.Second, set: timeouts("100ms"), wantError: "SMS Tasks Read Timed Out"},
+		"deferred":            {tasks: generated, deferral: true, wantUnread: true},
+		"invalid timeouts":    {tasks: generated, set: timeouts("soon"), wantError: "Timeout Cannot Be Parsed"},
+		"filtered to nothing": {tasks: generated, set: setOne("name", tftypes.NewValue(tftypes.String, "no-such-task")), wantTasks: 0},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			direct := readThrough(t, NewServer("test"), c)
+			reference := readThrough(t, providerserver.NewProtocol6WithError(New("test")()), c)
+			if direct.diagnostics != reference.diagnostics {
+				t.Errorf("diagnostics differ:\ndirect:    %s\nframework: %s", direct.diagnostics, reference.diagnostics)
+			}
+			if direct.deferred != reference.deferred {
+				t.Errorf("deferred: direct %q, framework %q", direct.deferred, reference.deferred)
+			}
+			switch {
+			case direct.state.Type() == nil || reference.state.Type() == nil:
+				if direct.state.Type() != nil || reference.state.Type() != nil {
+					t.Errorf("state: direct %v, framework %v", direct.state, reference.state)
+				}
+			case !direct.state.Equal(reference.state):
+				diffs, _ := direct.state.Diff(reference.state)
+				t.Errorf("states differ in %d places, first: %v", len(diffs), diffs[:min(len(diffs), 3)])
+			}
+			// The case must be what it claims to be, or the comparison proves little.
+			checkReadCase(t, c, direct)
+		})
+	}
+}
+
+// readResult is what one ReadDataSource call answered, normalised for comparison: request ids
+// differ between calls.
+type readResult struct {
+	state       tftypes.Value
+	diagnostics string
+	deferred    string
+}
+
+var requestIDPattern = regexp.MustCompile(`[0-9a-f]{32}`)
+
+func readThrough(t *testing.T, newServer func() (tfprotov6.ProviderServer, error), c readCase) readResult {
+	t.Helper()
+	server := startEmulator(t, emulator.Options{Tasks: c.tasks, Latency: c.latency})
+	server.InjectFaults(c.faults...)
+	ctx := context.Background()
+	endpoint := tftypes.NewValue(tftypes.String, server.URL())
+	if c.deferral {
+		endpoint = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	}
+	srv, dsType := startProviderServer(t, newServer, endpoint, c.deferral)
+	var set map[string]tftypes.Value
+	if c.set != nil {
+		set = c.set(dsType)
+	}
+	config := dynamicValue(t, dsType, set)
+	resp, err := srv.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{
+		TypeName: "sms_tasks", Config: &config,
+		ClientCapabilities: &tfprotov6.ReadDataSourceClientCapabilities{DeferralAllowed: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r readResult
+	for _, d := range resp.Diagnostics {
+		r.diagnostics += fmt.Sprintf("[%s] %s: %s (%v)\n", d.Severity, d.Summary, requestIDPattern.ReplaceAllString(d.Detail, "<id>"), d.Attribute)
+	}
+	if resp.Deferred != nil {
+		r.deferred = resp.Deferred.Reason.String()
+	}
+	if resp.State != nil {
+		if r.state, err = resp.State.Unmarshal(dsType); err != nil {
+			t.Fatalf("state does not decode: %v", err)
+		}
+	}
+	return r
+}
+
+func checkReadCase(t *testing.T, c readCase, r readResult) {
+	t.Helper()
+	if c.wantError != "" || c.wantWarn != "" {
+		for _, want := range []string{c.wantError, c.wantWarn} {
+			if !strings.Contains(r.diagnostics, want) {
+				t.Errorf("diagnostics lack %q: %s", want, r.diagnostics)
+			}
+		}
+	} else if r.diagnostics != "" {
+		t.Errorf("unexpected diagnostics: %s", r.diagnostics)
+	}
+	if c.wantError != "" {
+		return
+	}
+	if c.wantUnread {
+		if r.deferred == "" || r.state.IsKnown() {
+			t.Errorf("want a deferred read with an unknown state, got deferred %q, state %v", r.deferred, r.state)
+		}
+		return
+	}
+	var attrs map[string]tftypes.Value
+	if err := r.state.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	var tasks []tftypes.Value
+	if err := attrs["tasks"].As(&tasks); err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case c.wantTasks == nullTasks:
+		if !attrs["tasks"].IsNull() {
+			t.Errorf("tasks: want null, got %d", len(tasks))
+		}
+	case c.wantTasks == someTasks:
+		if len(tasks) == 0 {
+			t.Error("tasks: want some, got none")
+		}
+	case attrs["tasks"].IsNull() || len(tasks) != c.wantTasks:
+		t.Errorf("tasks: got %d (null %t), want %d", len(tasks), attrs["tasks"].IsNull(), c.wantTasks)
+	}
+}
+
+// Under the server main serves, the framework's state leaves the tasks null and the data source
+// hands them to the server, which writes them in; so the comparisons above compare two different
+// paths, not the framework with itself.
+func TestDirectRead_TasksBypassTheFramework(t *testing.T) {
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(30, 2)})
+	srv, dsType := configuredProviderServer(t, NewServer("test"), server.URL())
+	wrapped, ok := srv.(directReadServer)
+	if !ok {
+		t.Fatalf("NewServer returned %T, want directReadServer", srv)
+	}
+	config := dynamicValue(t, dsType, nil)
+	req := &tfprotov6.ReadDataSourceRequest{TypeName: "sms_tasks", Config: &config}
+	direct := &directAttributes{}
+	inner, err := wrapped.ProviderServer.ReadDataSource(context.WithValue(context.Background(), directAttributesKey{}, direct), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failOnDiagnostics(t, "ReadDataSource", inner.Diagnostics)
+	for _, name := range []string{"tasks", "task_states"} {
+		if v := stateAttribute(t, inner.State, dsType, name); !v.IsNull() {
+			t.Errorf("the framework's state holds %s: %v", name, v)
+		}
+		if direct.values[name].size == 0 {
+			t.Errorf("the data source did not hand %s to the server", name)
+		}
+	}
+	outer, err := srv.ReadDataSource(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tasks []tftypes.Value
+	if err := stateAttribute(t, outer.State, dsType, "tasks").As(&tasks); err != nil || len(tasks) != 30 {
+		t.Errorf("the served state has %d tasks (%v), want 30", len(tasks), err)
+	}
+}
+
+func stateAttribute(t *testing.T, state *tfprotov6.DynamicValue, dsType tftypes.Object, name string) tftypes.Value {
+	t.Helper()
+	v, err := state.Unmarshal(dsType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := v.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	return attrs[name]
+}
+
+// Through the Terraform CLI: the same configuration read first by the framework alone and then by
+// the server main serves gives Terraform the same values, attribute for attribute, on the API
+// reference example, a generated fleet and the edge cases.
+func TestTasksDataSource_DirectReadSameStateInTerraform(t *testing.T) {
+	fleet := append(append(emulator.ExampleTasks(), edgeTasks(300)...), emulator.GenerateTasks(400, 4)...)
+	server := startEmulator(t, emulator.Options{Tasks: fleet})
+	config := providerBlock(server, "") + `data "sms_tasks" "all" {}`
+	// Each attribute's value in the first step is compared with its value in the second.
+	var framework, direct []statecheck.StateCheck
+	for _, name := range []string{"id", "total_count", "page_size", "summary_only", "state_counts", "task_states", "tasks"} {
+		same := statecheck.CompareValue(compare.ValuesSame())
+		framework = append(framework, same.AddStateValue(allTasks, tfjsonpath.New(name)))
+		direct = append(direct, same.AddStateValue(allTasks, tfjsonpath.New(name)))
+	}
+	size := expect(tfjsonpath.New("tasks"), knownvalue.ListSizeExact(len(fleet)))
+	resource.UnitTest(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{ProtoV6ProviderFactories: frameworkProviderFactories, Config: config, ConfigStateChecks: append(framework, size)},
+			{ProtoV6ProviderFactories: protoV6ProviderFactories, Config: config, ConfigStateChecks: append(direct, size)},
+		},
+	})
+}

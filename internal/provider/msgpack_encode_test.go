@@ -1,0 +1,189 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+// edgeTasks are tasks at the edges of the encoding: every field null or absent, empty lists,
+// integers beyond 2^53 and at the ends of int64, whole floats beyond int64 (which terraform-plugin-go
+// writes as digits), negative zero, fractions, unicode, strings at each msgpack length class and
+// lists of 16 and more elements.
+func edgeTasks(longest int) []json.RawMessage {
+	quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	subTasks := make([]string, 17)
+	for i := range subTasks {
+		subTasks[i] = fmt.Sprintf(`{"id":%d,"name":"STEP_%d","progress":%d,"start_date":1700000000000,"end_date":null}`, 1<<i, i, 6*i)
+	}
+	tasks := []string{
+		`{}`,
+		`{"id":null,"name":null,"sub_tasks":null,"source_server":null,"target_server":null,"clone_server":null,` +
+			`"network_check_info":null,"special_config":null,"syncing":null}`,
+		`{"id":"empty-lists","name":"","sub_tasks":[],"special_config":[],"source_server":{},"target_server":{},` +
+			`"clone_server":{},"network_check_info":{},"priority":0,"syncing":false,"start_target_server":true}`,
+		`{"id":"numbers","create_date":9223372036854775807,"estimate_complete_time":-9223372036854775808,` +
+			`"total_time":9007199254740993,"priority":-1,"speed_limit":-33,"migrate_speed":1e20,"compress_rate":-0.0,` +
+			`"total_cpu_usage":0.1,"agent_cpu_usage":1023,"total_mem_usage":1024,"agent_mem_usage":-1e300,` +
+			`"total_disk_io":4294967296,"agent_disk_io":65536.5,"sub_tasks":[{"id":-129,"progress":-32769,` +
+			`"start_date":-2147483649,"end_date":255}],"network_check_info":{"network_delay":9.2233720368547758e18,` +
+			`"network_jitter":-9.2233720368547758e18,"loss_percentage":100,"cpu_usage":3.5e-7,"mem_usage":1.7976931348623157e308}}`,
+		`{"id":"unicode","name":"迁移任务-ü-🚀","os_type":"LINUX","error_json":` + quote(strings.Repeat("é", 16)) +
+			`,"migration_ip":` + quote(strings.Repeat("x", 31)) + `,"subtask_info":` + quote(strings.Repeat("y", 32)) +
+			`,"enterprise_project_id":` + quote(strings.Repeat("z", 255)) + `,"log_collect_status":` + quote(strings.Repeat("w", 256)) +
+			`,"source_server":{"name":` + quote(strings.Repeat("s", longest)) + `,"oem_system":true},` +
+			`"special_config":[{"config_key":"EXCLUDE_MIGRATE_PATH","config_value":"/tmp\u0000/x","config_status":null}],` +
+			`"sub_tasks":[` + strings.Join(subTasks, ",") + `]}`,
+	}
+	out := make([]json.RawMessage, len(tasks))
+	for i, task := range tasks {
+		out[i] = json.RawMessage(task)
+	}
+	return out
+}
+
+// The direct encoding writes the very bytes terraform-plugin-go writes for the flattener's value,
+// and they decode to the same value, on the API reference example, generated fleets and the
+// edge cases.
+func TestDirectEncoding_SameBytesAsFramework(t *testing.T) {
+	fleets := map[string][]json.RawMessage{
+		"reference example": emulator.ExampleTasks(),
+		"generated seed 1":  emulator.GenerateTasks(700, 1),
+		"generated seed 9":  emulator.GenerateTasks(300, 9),
+		"edge cases":        edgeTasks(70000),
+		"no tasks":          nil,
+	}
+	for name, raw := range fleets {
+		t.Run(name, func(t *testing.T) {
+			tasks := decodeAPITasks(t, raw)
+			reference := flattenTasks(tasks)
+			wantValue, err := tfprotov6.NewDynamicValue(tasksTFType, reference)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := wantValue.MsgPack
+			got := tasksEncoding.encode(tasks)
+			if size := tasksEncoding.value(tasks).size; size != len(got) {
+				t.Errorf("planned size %d, written %d bytes", size, len(got))
+			}
+			decoded, err := (&tfprotov6.DynamicValue{MsgPack: got}).Unmarshal(tasksTFType)
+			if err != nil {
+				t.Fatalf("the direct encoding does not decode: %v", err)
+			}
+			// Terraform sees values decoded from msgpack, so both sides are compared decoded: a
+			// number beyond float64's integers decodes with more precision than it was built with.
+			wantDecoded, err := wantValue.Unmarshal(tasksTFType)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !decoded.Equal(wantDecoded) {
+				diffs, _ := decoded.Diff(wantDecoded)
+				t.Errorf("the direct encoding decodes to a different value; %d differences, first: %v", len(diffs), diffs[:min(len(diffs), 3)])
+			}
+			if !bytes.Equal(got, want) {
+				at := 0
+				for at < min(len(got), len(want)) && got[at] == want[at] {
+					at++
+				}
+				t.Errorf("bytes differ from byte %d of %d (framework %d bytes)", at, len(got), len(want))
+			}
+		})
+	}
+}
+
+// A listing struct that does not match its schema fails when the encoding is planned.
+func TestDirectEncoding_PlanRejectsMismatch(t *testing.T) {
+	type noState struct {
+		ID *string `json:"id"`
+	}
+	type wrongKind struct {
+		ID    *int64  `json:"id"`
+		State *string `json:"state"`
+	}
+	objType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String, "state": tftypes.String}}
+	for name, goValue := range map[string]any{"missing field": noState{}, "wrong kind": wrongKind{}} {
+		if _, err := planObject(reflect.TypeOf(goValue), objType); err == nil {
+			t.Errorf("%s: planObject accepted a struct that does not match the schema", name)
+		}
+	}
+}
+
+const (
+	nullTasks = -1
+	someTasks = -2
+)
+
+func rawValue(b []byte) directValue {
+	return directValue{size: len(b), appendTo: func(out []byte) []byte { return append(out, b...) }}
+}
+
+// spliceAttributes refuses states it cannot splice into safely.
+func TestSpliceAttributes_RejectsBadStates(t *testing.T) {
+	objType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"count": tftypes.Number, "tasks": tftypes.List{ElementType: tftypes.String}}}
+	encode := func(tasks tftypes.Value) []byte {
+		dv, err := tfprotov6.NewDynamicValue(objType, tftypes.NewValue(objType, map[string]tftypes.Value{
+			"count": tftypes.NewValue(tftypes.Number, 7), "tasks": tasks,
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dv.MsgPack
+	}
+	listType := objType.AttributeTypes["tasks"]
+	nullState := encode(tftypes.NewValue(listType, nil))
+	one := map[string]directValue{"tasks": rawValue(appendString(appendArrayLen(nil, 1), "a"))}
+	got, err := spliceAttributes(nullState, one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := encode(tftypes.NewValue(listType, []tftypes.Value{tftypes.NewValue(tftypes.String, "a")}))
+	if !bytes.Equal(got, want) {
+		t.Errorf("spliced %x, want %x", got, want)
+	}
+	for name, c := range map[string]struct {
+		state  []byte
+		direct map[string]directValue
+	}{
+		"not null":          {encode(tftypes.NewValue(listType, []tftypes.Value{})), one},
+		"not in the schema": {nullState, map[string]directValue{"servers": one["tasks"]}},
+		"truncated":         {nullState[:len(nullState)-1], one},
+		"trailing bytes":    {append(append([]byte{}, nullState...), 0xc0), one},
+		"not an object":     {[]byte{0x93, 1, 2, 3}, one},
+	} {
+		if _, err := spliceAttributes(c.state, c.direct); err == nil {
+			t.Errorf("%s: spliceAttributes accepted it", name)
+		}
+	}
+}
+
+// The task_states map is written with its exact size and decodes to the framework's value, a
+// null state included.
+func TestDirectEncoding_StringMap(t *testing.T) {
+	long := strings.Repeat("ü", 200)
+	m := map[string]*string{"a": new("READY"), "ünïcode-🚀": nil, long: &long, "": new("")}
+	got := appendStringMap(nil, m)
+	if len(got) != stringMapSize(m) {
+		t.Errorf("planned size %d, written %d bytes", stringMapSize(m), len(got))
+	}
+	mapType := tftypes.Map{ElementType: tftypes.String}
+	decoded, err := (&tfprotov6.DynamicValue{MsgPack: got}).Unmarshal(mapType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := stringMapValue(m).ToTerraformValue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !decoded.Equal(want) {
+		t.Errorf("decoded %v, want %v", decoded, want)
+	}
+}
