@@ -41,7 +41,10 @@ type readCase struct {
 func TestDirectRead_SameResponseAsFramework(t *testing.T) {
 	timeouts := func(read string) func(tftypes.Object) map[string]tftypes.Value {
 		return func(dsType tftypes.Object) map[string]tftypes.Value {
-			objType := dsType.AttributeTypes["timeouts"].(tftypes.Object)
+			objType, ok := dsType.AttributeTypes["timeouts"].(tftypes.Object)
+			if !ok {
+				t.Fatalf("timeouts is a %s, want an object", dsType.AttributeTypes["timeouts"])
+			}
 			return map[string]tftypes.Value{"timeouts": tftypes.NewValue(objType, map[string]tftypes.Value{
 				"read": tftypes.NewValue(tftypes.String, read),
 			})}

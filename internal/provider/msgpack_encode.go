@@ -97,7 +97,11 @@ func planField(field reflect.StructField, attrType tftypes.Type) (fieldPlan, err
 	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Bool && attrType.Is(tftypes.Bool):
 		fp.kind = boolField
 	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && attrType.Is(tftypes.Object{}):
-		elem, err := planObject(t.Elem(), attrType.(tftypes.Object))
+		objType, ok := attrType.(tftypes.Object)
+		if !ok {
+			return fp, mismatch
+		}
+		elem, err := planObject(t.Elem(), objType)
 		if err != nil {
 			return fp, err
 		}
