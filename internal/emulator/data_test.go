@@ -208,9 +208,9 @@ func TestGenerateTasksFast(t *testing.T) {
 	gen := time.Since(t0)
 	s := New(Options{Tasks: tasks})
 	total := time.Since(t0)
-	// About 0.2s alone on a 2-core machine; the bounds leave room for packages tested in
+	// About 0.2s to generate and 0.5s to key alone on a 2-core machine (BenchmarkNew); the bounds leave room for packages tested in
 	// parallel and only catch a regression by a large factor.
-	if gen > time.Second || total > 3*time.Second {
+	if gen > time.Second || total > 10*time.Second {
 		t.Errorf("65,535 tasks: generated in %v, served after %v; want well under a second to generate", gen, total)
 	}
 	if got := s.page(pageQuery{limit: 200, offset: 65535 - 100}); !bytes.HasPrefix(got, []byte(`{"count":65535,`)) {
