@@ -13,13 +13,39 @@ import (
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
 
-// addReadError turns a failed read into one error diagnostic that says what happened and what
+// readTarget names what a data source reads, for its diagnostics.
+type readTarget struct {
+	request    string // "GET /v3/tasks"
+	what       string // "tasks", in "Reading the tasks took longer ..."
+	title      string // "SMS Tasks", in "SMS Tasks Read Timed Out"
+	body       string // "a valid task list"
+	permission string // "list migration tasks: grant the IAM policy action sms:server:listTask"
+}
+
+var tasksTarget = readTarget{
+	request: "GET /v3/tasks", what: "tasks", title: "SMS Tasks", body: "a valid task list",
+	permission: "list migration tasks: grant the IAM policy action sms:server:listTask",
+}
+
+// addReadError turns a failed read of sms_tasks into one error diagnostic; see addReadErrorFor.
+func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readTimeout time.Duration) {
+	addReadErrorFor(diags, ctx, err, readTimeout, tasksTarget)
+}
+
+// addReadErrorFor turns a failed read into one error diagnostic that says what happened and what
 // to do. API errors carry the HTTP status, error_code, error_msg and request id, which is what
 // Huawei support asks for; credentials never reach an error string in the client.
-func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readTimeout time.Duration) {
+func addReadErrorFor(diags *diag.Diagnostics, ctx context.Context, err error, readTimeout time.Duration, target readTarget) {
+	var notFound *smsapi.TaskNotFoundError
+	if errors.As(err, &notFound) {
+		diags.AddError("SMS Task Not Found", fmt.Sprintf("No migration task has the id %q: ", notFound.TaskID)+
+			describeAPIError(notFound.APIError, target)+"\nCheck task_id: the task may have been deleted, or belong to "+
+			"another account or region (endpoint).")
+		return
+	}
 	if apiErr, ok := smsapi.AsAPIError(err); ok {
-		summary, hint := apiErrorAdvice(apiErr)
-		diags.AddError(summary, describeAPIError(apiErr)+hint)
+		summary, hint := apiErrorAdvice(apiErr, target)
+		diags.AddError(summary, describeAPIError(apiErr, target)+hint)
 		return
 	}
 	var decodeErr *smsapi.DecodeError
@@ -32,30 +58,30 @@ func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readT
 				"programmatic access to request tokens.", strings.TrimSuffix(err.Error(), ".")))
 	case errors.As(err, &decodeErr):
 		diags.AddError("Invalid SMS API Response",
-			fmt.Sprintf("The SMS API answered GET /v3/tasks with a body that is not a valid task list: %s. "+
-				"No tasks were written to the state. If this persists, report the request id to Huawei Cloud support.", err))
+			fmt.Sprintf("The SMS API answered %s with a body that is not %s: %s. "+
+				"Nothing was written to the state. If this persists, report the request id to Huawei Cloud support.", target.request, target.body, err))
 	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
-		diags.AddError("SMS Tasks Read Timed Out",
-			fmt.Sprintf("Reading the tasks took longer than the read timeout (%s). Raise it with a timeouts block "+
-				"(timeouts { read = \"30m\" }), narrow the filters, or raise the provider's max_concurrency.", readTimeout))
+		diags.AddError(target.title+" Read Timed Out",
+			fmt.Sprintf("Reading the %s took longer than the read timeout (%s). Raise it with a timeouts block "+
+				"(timeouts { read = \"30m\" }), narrow the filters, or raise the provider's max_concurrency.", target.what, readTimeout))
 	case errors.Is(err, context.DeadlineExceeded):
 		// The read's own deadline has not passed, so the one that ran out bounds a single attempt.
 		diags.AddError("SMS API Request Timed Out",
-			fmt.Sprintf("GET /v3/tasks got no complete answer within the provider's request_timeout: %s. "+
+			fmt.Sprintf("%s got no complete answer within the provider's request_timeout: %s. "+
 				"Raise request_timeout (and max_retries) if the API is slow, or check the endpoint and the network "+
-				"path to it (proxy settings HTTPS_PROXY and NO_PROXY are honoured).", err))
+				"path to it (proxy settings HTTPS_PROXY and NO_PROXY are honoured).", target.request, err))
 	case errors.Is(err, context.Canceled):
-		diags.AddError("SMS Tasks Read Cancelled", "Reading the tasks was cancelled before it finished; nothing was written to the state.")
+		diags.AddError(target.title+" Read Cancelled", "Reading the "+target.what+" was cancelled before it finished; nothing was written to the state.")
 	default:
 		diags.AddError("SMS API Request Failed",
-			fmt.Sprintf("GET /v3/tasks failed: %s. Check the endpoint, the network path to it (proxy settings "+
-				"HTTPS_PROXY and NO_PROXY are honoured) and TLS settings.", err))
+			fmt.Sprintf("%s failed: %s. Check the endpoint, the network path to it (proxy settings "+
+				"HTTPS_PROXY and NO_PROXY are honoured) and TLS settings.", target.request, err))
 	}
 }
 
-func describeAPIError(e *smsapi.APIError) string {
+func describeAPIError(e *smsapi.APIError, target readTarget) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "GET /v3/tasks returned HTTP %d %s", e.Status, http.StatusText(e.Status))
+	fmt.Fprintf(&b, "%s returned HTTP %d %s", target.request, e.Status, http.StatusText(e.Status))
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
@@ -66,15 +92,15 @@ func describeAPIError(e *smsapi.APIError) string {
 	return b.String()
 }
 
-func apiErrorAdvice(e *smsapi.APIError) (summary, hint string) {
+func apiErrorAdvice(e *smsapi.APIError, target readTarget) (summary, hint string) {
 	switch {
 	case e.Status == http.StatusUnauthorized:
 		return "SMS API Authentication Failed", "\nThe credentials were rejected. With a token: IAM tokens expire " +
 			"after 24 hours, so get a new one (token or SMS_TOKEN). With access keys: check access_key and secret_key, " +
 			"security_token for temporary keys, and the machine's clock (signatures older than 15 minutes are refused)."
 	case e.Status == http.StatusForbidden:
-		return "SMS API Permission Denied", "\nThe credentials lack permission to list migration tasks: " +
-			"grant the IAM policy action sms:server:listTask (for example through the SMS ReadOnlyAccess policy)."
+		return "SMS API Permission Denied", "\nThe credentials lack permission to " + target.permission +
+			" (for example through the SMS ReadOnlyAccess policy)."
 	case e.Status == http.StatusTooManyRequests:
 		hint = "\nThe API kept throttling the requests after the provider's retries. Lower max_concurrency, " +
 			"raise max_retries, or run again later."
