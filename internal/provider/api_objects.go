@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
 
 // The data sources sms_task, sms_source_servers and sms_source_server_overview name their
@@ -47,8 +49,16 @@ func jsonName(f reflect.StructField) string {
 	return name
 }
 
+// sharedAttributes are the attributes of API types that sms_tasks already describes.
+var sharedAttributes = map[reflect.Type]func() map[string]schema.Attribute{
+	reflect.TypeFor[smsapi.NetworkCheckInfo](): networkCheckInfoAttributes,
+}
+
 // apiAttributes returns the computed attributes of an API struct type, keyed by JSON name.
 func apiAttributes(t reflect.Type) map[string]schema.Attribute {
+	if shared, ok := sharedAttributes[t]; ok {
+		return shared()
+	}
 	attrs := make(map[string]schema.Attribute, t.NumField())
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -136,3 +146,5 @@ func apiObjectAttributes(v reflect.Value, typ tftypes.Object) map[string]tftypes
 func objectTypeOf(s schema.Schema) tftypes.Object {
 	return s.Type().TerraformType(context.Background()).(tftypes.Object)
 }
+
+var taskIDRegexp = regexp.MustCompile(smsapi.TaskIDPattern)

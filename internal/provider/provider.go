@@ -206,7 +206,7 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 }
 
 func (p *smsProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewTasksDataSource}
+	return []func() datasource.DataSource{NewTasksDataSource, NewTaskDataSource, NewSourceServerOverviewDataSource}
 }
 
 func (p *smsProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -78,7 +78,7 @@ func decodeObject(body []byte, want string, dst any) error {
 
 // taskIDPattern is what ShowTask accepts as a task id: the characters of the ids SMS issues,
 // so that an id can never name another path ("..", "a/b") or smuggle a query.
-var taskIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$`)
+var taskIDPattern = regexp.MustCompile(TaskIDPattern)
 
 // TaskNotFoundError is a 404 answer to GET /v3/tasks/{task_id}: no task has that id (or it was
 // deleted). The reference does not document the status for an unknown id; 404 is what the
@@ -132,3 +132,7 @@ func (c *Client) ShowSourcesOverview(ctx context.Context) (*SourcesOverview, err
 	}
 	return &overview, nil
 }
+
+// TaskIDPattern is the pattern ShowTask checks task ids against, for callers that validate
+// earlier (the provider, at plan time).
+const TaskIDPattern = `^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$`
