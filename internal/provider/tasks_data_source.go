@@ -162,7 +162,8 @@ func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	tflog.Debug(ctx, "read SMS tasks", map[string]any{
 		"count": list.Count, "tasks": len(list.Tasks), "pages": list.Requests,
-		"duplicates_dropped": list.DuplicatesDropped, "duration_ms": time.Since(started).Milliseconds(),
+		"duplicates_dropped": list.DuplicatesDropped, "reread": list.Reread,
+		"duration_ms": time.Since(started).Milliseconds(),
 	})
 	addIncompleteWarning(&resp.Diagnostics, list)
 
