@@ -24,56 +24,74 @@ func (c *Client) apiURL(escapedPath string, query url.Values) (*url.URL, error) 
 	return &base, nil
 }
 
+// objectRequest is one GET of a JSON object: what is read, for errors, and how to decode it.
+type objectRequest struct {
+	resource string // "source servers page", "task 1a2b"
+	offset   int    // the page's offset, for a page
+	want     string // what the body should be, for errors: "a JSON object of counters"
+	itemsKey string // the items array of a page, "" for a single object
+	limit    int    // the page's limit
+}
+
 // getObject GETs one JSON object into dst through the client-wide concurrency limit and the
-// retries of every request. resource names what is read in errors; want says what the body
-// should be when it is not an object. It returns the request id of the answer.
-func (c *Client) getObject(ctx context.Context, u *url.URL, resource string, offset int, want string, dst any) (string, error) {
+// retries of every request. It returns the request id of the answer and whether the request's
+// itemsKey held an array.
+func (c *Client) getObject(ctx context.Context, u *url.URL, r objectRequest, dst any) (string, bool, error) {
+	resource := r.resource
 	if err := c.acquire(ctx); err != nil {
-		return "", fmt.Errorf("smsapi: reading %s: %w", resource, err)
+		return "", false, fmt.Errorf("smsapi: reading %s: %w", resource, err)
 	}
 	ex, err := c.get(ctx, u)
 	c.release()
 	if err != nil {
 		if ctx.Err() != nil {
-			return "", fmt.Errorf("smsapi: reading %s: %w", resource, err)
+			return "", false, fmt.Errorf("smsapi: reading %s: %w", resource, err)
 		}
-		return "", err
+		return "", false, err
 	}
 	reqID := c.scrub(ex.requestID())
 	if ex.status < 200 || ex.status > 299 {
-		return reqID, c.newAPIError(ex)
+		return reqID, false, c.newAPIError(ex)
 	}
 	fail := func(err error) error {
-		return &DecodeError{Resource: resource, Offset: offset, RequestID: reqID, Err: c.scrubErr(err)}
+		return &DecodeError{Resource: resource, Offset: r.offset, RequestID: reqID, Err: c.scrubErr(err)}
 	}
 	if ex.tooLarge {
-		return reqID, fail(fmt.Errorf("the body exceeds %d bytes (Config.MaxResponseBytes)", c.cfg.MaxResponseBytes))
+		return reqID, false, fail(fmt.Errorf("the body exceeds %d bytes (Config.MaxResponseBytes)", c.cfg.MaxResponseBytes))
 	}
-	if err := decodeObject(ex.body, want, dst); err != nil {
+	present, err := decodeObject(ex.body, r.want, r.itemsKey, r.limit, dst)
+	if err != nil {
 		// As for task pages: describe the masked body, so an excerpt cannot show part of a secret.
 		if clean := c.scrub(string(ex.body)); clean != string(ex.body) {
-			if cleanErr := decodeObject([]byte(clean), want, dst); cleanErr != nil {
+			if _, cleanErr := decodeObject([]byte(clean), r.want, r.itemsKey, r.limit, new(map[string]any)); cleanErr != nil {
 				err = cleanErr
 			}
 		}
-		return reqID, fail(err)
+		return reqID, false, fail(err)
 	}
-	return reqID, nil
+	return reqID, present, nil
 }
 
 // decodeObject parses a body that must be one JSON object, with the messages of the task list.
-func decodeObject(body []byte, want string, dst any) error {
+// Like a task page, it is first scanned for repeated keys and, when itemsKey is set, for more
+// than limit items (see checkPageShape), so an ambiguous or overfull body is never decoded. It
+// reports whether itemsKey holds an array (absent and null do not).
+func decodeObject(body []byte, want, itemsKey string, limit int, dst any) (itemsPresent bool, err error) {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) == 0 {
-		return errors.New("the body is empty, want " + want)
+		return false, errors.New("the body is empty, want " + want)
 	}
 	if trimmed[0] != '{' {
-		return errors.New(strings.Replace(notAnObject(trimmed).Error(), "an object with count and tasks", want, 1))
+		return false, errors.New(strings.Replace(notAnObject(trimmed).Error(), "an object with count and tasks", want, 1))
+	}
+	shape, err := checkPageShape(body, itemsKey, limit)
+	if err != nil && !errors.Is(err, errScanGaveUp) {
+		return false, err
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
-		return describeJSONError(err, len(body))
+		return false, describeJSONError(err, len(body))
 	}
-	return nil
+	return shape.itemsPresent, nil
 }
 
 // taskIDPattern is what ShowTask accepts as a task id: the characters of the ids SMS issues,
@@ -108,7 +126,8 @@ func (c *Client) ShowTask(ctx context.Context, taskID string) (*TaskDetail, erro
 		return nil, err
 	}
 	var detail TaskDetail
-	if _, err := c.getObject(ctx, u, "task "+taskID, 0, "a JSON object with the task's fields", &detail); err != nil {
+	req := objectRequest{resource: "task " + taskID, want: "a JSON object with the task's fields"}
+	if _, _, err := c.getObject(ctx, u, req, &detail); err != nil {
 		if ae, ok := AsAPIError(err); ok && ae.Status == 404 {
 			return nil, &TaskNotFoundError{TaskID: taskID, APIError: ae}
 		}
@@ -127,7 +146,8 @@ func (c *Client) ShowSourcesOverview(ctx context.Context) (*SourcesOverview, err
 		return nil, err
 	}
 	var overview SourcesOverview
-	if _, err := c.getObject(ctx, u, "source server overview", 0, "a JSON object of counters", &overview); err != nil {
+	req := objectRequest{resource: "source server overview", want: "a JSON object of counters"}
+	if _, _, err := c.getObject(ctx, u, req, &overview); err != nil {
 		return nil, err
 	}
 	return &overview, nil

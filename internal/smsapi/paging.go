@@ -233,7 +233,7 @@ type fetchedPage[T any] struct {
 // invalid response, not drift, so it fails the read at once.
 func checkPage[T any](ep Endpoint[T], p Page[T], limit, offset int) error {
 	bad := func(format string, args ...any) error {
-		return &DecodeError{Offset: offset, RequestID: p.RequestID, Err: fmt.Errorf(format, args...)}
+		return &DecodeError{Resource: ep.Noun + " page", Offset: offset, RequestID: p.RequestID, Err: fmt.Errorf(format, args...)}
 	}
 	switch {
 	case len(p.Items) > limit:

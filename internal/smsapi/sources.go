@@ -66,11 +66,14 @@ func (c *Client) ListSourceServersPage(ctx context.Context, q ListSourceServersQ
 	if offset < 0 || offset > MaxOffset {
 		return nil, fmt.Errorf("smsapi: offset must be between 0 and %d, got %d", MaxOffset, offset)
 	}
-	resp, _, err := c.sourceServersPage(ctx, q, limit, offset)
+	resp, _, err := c.sourceServersPage(ctx, q, limit, offset, nil)
 	return resp, err
 }
 
-func (c *Client) sourceServersPage(ctx context.Context, q ListSourceServersQuery, limit, offset int) (*ListSourceServersResponse, string, error) {
+// sourceServersPage fetches the page at (limit, offset), decoding the servers into dst's array
+// when they fit (see Endpoint.FetchPage). SourceServers is nil exactly when the key is absent
+// or null.
+func (c *Client) sourceServersPage(ctx context.Context, q ListSourceServersQuery, limit, offset int, dst []SourceServerItem) (*ListSourceServersResponse, string, error) {
 	values := q.Values()
 	values.Set("limit", strconv.Itoa(limit))
 	values.Set("offset", strconv.Itoa(offset))
@@ -78,10 +81,49 @@ func (c *Client) sourceServersPage(ctx context.Context, q ListSourceServersQuery
 	if err != nil {
 		return nil, "", err
 	}
-	var page ListSourceServersResponse
-	reqID, err := c.getObject(ctx, u, "source servers page", offset, "a JSON object with count and source_servers", &page)
-	if err != nil {
+	page := ListSourceServersResponse{SourceServers: dst[:0]}
+	req := objectRequest{resource: "source servers page", offset: offset,
+		want: "a JSON object with count and source_servers", itemsKey: "source_servers", limit: limit}
+	reqID, present, err := c.getObject(ctx, u, req, &page)
+	switch {
+	case err != nil:
 		return nil, reqID, err
+	case !present:
+		page.SourceServers = nil // Absent leaves dst[:0] in place; absent and null both mean no array.
+	case page.SourceServers == nil:
+		page.SourceServers = []SourceServerItem{}
 	}
 	return &page, reqID, nil
+}
+
+// SourceServerList is the result of ListSourceServers.
+type SourceServerList = Listing[SourceServerItem]
+
+// ListSourceServers reads every page of GET /v3/sources with the paging engine (ListAll): the
+// client-wide concurrency limit, retries, the consistency rules and one re-read, as for tasks.
+func (c *Client) ListSourceServers(ctx context.Context, q ListSourceServersQuery) (*SourceServerList, error) {
+	if err := c.usable(ctx); err != nil {
+		return nil, err
+	}
+	limit, err := q.pageSize()
+	if err != nil {
+		return nil, err
+	}
+	return ListAll(ctx, c, Endpoint[SourceServerItem]{
+		Noun: "source servers", ItemsKey: "source_servers", MaxLimit: MaxPageSize, MaxOffset: MaxOffset,
+		FetchPage: func(ctx context.Context, limit, offset int, dst []SourceServerItem) (Page[SourceServerItem], error) {
+			resp, reqID, err := c.sourceServersPage(ctx, q, limit, offset, dst)
+			if err != nil {
+				return Page[SourceServerItem]{}, err
+			}
+			return Page[SourceServerItem]{Count: resp.Count, Items: resp.SourceServers,
+				ItemsNull: resp.SourceServers == nil, RequestID: reqID}, nil
+		},
+		ItemID: func(s *SourceServerItem) (string, bool) {
+			if s.ID == nil {
+				return "", false
+			}
+			return *s.ID, true
+		},
+	}, limit)
 }
