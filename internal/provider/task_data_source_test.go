@@ -29,7 +29,9 @@ func TestTaskDataSource_EveryLevelNullsAndExactInt64(t *testing.T) {
 	server := startEmulator(t, emulator.Options{TaskDetails: map[string]json.RawMessage{"t-1": json.RawMessage(taskDetailBody)}})
 	const addr = "data.sms_task.one"
 	str, num, null := knownvalue.StringExact, knownvalue.Int64Exact, knownvalue.Null()
-	at := func(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck { return statecheck.ExpectKnownValue(addr, p, v) }
+	at := func(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(addr, p, v)
+	}
 	top := func(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -77,7 +79,7 @@ func TestTaskDataSource_FleetDetail(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:    providerBlock(server, "") + `data "sms_task" "one" { task_id = "` + first.ID + `" }`,
+			Config: providerBlock(server, "") + `data "sms_task" "one" { task_id = "` + first.ID + `" }`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.sms_task.one", tfjsonpath.New("id"), knownvalue.StringExact(first.ID)),
 				statecheck.ExpectKnownValue("data.sms_task.one", tfjsonpath.New("state"), knownvalue.StringExact("RUNNING")),
@@ -90,14 +92,18 @@ func TestTaskDataSource_FleetDetail(t *testing.T) {
 
 func TestTaskDataSource_Errors(t *testing.T) {
 	server := startEmulator(t, emulator.Options{Tasks: emulator.ExampleTasks()})
-	data := func(id string) string { return providerBlock(server, "max_retries = 0") + `data "sms_task" "one" { task_id = "` + id + `" }` }
+	data := func(id string) string {
+		return providerBlock(server, "max_retries = 0") + `data "sms_task" "one" { task_id = "` + id + `" }`
+	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: data("no-such-task"), ExpectError: regexp.MustCompile(`(?s)SMS Task Not Found.*"no-such-task".*HTTP 404.*SMS\.6002.*request id: [0-9a-f]{32}`)},
 			{Config: data("../sources"), ExpectError: regexp.MustCompile(`(?s)task_id.*must be a task id`)},
 			{
-				PreConfig:   func() { server.InjectFaults(emulator.Fault{Status: http.StatusUnauthorized, Path: "/v3/tasks/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001"}) },
+				PreConfig: func() {
+					server.InjectFaults(emulator.Fault{Status: http.StatusUnauthorized, Path: "/v3/tasks/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001"})
+				},
 				Config:      data("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001"),
 				ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*GET /v3/tasks/\{task_id\} returned HTTP 401.*APIG\.1002`),
 			},

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"net/url"
 	"strings"
 	"time"
@@ -211,8 +209,7 @@ func filtersID(q smsapi.ListTasksQuery) string {
 	set("id", q.ID)
 	set("source_server_id", q.SourceServerID)
 	set("enterprise_project_id", q.EnterpriseProjectID)
-	sum := sha256.Sum256([]byte(values.Encode()))
-	return hex.EncodeToString(sum[:8])
+	return filtersHash(values.Encode())
 }
 
 // summarize counts tasks by state and maps task ids to states.
