@@ -78,7 +78,13 @@ func exampleHarness(t *testing.T, dir string, files ...string) *tfHarness {
 // planAgainst points the harness at a fresh emulator serving tasks and runs terraform plan.
 func planAgainst(t *testing.T, h *tfHarness, tasks []json.RawMessage, faults []emulator.Fault, args ...string) (tfResult, map[string]json.RawMessage, *emulator.Server) {
 	t.Helper()
-	server := startEmulator(t, emulator.Options{Tasks: tasks})
+	return planWith(t, h, emulator.Options{Tasks: tasks}, faults, args...)
+}
+
+// planWith points the harness at a fresh emulator serving opts and runs terraform plan.
+func planWith(t *testing.T, h *tfHarness, opts emulator.Options, faults []emulator.Fault, args ...string) (tfResult, map[string]json.RawMessage, *emulator.Server) {
+	t.Helper()
+	server := startEmulator(t, opts)
 	server.InjectFaults(faults...)
 	h.Setenv(envEndpoint, server.URL())
 	h.Setenv(envToken, testToken)
