@@ -11,7 +11,7 @@ echo "==> building the provider and the emulator"
 go build -C "$root" -o "$work/bin/terraform-provider-sms" .
 go build -C "$root" -o "$work/bin/sms-emulator" ./internal/cmd/sms-emulator
 
-echo "==> starting the SMS emulator with ${DEMO_TASKS:-300} tasks"
+echo "==> starting the SMS emulator with ${DEMO_TASKS:-300} tasks and their source servers"
 "$work/bin/sms-emulator" -addr 127.0.0.1:0 -tasks "${DEMO_TASKS:-300}" -token demo-token \
   -latency "${DEMO_LATENCY:-20ms}" -url-file "$work/url" &
 emulator=$!
@@ -35,5 +35,6 @@ export SMS_TOKEN=demo-token
 echo "==> terraform apply against $SMS_ENDPOINT"
 cd "$work/config"
 terraform apply -auto-approve -input=false
-echo "==> done. The outputs above come from data.sms_tasks.all; the check block warns because"
+echo "==> done. The outputs above come from data.sms_tasks.all and, for one migration wave, from"
+echo "    data.sms_source_servers.wave and data.sms_task.running; the check block warns because"
 echo "    some tasks are MIGRATE_FAIL. Change examples/demo/main.tf and run 'make demo' again."
