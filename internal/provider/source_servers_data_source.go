@@ -140,13 +140,13 @@ func (d *sourceServersDataSource) Schema(ctx context.Context, _ datasource.Schem
 				MarkdownDescription: "Number of returned servers in each migration stage (`migration_cycle`); stages " +
 					"with no server are absent.",
 			},
-			"servers": schema.ListNestedAttribute{
+			"servers": withFixedTypes(schema.ListNestedAttribute{
 				Computed: true,
 				MarkdownDescription: "Servers that match the filters, in API order, with every field of the response " +
 					"under its API name. Fields the API returns as null or leaves out are null here, never `\"\"`, `0` or " +
 					"`false`. Null when `summary_only` is true.",
 				NestedObject: schema.NestedAttributeObject{Attributes: apiAttributes(reflect.TypeFor[smsapi.SourceServerItem]())},
-			},
+			}),
 			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{}),
 		},
 	}
