@@ -169,14 +169,11 @@ func defaultErrorBody(status int, id string) []byte {
 }
 
 func errorBody(code, msg, id string) []byte {
-	b := make([]byte, 0, 64+len(code)+len(msg)+len(id))
-	b = append(b, `{"error_code":`...)
-	b = appendString(b, code)
-	b = append(b, `,"error_msg":`...)
-	b = appendString(b, msg)
-	b = append(b, `,"request_id":`...)
-	b = appendString(b, id)
-	return append(b, '}')
+	return marshal(struct {
+		Code      string `json:"error_code"`
+		Message   string `json:"error_msg"`
+		RequestID string `json:"request_id"`
+	}{code, msg, id})
 }
 
 // writeError sends a Huawei-style JSON error whose request_id repeats the X-Request-Id header.

@@ -286,12 +286,3 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
-
-// uuidString is the UUID jsonWriter.uuid writes, as a string.
-func uuidString(seed int64, domain uint64, index int) string {
-	w := &jsonWriter{}
-	w.uuid("u", seed, domain, index)
-	var s string
-	_ = json.Unmarshal(w.b[len(`"u":`):], &s)
-	return s
-}
