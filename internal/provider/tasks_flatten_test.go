@@ -315,6 +315,7 @@ func TestFlattenTasks_MatchesReflectionOnExample(t *testing.T) {
 // values, ids beyond 2^53): three hundred of them cover the same statements of the flattener and
 // the generator as two thousand do (go test -coverprofile), in a sixth of the time.
 func TestFlattenTasks_MatchesReflectionOnGenerated(t *testing.T) {
+	t.Parallel()
 	tasks := decodeAPITasks(t, emulator.GenerateTasks(300, 11))
 	assertSameTasksValue(t, flattenTasks(tasks), referenceTasksValue(t, tasks))
 }

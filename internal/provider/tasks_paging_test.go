@@ -47,6 +47,7 @@ func taskNames(t *testing.T, tasks []json.RawMessage) []string {
 // request past the last page and no more in flight than max_concurrency. page_size = 2 over nine
 // tasks gives the same paging as 200 over a thousand: five pages, the last one short.
 func TestTasksDataSource_ManyPages(t *testing.T) {
+	t.Parallel()
 	tasks := emulator.GenerateTasks(9, 7)
 	names := taskNames(t, tasks)
 	server := startEmulator(t, emulator.Options{Tasks: tasks})
@@ -90,6 +91,7 @@ func TestTasksDataSource_ManyPages(t *testing.T) {
 
 // Each filter reaches the API under its query name, and unset filters are not sent at all.
 func TestTasksDataSource_Filters(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(30, 3)})
 	lastQuery := func(want url.Values) func(*terraform.State) error {
 		return func(*terraform.State) error {
@@ -146,6 +148,7 @@ data "sms_tasks" "all" {
 // The id depends on the filters only: the same filters keep it across runs and page sizes,
 // other filters change it.
 func TestTasksDataSource_StableID(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(20, 5)})
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	differentID := statecheck.CompareValue(compare.ValuesDiffer())
@@ -178,6 +181,7 @@ func TestTasksDataSource_StableID(t *testing.T) {
 
 // A typo in a state or an impossible page size fails the plan before any request is sent.
 func TestTasksDataSource_InvalidArgumentsFailAtPlan(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
 	cases := map[string]string{
 		`state = "MIGRATE_FAILED"`: `(?s)Invalid Attribute Value Match.*MIGRATE_FAIL`,
@@ -200,6 +204,7 @@ func TestTasksDataSource_InvalidArgumentsFailAtPlan(t *testing.T) {
 
 // summary_only reads every page but keeps the tasks out of the state.
 func TestTasksDataSource_SummaryOnly(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(450, 11)})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -242,6 +247,7 @@ output "failed" {
 // API errors name the status, error_code, error_msg and request id; a retryable one that
 // recovers within max_retries is invisible to the user.
 func TestTasksDataSource_APIErrors(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(10, 2)})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
