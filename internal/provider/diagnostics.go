@@ -20,11 +20,19 @@ type readTarget struct {
 	title      string // "SMS Tasks", in "SMS Tasks Read Timed Out"
 	body       string // "a valid task list"
 	permission string // "list migration tasks: grant the IAM policy action sms:server:listTask"
+	list       string // "SMS Task List", for a list endpoint's consistency errors
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 var tasksTarget = readTarget{
 	request: "GET /v3/tasks", what: "tasks", title: "SMS Tasks", body: "a valid task list",
-	permission: "list migration tasks: grant the IAM policy action sms:server:listTask",
+	permission: "list migration tasks: grant the IAM policy action sms:server:listTask", list: "SMS Task List",
 }
 
 // addReadError turns a failed read of sms_tasks into one error diagnostic; see addReadErrorFor.
@@ -50,7 +58,15 @@ func addReadErrorFor(diags *diag.Diagnostics, ctx context.Context, err error, re
 	}
 	var decodeErr *smsapi.DecodeError
 	var iamErr *smsapi.IAMError
+	var inconsistentErr *smsapi.InconsistentListingError
 	switch {
+	case errors.As(err, &inconsistentErr):
+		diags.AddError("Inconsistent "+target.list,
+			fmt.Sprintf("The SMS API's pages for %s contradicted their own count on two reads in a row: %s.\n\n"+
+				"No %s were written to the state, so nothing that depends on this data source (a gate included) "+
+				"sees part of the fleet. %s created or deleted very fast while the pages are read can cause this: "+
+				"run again. If it persists, report the request ids to Huawei Cloud support.",
+				target.request, inconsistentErr.Details(), target.what, capitalize(target.what)))
 	case errors.As(err, &iamErr):
 		diags.AddError("IAM Token Request Failed",
 			fmt.Sprintf("The provider could not obtain a token from IAM with user_name and password: %s\n\n"+
@@ -126,21 +142,16 @@ func orNone(s string) string {
 	return s
 }
 
-// addIncompleteWarning reports a result with fewer tasks than the API counted.
+// addIncompleteWarning reports a result with fewer tasks than the API counted, which a
+// consistent listing has only under the offset cap: the API serves no record past offset 65,535.
 func addIncompleteWarning(diags *diag.Diagnostics, list *smsapi.TaskList) {
 	if !list.Incomplete() {
 		return
 	}
-	detail := fmt.Sprintf("Read %d of the %d tasks that match the filters.", len(list.Tasks), list.Count)
-	if list.OffsetCapped {
-		detail += fmt.Sprintf(" The API serves records only up to offset %d; narrow the filters (state, source_server_id, "+
-			"enterprise_project_id) so that each data source matches fewer tasks.", smsapi.MaxOffset)
-	} else {
-		detail += " Tasks were added or removed while the pages were read"
-		if list.DuplicatesDropped > 0 {
-			detail += fmt.Sprintf(" (%d task(s) seen on two pages were kept once)", list.DuplicatesDropped)
-		}
-		detail += "; run again for a consistent list."
-	}
-	diags.AddWarning("Incomplete SMS Task List", detail)
+	diags.AddWarning("Incomplete SMS Task List", fmt.Sprintf("Read %d of the %d tasks that match the filters: "+
+		"the API serves records only up to offset %d. total_count is the API's count of every match, but tasks, "+
+		"task_states and state_counts hold only the first %d, so a gate over them does not see the rest. Narrow "+
+		"the filters (state, source_server_id, enterprise_project_id) so that each data source matches fewer tasks; "+
+		"a gate on the total_count of a data source filtered to state = \"MIGRATE_FAIL\" sees every failed task.",
+		len(list.Tasks), list.Count, smsapi.MaxOffset, len(list.Tasks)))
 }

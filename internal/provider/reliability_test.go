@@ -39,7 +39,8 @@ func logLines(log string, contains ...string) []string {
 // DEBUG log, and no page is asked for more often than its faults require.
 func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
 	t.Parallel()
-	tasks := emulator.GenerateTasks(450, 21)
+	// Nine tasks in pages of two: five pages, as many as the faults need.
+	tasks := emulator.GenerateTasks(9, 21)
 	var (
 		self atomic.Pointer[emulator.Server] // The callback's own server, set once it exists.
 		once sync.Once
@@ -49,10 +50,10 @@ func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
 		// The HTTP-date fault is injected when its request arrives, so the date lies a known
 		// time ahead of the answer however long Terraform took to start.
 		OnRequest: func(q url.Values) {
-			if q.Get("offset") == "100" {
+			if q.Get("offset") == "2" {
 				once.Do(func() {
 					date := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
-					self.Load().InjectFaults(emulator.Fault{Status: 429, RetryAfter: date, Offset: new(100)})
+					self.Load().InjectFaults(emulator.Fault{Status: 429, RetryAfter: date, Offset: new(2)})
 				})
 			}
 		},
@@ -60,19 +61,19 @@ func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
 	self.Store(server)
 	server.InjectFaults(
 		emulator.Fault{Status: 429, RetryAfter: "1", Offset: new(0)},
-		emulator.Fault{Status: 429, Offset: new(200)},
+		emulator.Fault{Status: 429, Offset: new(4)},
 	)
 	h := newHarness(t)
 	logPath := filepath.Join(t.TempDir(), "debug.log")
 	h.Setenv("TF_LOG", "DEBUG")
 	h.Setenv("TF_LOG_PATH", logPath)
-	h.Write("main.tf", readConfig(server, "max_concurrency = 3", "page_size = 100"))
+	h.Write("main.tf", readConfig(server, "max_concurrency = 3", "page_size = 2"))
 
 	r := mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
 	mustNotContain(t, r, "Error:", "Incomplete SMS Task List")
 	out := h.Outputs()
 	if got := decodeJSON[[]string](t, out["names"]); !slices.Equal(got, taskNames(t, tasks)) {
-		t.Errorf("names: got %d tasks, want all 450 in API order", len(got))
+		t.Errorf("names: got %d tasks, want all 9 in API order", len(got))
 	}
 	stats := server.Stats()
 	if stats.Faults != 3 || server.PendingFaults() != 0 || stats.Requests != 5+3 {
@@ -95,7 +96,7 @@ func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
 			t.Errorf("a retry does not say how long it waited: %s", line)
 		}
 	}
-	if len(logLines(logText, "read SMS tasks", "pages=5", "tasks=450")) != 1 {
+	if len(logLines(logText, "read SMS tasks", "pages=5", "tasks=9")) != 1 {
 		t.Errorf("DEBUG log lacks the summary of the read")
 	}
 }
@@ -145,7 +146,7 @@ output "last_reachable_read" {
 `)
 	r := mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
 	mustContain(t, r, "Warning: Incomplete SMS Task List", "Read 65600 of the 70000 tasks",
-		"only up to offset 65535", "narrow the filters")
+		"only up to offset 65535", "Narrow the filters", "a gate over them does not see the rest")
 	out := h.Outputs()
 	if total, read, last := decodeJSON[int](t, out["total_count"]), decodeJSON[int](t, out["read"]),
 		decodeJSON[bool](t, out["last_reachable_read"]); total != 70000 || read != 65600 || !last {
@@ -168,10 +169,10 @@ func TestE2E_ReadTimeoutBoundsWholeRead(t *testing.T) {
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
 	server.InjectFaults(emulator.Fault{Delay: time.Minute, Times: 10})
 	h := newHarness(t)
-	h.Write("main.tf", readConfig(server, `request_timeout = "50s"`, `timeouts { read = "2s" }`))
+	h.Write("main.tf", readConfig(server, `request_timeout = "50s"`, `timeouts { read = "1s" }`))
 
 	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
-	mustContain(t, r, "Error: SMS Tasks Read Timed Out", "longer than the read timeout (2s)", `timeouts { read = "30m" }`)
+	mustContain(t, r, "Error: SMS Tasks Read Timed Out", "longer than the read timeout (1s)", `timeouts { read = "30m" }`)
 	if got := server.Stats().Requests; got != 1 {
 		t.Errorf("requests = %d, want 1: the read must not retry past its own deadline", got)
 	}

@@ -40,7 +40,7 @@ type sourceServersDataSource struct {
 
 var sourceServersTarget = readTarget{
 	request: "GET /v3/sources", what: "source servers", title: "SMS Source Servers", body: "a valid source server list",
-	permission: "list source servers: grant the IAM policy action sms:server:list",
+	permission: "list source servers: grant the IAM policy action sms:server:list", list: "SMS Source Server List",
 }
 
 func init() {

@@ -71,7 +71,9 @@ func filterAttribute(description string) schema.StringAttribute {
 func (d *tasksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists Huawei Cloud SMS migration tasks (`GET /v3/tasks`), reading every page, " +
-			"for use in outputs, `for` expressions and CI gates such as `check` blocks and preconditions.",
+			"for use in outputs, `for` expressions and CI gates: a `precondition` or `postcondition` stops the plan, " +
+			"while a `check` block only warns. A read returns every matching task once or fails; it never returns part of " +
+			"a listing that contradicts its own count.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,

@@ -99,10 +99,15 @@ func (e *InconsistentListingError) Error() string {
 	if e == nil {
 		return "smsapi: <nil InconsistentListingError>"
 	}
-	return fmt.Sprintf("smsapi: the %s listing contradicted itself on two reads in a row, so none of it is used: "+
-		"read %d %s against a count of %d (%d more were dropped as repeated across pages). "+
+	return "smsapi: the " + e.Noun + " listing contradicted itself on two reads in a row: " + e.Details()
+}
+
+// Details says what was read against what was counted, and how each read contradicted itself,
+// with the request ids.
+func (e *InconsistentListingError) Details() string {
+	return fmt.Sprintf("read %d %s against a count of %d (%d more were dropped as repeated across pages). "+
 		"Second read: %s%s. First read: %s%s",
-		e.Noun, e.Read, e.Noun, e.Count, e.Dropped,
+		e.Read, e.Noun, e.Count, e.Dropped,
 		e.Reason, requestIDsSuffix(e.RequestIDs), e.FirstReason, requestIDsSuffix(e.FirstRequestIDs))
 }
 
