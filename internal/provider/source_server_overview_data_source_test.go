@@ -15,6 +15,7 @@ import (
 
 // The overview counts what the fleet's list holds.
 func TestSourceServerOverviewDataSource_CountsTheFleet(t *testing.T) {
+	t.Parallel()
 	fleet := emulator.GenerateFleet(60, 5)
 	server := startEmulator(t, fleet.Options())
 	want := countServers(t, fleet)
@@ -59,6 +60,7 @@ func countServers(t *testing.T, fleet emulator.Fleet) map[string]int {
 // An older deployment's four-counter body leaves the current counters null, not 0; a rejected
 // token names the endpoint and the status.
 func TestSourceServerOverviewDataSource_OlderLayoutAndErrors(t *testing.T) {
+	t.Parallel()
 	older := startEmulator(t, emulator.Options{})
 	older.InjectFaults(emulator.Fault{Body: `{"waiting":5,"replicating":6,"syncing":3,"other":2}`, Times: 100})
 	rejecting := startEmulator(t, emulator.Options{Token: "another-token"})

@@ -36,6 +36,7 @@ func expectServers(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck 
 // The reference's illustrative servers, with a third one of nulls, read through Terraform with
 // every level, null kept and the derived progress.
 func TestSourceServersDataSource_NestedNullsAndProgress(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Servers: referenceServers()})
 	str, num, null := knownvalue.StringExact, knownvalue.Int64Exact, knownvalue.Null()
 	resource.UnitTest(t, resource.TestCase{
@@ -93,6 +94,7 @@ func referenceServers() []json.RawMessage {
 // Every filter reaches the query under its API name, unset ones are not sent, the id depends
 // on the filters only, and a filter's typo fails the plan.
 func TestSourceServersDataSource_FiltersToQuery(t *testing.T) {
+	t.Parallel()
 	fleet := emulator.GenerateFleet(40, 9)
 	server := startEmulator(t, fleet.Options())
 	idOf := statecheck.CompareValue(compare.ValuesSame())
@@ -190,6 +192,7 @@ func projectSize(fleet emulator.Fleet, project string) int {
 // Paging: small pages over a fleet give every server once, in order, and the consistency rules
 // of the engine apply (a page failing with a 5xx is retried).
 func TestSourceServersDataSource_Paging(t *testing.T) {
+	t.Parallel()
 	fleet := emulator.GenerateFleet(30, 4)
 	server := startEmulator(t, fleet.Options())
 	var lastID struct {
@@ -219,6 +222,7 @@ func TestSourceServersDataSource_Paging(t *testing.T) {
 }
 
 func TestSourceServersDataSource_Errors(t *testing.T) {
+	t.Parallel()
 	rejecting := startEmulator(t, emulator.Options{Token: "another-token"})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -234,6 +238,11 @@ func TestSourceServersDataSource_Errors(t *testing.T) {
 			{
 				Config:      providerBlock(startBadBody(t, `{"count":5,"source_servers":null}`), "") + `data "sms_source_servers" "wave" {}`,
 				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*"source_servers" is missing or\s+null while "count" is 5`),
+			},
+			{
+				// Every read counts three servers and returns one: the re-read agrees, so the read fails.
+				Config:      providerBlock(startBadBody(t, `{"count":3,"source_servers":[{"id":"a"}]}`), "") + `data "sms_source_servers" "wave" {}`,
+				ExpectError: regexp.MustCompile(`(?s)Inconsistent SMS Source Server List.*GET /v3/sources.*No\s+source\s+servers\s+were\s+written`),
 			},
 			{
 				Config:      providerBlock(startBadBody(t, `<html>gateway</html>`), "") + `data "sms_source_servers" "wave" {}`,

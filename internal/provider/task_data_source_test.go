@@ -26,6 +26,7 @@ const taskDetailBody = `{"id":"t-1","name":"sms-task-web","state":"RUNNING","rem
  "network_check_info":{"evaluation_result":"GOOD","network_delay":3.5}}`
 
 func TestTaskDataSource_EveryLevelNullsAndExactInt64(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{TaskDetails: map[string]json.RawMessage{"t-1": json.RawMessage(taskDetailBody)}})
 	const addr = "data.sms_task.one"
 	str, num, null := knownvalue.StringExact, knownvalue.Int64Exact, knownvalue.Null()
@@ -68,6 +69,7 @@ func TestTaskDataSource_EveryLevelNullsAndExactInt64(t *testing.T) {
 
 // A task of a generated fleet reads with the fields only the detail has.
 func TestTaskDataSource_FleetDetail(t *testing.T) {
+	t.Parallel()
 	fleet := emulator.GenerateFleet(20, 3)
 	var first struct {
 		ID string `json:"id"`
@@ -91,6 +93,7 @@ func TestTaskDataSource_FleetDetail(t *testing.T) {
 }
 
 func TestTaskDataSource_Errors(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.ExampleTasks()})
 	data := func(id string) string {
 		return providerBlock(server, "max_retries = 0") + `data "sms_task" "one" { task_id = "` + id + `" }`
