@@ -87,13 +87,13 @@ func parseServerQuery(v url.Values) (serverQuery, error) {
 	}
 	var err error
 	// limit=0 means the default page of 200 on this endpoint.
-	if q.limit, err = intParam(v, "limit", 200, 0, 200); err != nil {
+	if q.limit, err = intParam(v, "limit", 200, 200); err != nil {
 		return q, err
 	}
 	if q.limit == 0 {
 		q.limit = 200
 	}
-	if q.offset, err = intParam(v, "offset", 0, 0, 65535); err != nil {
+	if q.offset, err = intParam(v, "offset", 0, 65535); err != nil {
 		return q, err
 	}
 	if s, ok := q.filters["state"]; ok && !slices.Contains(ServerStates, s) {
