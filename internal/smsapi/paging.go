@@ -13,15 +13,20 @@ import (
 // that must be the same for all of them (the client-wide concurrency limit, the consistency
 // rules, the one re-read, the cross-page dedupe, the offset cap) is in ListAll.
 //
-// A list method is a thin use of it:
+// A list method is a thin use of it, as ListTasks shows (tasksEndpoint):
 //
 //	l, err := ListAll(ctx, c, Endpoint[Task]{
 //		Noun: "tasks", ItemsKey: "tasks", MaxLimit: MaxPageSize, MaxOffset: MaxOffset,
 //		FetchPage: func(ctx context.Context, limit, offset int, dst []Task) (Page[Task], error) {
-//			// One GET through c.acquire/c.get, then DecodePage-style decoding into dst.
+//			// One GET holding a slot of c.acquire, a DecodeError for a bad status or body, then
+//			// checkPageShape(body, "tasks", limit) and json.Unmarshal into dst[:0]; ItemsNull is
+//			// !shape.itemsPresent.
 //		},
-//		ItemID: func(t *Task) (string, bool) { return derefOK(t.ID) },
+//		ItemID: taskID,
 //	}, limit)
+//
+// The API of Endpoint, Page, Listing, ListAll and InconsistentListingError only grows: fields
+// and functions are added, never renamed or removed.
 type Endpoint[T any] struct {
 	// Noun names the items in messages, in the plural: "tasks", "source servers".
 	Noun string
