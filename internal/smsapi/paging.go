@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -120,18 +121,7 @@ func requestIDsSuffix(ids []string) string {
 	if len(ids) == 0 {
 		return ""
 	}
-	return " (request ids " + joinIDs(ids) + ")"
-}
-
-func joinIDs(ids []string) string {
-	out := ""
-	for i, id := range ids {
-		if i > 0 {
-			out += ", "
-		}
-		out += id
-	}
-	return out
+	return " (request ids " + strings.Join(ids, ", ") + ")"
 }
 
 // ListAll reads every page of an endpoint with page size limit and returns the items once each,
@@ -170,8 +160,9 @@ func ListAll[T any](ctx context.Context, c *Client, ep Endpoint[T], limit int) (
 		return first.Listing, nil
 	}
 	c.log(ctx, false, "smsapi: listing contradicts itself, reading it again from offset 0", map[string]any{
-		"items": ep.Noun, "reason": first.inconsistency, "request_ids": joinIDs(first.requestIDs),
+		"items": ep.Noun, "reason": first.inconsistency, "request_ids": strings.Join(first.requestIDs, ", "),
 	})
+	first.Listing = &Listing[T]{Requests: first.Requests} // Its items are not used: let them go.
 	second, err := readListing(ctx, c, ep, limit)
 	if err != nil {
 		return nil, err
