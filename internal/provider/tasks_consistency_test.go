@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
 )
@@ -118,5 +119,24 @@ output "total_count" {
 				t.Errorf("requests = %d, want at most %d", n, tc.maxRequests)
 			}
 		})
+	}
+}
+
+// The re-read shares the read's timeout: when the first listing contradicts its count and the
+// re-read hangs, the read fails with "SMS Tasks Read Timed Out" after timeouts.read, not later.
+func TestE2E_RereadCountsAgainstTheReadTimeout(t *testing.T) {
+	t.Parallel()
+	server := startEmulator(t, emulator.Options{Tasks: tinyTasks(5, "READY")})
+	server.InjectFaults(
+		emulator.Fault{Body: pageJSON(6, tinyTasks(5, "READY")), Offset: new(0)},
+		emulator.Fault{Delay: time.Minute, Offset: new(0)},
+	)
+	h := newHarness(t)
+	h.Write("main.tf", readConfig(server, `request_timeout = "50s"`, `timeouts { read = "2s" }`))
+
+	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
+	mustContain(t, r, "Error: SMS Tasks Read Timed Out", "longer than the read timeout (2s)")
+	if got := server.Stats().Requests; got != 2 {
+		t.Errorf("requests = %d, want 2: the read and its re-read", got)
 	}
 }

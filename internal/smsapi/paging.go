@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -13,15 +14,20 @@ import (
 // that must be the same for all of them (the client-wide concurrency limit, the consistency
 // rules, the one re-read, the cross-page dedupe, the offset cap) is in ListAll.
 //
-// A list method is a thin use of it:
+// A list method is a thin use of it, as ListTasks shows (tasksEndpoint):
 //
 //	l, err := ListAll(ctx, c, Endpoint[Task]{
 //		Noun: "tasks", ItemsKey: "tasks", MaxLimit: MaxPageSize, MaxOffset: MaxOffset,
 //		FetchPage: func(ctx context.Context, limit, offset int, dst []Task) (Page[Task], error) {
-//			// One GET through c.acquire/c.get, then DecodePage-style decoding into dst.
+//			// One GET holding a slot of c.acquire, a DecodeError for a bad status or body, then
+//			// checkPageShape(body, "tasks", limit) and json.Unmarshal into dst[:0]; ItemsNull is
+//			// !shape.itemsPresent.
 //		},
-//		ItemID: func(t *Task) (string, bool) { return derefOK(t.ID) },
+//		ItemID: taskID,
 //	}, limit)
+//
+// The API of Endpoint, Page, Listing, ListAll and InconsistentListingError only grows: fields
+// and functions are added, never renamed or removed.
 type Endpoint[T any] struct {
 	// Noun names the items in messages, in the plural: "tasks", "source servers".
 	Noun string
@@ -115,18 +121,7 @@ func requestIDsSuffix(ids []string) string {
 	if len(ids) == 0 {
 		return ""
 	}
-	return " (request ids " + joinIDs(ids) + ")"
-}
-
-func joinIDs(ids []string) string {
-	out := ""
-	for i, id := range ids {
-		if i > 0 {
-			out += ", "
-		}
-		out += id
-	}
-	return out
+	return " (request ids " + strings.Join(ids, ", ") + ")"
 }
 
 // ListAll reads every page of an endpoint with page size limit and returns the items once each,
@@ -165,8 +160,9 @@ func ListAll[T any](ctx context.Context, c *Client, ep Endpoint[T], limit int) (
 		return first.Listing, nil
 	}
 	c.log(ctx, false, "smsapi: listing contradicts itself, reading it again from offset 0", map[string]any{
-		"items": ep.Noun, "reason": first.inconsistency, "request_ids": joinIDs(first.requestIDs),
+		"items": ep.Noun, "reason": first.inconsistency, "request_ids": strings.Join(first.requestIDs, ", "),
 	})
+	first.Listing = &Listing[T]{Requests: first.Requests} // Its items are not used: let them go.
 	second, err := readListing(ctx, c, ep, limit)
 	if err != nil {
 		return nil, err

@@ -145,10 +145,10 @@ func TestListTasks_ShortPageEndsListing(t *testing.T) {
 	)
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
-		switch {
-		case offset == 0:
+		switch offset {
+		case 0:
 			writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksJSON("a", 200)+`}`)
-		case offset == 200:
+		case 200:
 			writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksJSON("b", 50)+`}`)
 		default:
 			mu.Lock()
