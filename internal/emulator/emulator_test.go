@@ -34,7 +34,13 @@ func start(t *testing.T, opts Options) *Server {
 // get requests the tasks with query and returns the response with its body read.
 func get(t *testing.T, s *Server, query, token string) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, s.URL()+"/v3/tasks?"+query, nil)
+	return request(t, s, "/v3/tasks?"+query, token)
+}
+
+// request GETs path (with its query) from s with token, if any, and reads the body.
+func request(t *testing.T, s *Server, path, token string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.URL()+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
