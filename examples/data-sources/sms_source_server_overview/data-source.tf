@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    sms = {
+      source  = "smsops/sms"
+      version = "~> 0.1"
+    }
+  }
+}
+
 # Source servers per state, in one request: cheap enough for every plan.
 data "sms_source_server_overview" "this" {}
 

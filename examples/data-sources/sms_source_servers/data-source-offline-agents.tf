@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    sms = {
+      source  = "smsops/sms"
+      version = "~> 0.1"
+    }
+  }
+}
+
 data "sms_source_servers" "all" {}
 
 # Source servers whose SMS Agent has lost its connection, for alerting. The connected filter's

@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    sms = {
+      source  = "smsops/sms"
+      version = "~> 0.1"
+    }
+  }
+}
+
 variable "migproject_id" {
   description = "Migration project of the wave."
   type        = string

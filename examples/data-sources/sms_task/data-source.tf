@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    sms = {
+      source  = "smsops/sms"
+      version = "~> 0.1"
+    }
+  }
+}
+
 variable "task_id" {
   description = "ID of a migration task, as sms_tasks or a source server's current_task returns it."
   type        = string
