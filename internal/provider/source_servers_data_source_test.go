@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -224,6 +225,7 @@ func TestSourceServersDataSource_Paging(t *testing.T) {
 func TestSourceServersDataSource_Errors(t *testing.T) {
 	t.Parallel()
 	rejecting := startEmulator(t, emulator.Options{Token: "another-token"})
+	slow := startEmulator(t, emulator.Options{Latency: 30 * time.Second})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -238,6 +240,12 @@ func TestSourceServersDataSource_Errors(t *testing.T) {
 			{
 				Config:      providerBlock(startBadBody(t, `{"count":5,"source_servers":null}`), "") + `data "sms_source_servers" "wave" {}`,
 				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*"source_servers" is missing or\s+null while "count" is 5`),
+			},
+			{
+				Config: providerBlock(slow, "") + `data "sms_source_servers" "wave" {
+  timeouts = { read = "1s" }
+}`,
+				ExpectError: regexp.MustCompile(`(?s)SMS Source Servers Read Timed Out.*read timeout \(1s\)`),
 			},
 			{
 				// Every read counts three servers and returns one: the re-read agrees, so the read fails.
