@@ -351,7 +351,7 @@ func TestListTasks_RereadCountsAgainstTheDeadline(t *testing.T) {
 		writeJSON(w, http.StatusOK, `{"count":5,"tasks":`+tasksJSON("a", 3)+`}`)
 	})
 	c := newTestClient(t, srv.URL)
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	list, err := c.ListTasks(ctx, ListTasksQuery{})
 	if !errors.Is(err, context.DeadlineExceeded) || list != nil {
