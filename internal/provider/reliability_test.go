@@ -169,10 +169,10 @@ func TestE2E_ReadTimeoutBoundsWholeRead(t *testing.T) {
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
 	server.InjectFaults(emulator.Fault{Delay: time.Minute, Times: 10})
 	h := newHarness(t)
-	h.Write("main.tf", readConfig(server, `request_timeout = "50s"`, `timeouts { read = "1s" }`))
+	h.Write("main.tf", readConfig(server, `request_timeout = "50s"`, `timeouts { read = "2s" }`))
 
 	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
-	mustContain(t, r, "Error: SMS Tasks Read Timed Out", "longer than the read timeout (1s)", `timeouts { read = "30m" }`)
+	mustContain(t, r, "Error: SMS Tasks Read Timed Out", "longer than the read timeout (2s)", `timeouts { read = "30m" }`)
 	if got := server.Stats().Requests; got != 1 {
 		t.Errorf("requests = %d, want 1: the read must not retry past its own deadline", got)
 	}

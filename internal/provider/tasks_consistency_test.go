@@ -132,10 +132,11 @@ func TestE2E_RereadCountsAgainstTheReadTimeout(t *testing.T) {
 		emulator.Fault{Delay: time.Minute, Offset: new(0)},
 	)
 	h := newHarness(t)
-	h.Write("main.tf", readConfig(server, `request_timeout = "50s"`, `timeouts { read = "2s" }`))
+	// Three seconds leave the first listing time to arrive on a loaded machine.
+	h.Write("main.tf", readConfig(server, `request_timeout = "50s"`, `timeouts { read = "3s" }`))
 
 	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
-	mustContain(t, r, "Error: SMS Tasks Read Timed Out", "longer than the read timeout (2s)")
+	mustContain(t, r, "Error: SMS Tasks Read Timed Out", "longer than the read timeout (3s)")
 	if got := server.Stats().Requests; got != 2 {
 		t.Errorf("requests = %d, want 2: the read and its re-read", got)
 	}

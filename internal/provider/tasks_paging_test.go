@@ -205,14 +205,14 @@ func TestTasksDataSource_InvalidArgumentsFailAtPlan(t *testing.T) {
 // summary_only reads every page but keeps the tasks out of the state.
 func TestTasksDataSource_SummaryOnly(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(450, 11)})
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(9, 11)})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(server, "") + `
 data "sms_tasks" "all" {
   summary_only = true
-  page_size    = 100
+  page_size    = 2
 }
 output "failed" {
   value = lookup(data.sms_tasks.all.state_counts, "MIGRATE_FAIL", 0)
@@ -220,8 +220,8 @@ output "failed" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				expect(tfjsonpath.New("tasks"), knownvalue.Null()),
 				expect(tfjsonpath.New("summary_only"), knownvalue.Bool(true)),
-				expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(450)),
-				expect(tfjsonpath.New("task_states"), knownvalue.MapSizeExact(450)),
+				expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(9)),
+				expect(tfjsonpath.New("task_states"), knownvalue.MapSizeExact(9)),
 				statecheck.ExpectKnownOutputValue("failed", knownvalue.NotNull()),
 			},
 			Check: func(s *terraform.State) error {
@@ -232,10 +232,10 @@ output "failed" {
 						sum += n
 					}
 				}
-				if sum != 450 {
-					return fmt.Errorf("state_counts add up to %d, want 450", sum)
+				if sum != 9 {
+					return fmt.Errorf("state_counts add up to %d, want 9", sum)
 				}
-				if server.Stats().PerOffset[400] == 0 {
+				if server.Stats().PerOffset[8] == 0 {
 					return fmt.Errorf("the last page was never read")
 				}
 				return nil

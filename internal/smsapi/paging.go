@@ -401,6 +401,14 @@ func judge[T any](ep Endpoint[T], pages []fetchedPage[T], buf []T, limit int, co
 		if last > 0 {
 			idOf(last)
 		}
+	case capped && int64(len(read.Items))+max(0, lastCount-count) < reachable:
+		// Under the cap, repeats are accounted for only by tasks created meanwhile.
+		read.inconsistency = fmt.Sprintf("the pages repeated %d %s from earlier pages, where the count grew by %d",
+			read.DuplicatesDropped, ep.Noun, max(0, lastCount-count))
+		idOf(0)
+		if last > 0 {
+			idOf(last)
+		}
 	case !capped && int64(len(read.Items)) != count:
 		read.inconsistency = fmt.Sprintf("the pages held %d %s, %d of them repeated from an earlier page, where the first page's count is %d",
 			raw, ep.Noun, read.DuplicatesDropped, count)
