@@ -11,7 +11,7 @@ echo "==> building the provider and the emulator"
 go build -C "$root" -o "$work/bin/terraform-provider-sms" .
 go build -C "$root" -o "$work/bin/sms-emulator" ./internal/cmd/sms-emulator
 
-echo "==> starting the SMS emulator with ${DEMO_TASKS:-300} tasks"
+echo "==> starting the SMS emulator with ${DEMO_TASKS:-300} tasks and their source servers"
 "$work/bin/sms-emulator" -addr 127.0.0.1:0 -tasks "${DEMO_TASKS:-300}" -token demo-token \
   -latency "${DEMO_LATENCY:-20ms}" -url-file "$work/url" &
 emulator=$!
@@ -28,6 +28,7 @@ provider_installation {
 }
 RC
 cp "$root"/examples/demo/*.tf "$work/config/"
+mkdir -p "$work/gate" && cp "$root"/examples/demo/gate/*.tf "$work/gate/"
 
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export SMS_ENDPOINT="$(cat "$work/url")"
@@ -35,5 +36,14 @@ export SMS_TOKEN=demo-token
 echo "==> terraform apply against $SMS_ENDPOINT"
 cd "$work/config"
 terraform apply -auto-approve -input=false
-echo "==> done. The outputs above come from data.sms_tasks.all; the check block warns because"
-echo "    some tasks are MIGRATE_FAIL. Change examples/demo/main.tf and run 'make demo' again."
+echo "==> the report above succeeded: its check block only warns about the MIGRATE_FAIL tasks; the"
+echo "    wave_* outputs come from data.sms_source_servers.wave and data.sms_task.running"
+
+echo "==> terraform plan of the CI gate (examples/demo/gate), which must stop on them"
+cd "$work/gate"
+if terraform plan -input=false; then
+  echo "FAIL: the gate passed although the fleet has MIGRATE_FAIL tasks" >&2
+  exit 1
+fi
+echo "==> done. The gate's plan failed as a CI job would (exit code 1), while the report's check"
+echo "    block only warned. Change examples/demo/main.tf and run 'make demo' again."

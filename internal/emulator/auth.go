@@ -173,7 +173,7 @@ func strictEscape(s string) string {
 
 // tokensPath is where the emulated IAM serves POST /v3/auth/tokens, beside the tasks endpoint.
 func (s *Server) tokensPath() string {
-	return strings.TrimSuffix(s.endpoint, "/v3/tasks") + "/v3/auth/tokens"
+	return s.prefix + "/v3/auth/tokens"
 }
 
 // iamPasswordRequest is the part of IAM's "Obtaining a User Token" body the emulator reads.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 )
 
 // States lists every migration task state that GET /v3/tasks accepts in its state filter and
@@ -63,36 +62,25 @@ const newestCreateDate int64 = 1717171717000
 // that a client decoding numbers through float64 is caught by tests.
 const beyondFloat64 int64 = 9007199254740993
 
-// chunkSize is the size of the buffers that generated tasks are packed into. Packing avoids an
-// allocation per task, and fixed chunks avoid growing one buffer of tens of megabytes by copying.
-const chunkSize = 1 << 20
-
 // GenerateTasks returns n realistic tasks, the same for the same seed. Task i depends only on
 // seed and i, so GenerateTasks(10, s) is a prefix of GenerateTasks(300, s). Every state appears
 // once n >= 14 (MIGRATE_FAIL already at index 1); optional fields are sometimes null and
-// sometimes absent; nested objects and arrays take every shape the API allows. The JSON is built
-// here, once; tasks share buffers, so callers must not modify the returned bytes.
+// sometimes absent; nested objects and arrays take every shape the API allows. Each task is
+// built as a map, where a key set to nil is JSON null and a key never set is absent, and
+// encoded with encoding/json.
 func GenerateTasks(n int, seed int64) []json.RawMessage {
 	out := make([]json.RawMessage, max(n, 0))
-	w := &jsonWriter{b: make([]byte, 0, 4096)}
-	var chunk []byte
 	for i := range out {
-		w.b = w.b[:0]
-		genTask(w, i, seed)
-		if cap(chunk)-len(chunk) < len(w.b) {
-			chunk = make([]byte, 0, max(chunkSize, len(w.b)))
-		}
-		start := len(chunk)
-		chunk = append(chunk, w.b...)
-		// The full slice expression caps each task so that an append by a caller cannot
-		// overwrite the next task in the shared chunk.
-		out[i] = json.RawMessage(chunk[start:len(chunk):len(chunk)])
+		out[i] = marshal(genTask(i, seed))
 	}
 	return out
 }
 
-// genTask appends task i to w. Each task gets its own random source, seeded by seed and i.
-func genTask(w *jsonWriter, i int, seed int64) {
+// object is a JSON object under construction: a key set to nil is null, a key not set is absent.
+type object = map[string]any
+
+// genTask builds task i. Each task gets its own random source, seeded by seed and i.
+func genTask(i int, seed int64) object {
 	r := rand.New(rand.NewPCG(uint64(seed), uint64(i)))
 	state := pickState(r, i)
 	windows := r.IntN(4) == 0
@@ -106,94 +94,80 @@ func genTask(w *jsonWriter, i int, seed int64) {
 	failed := state == "MIGRATE_FAIL" || state == "SYNC_FAIL"
 	createDate := newestCreateDate - int64(i)*3_600_000 - r.Int64N(3_600_000)
 
-	w.b = append(w.b, '{')
-	w.uuid("id", seed, 0x7a5c, i)
-	w.name("sms-task-", "", i, 5)
+	t := object{"id": uuidString(seed, 0x7a5c, i), "name": name("sms-task-", "", i, 5), "os_type": osType, "state": state}
 	if windows {
-		w.str("type", "MIGRATE_BLOCK")
+		t["type"] = "MIGRATE_BLOCK"
 	} else {
-		w.str("type", []string{"MIGRATE_FILE", "MIGRATE_FILE", "MIGRATE_BLOCK"}[r.IntN(3)])
+		t["type"] = []string{"MIGRATE_FILE", "MIGRATE_FILE", "MIGRATE_BLOCK"}[r.IntN(3)]
 	}
-	w.str("os_type", osType)
-	w.str("state", state)
 	switch {
 	case i%97 == 13:
-		w.int("estimate_complete_time", beyondFloat64)
+		t["estimate_complete_time"] = beyondFloat64
 	case finished || failed || r.IntN(3) == 0:
-		w.null("estimate_complete_time")
+		t["estimate_complete_time"] = nil
 	default:
-		w.int("estimate_complete_time", createDate+r.Int64N(86_400_000))
+		t["estimate_complete_time"] = createDate + r.Int64N(86_400_000)
 	}
-	w.int("create_date", createDate)
-	w.int("priority", int64(r.IntN(3)))
-	w.int("speed_limit", []int64{0, 0, 0, 50, 100, 200, 65535}[r.IntN(7)])
-	w.float("migrate_speed", float64(r.IntN(2000))/10)
+	t["create_date"] = createDate
+	t["priority"] = r.IntN(3)
+	t["speed_limit"] = []int64{0, 0, 0, 50, 100, 200, 65535}[r.IntN(7)]
+	t["migrate_speed"] = double(float64(r.IntN(2000)) / 10)
 	if r.IntN(3) > 0 {
-		w.float("compress_rate", float64(r.IntN(1000))/100)
+		t["compress_rate"] = double(float64(r.IntN(1000)) / 100)
 	}
-	w.bool("start_target_server", r.IntN(5) > 0)
+	t["start_target_server"] = r.IntN(5) > 0
+	t["error_json"] = ""
 	if failed {
-		w.str("error_json", fmt.Sprintf(`{"error_code":"SMS.%04d","error_msg":"Migration failed at step %s."}`,
-			6000+r.IntN(900), steps[r.IntN(len(steps))]))
-	} else {
-		w.str("error_json", "")
+		t["error_json"] = fmt.Sprintf(`{"error_code":"SMS.%04d","error_msg":"Migration failed at step %s."}`,
+			6000+r.IntN(900), steps[r.IntN(len(steps))])
 	}
-	w.int("total_time", r.Int64N(20_000_000))
+	t["total_time"] = r.Int64N(20_000_000)
 	switch r.IntN(4) {
 	case 0:
-		w.str("migration_ip", "")
+		t["migration_ip"] = ""
 	case 1:
 		// Absent: older API versions omit the field.
 	default:
-		w.ip("migration_ip", 192, 168, 1+r.IntN(250), 2+r.IntN(250))
+		t["migration_ip"] = ipv4(192, 168, 1+r.IntN(250), 2+r.IntN(250))
 	}
-	genSubTasks(w, r, i, createDate, steps)
-	genSourceServer(w, r, i, seed, osType, osVersion)
+	setSubTasks(t, r, i, createDate, steps)
+	setSourceServer(t, r, i, seed, osType, osVersion)
 	switch r.IntN(12) {
 	case 0:
 		// Absent: a task created before enterprise projects existed.
 	case 1:
-		w.null("enterprise_project_id")
+		t["enterprise_project_id"] = nil
 	default:
-		w.str("enterprise_project_id", EnterpriseProjects[r.IntN(len(EnterpriseProjects))])
+		t["enterprise_project_id"] = EnterpriseProjects[r.IntN(len(EnterpriseProjects))]
 	}
-	genTargetServer(w, r, i, seed, osType, osVersion)
+	setTargetServer(t, r, i, seed, osType, osVersion)
 	if r.IntN(8) > 0 {
-		w.str("log_collect_status", logStatuses[r.IntN(len(logStatuses))])
+		t["log_collect_status"] = logStatuses[r.IntN(len(logStatuses))]
 	}
 	switch r.IntN(8) {
 	case 0:
-		w.open("clone_server")
-		w.uuid("vm_id", seed, 0xc10e, i)
-		w.name("clone-", roles[i%len(roles)], i%1000, 3)
-		w.b = append(w.b, '}')
+		t["clone_server"] = object{"vm_id": uuidString(seed, 0xc10e, i), "name": name("clone-", roles[i%len(roles)], i%1000, 3)}
 	case 1:
-		w.null("clone_server")
+		t["clone_server"] = nil
 	}
-	w.bool("syncing", state == "SYNCING" || state == "SYNC_SUCCESS" || r.IntN(6) == 0)
-	genNetworkCheck(w, r)
-	genSpecialConfig(w, r)
+	t["syncing"] = state == "SYNCING" || state == "SYNC_SUCCESS" || r.IntN(6) == 0
+	setNetworkCheck(t, r)
+	setSpecialConfig(t, r)
 	if r.IntN(5) > 0 {
-		w.float("total_cpu_usage", float64(r.IntN(10000))/100)
-		w.float("agent_cpu_usage", float64(r.IntN(3000))/100)
-		w.float("total_mem_usage", float64(r.IntN(10000))/100)
-		w.float("agent_mem_usage", float64(r.IntN(2000))/100)
-		w.float("total_disk_io", float64(r.IntN(50000))/100)
-		w.float("agent_disk_io", float64(r.IntN(20000))/100)
+		t["total_cpu_usage"] = double(float64(r.IntN(10000)) / 100)
+		t["agent_cpu_usage"] = double(float64(r.IntN(3000)) / 100)
+		t["total_mem_usage"] = double(float64(r.IntN(10000)) / 100)
+		t["agent_mem_usage"] = double(float64(r.IntN(2000)) / 100)
+		t["total_disk_io"] = double(float64(r.IntN(50000)) / 100)
+		t["agent_disk_io"] = double(float64(r.IntN(20000)) / 100)
 	}
-	switch r.IntN(4) {
-	case 0:
-		// Absent, like tasks created by older agents.
-	default:
-		w.bool("need_migration_test", r.IntN(3) == 0)
+	if r.IntN(4) > 0 { // Otherwise absent, like tasks created by older agents.
+		t["need_migration_test"] = r.IntN(3) == 0
 	}
 	if r.IntN(3) > 0 {
-		done := r.IntN(len(steps) + 1)
-		w.key("subtask_info")
-		w.b = append(strconv.AppendInt(append(w.b, '"'), int64(done), 10), '/')
-		w.b = append(strconv.AppendInt(w.b, int64(len(steps)), 10), " subtasks completed\""...)
+		t["subtask_info"] = fmt.Sprintf("%d/%d subtasks completed", r.IntN(len(steps)+1), len(steps))
 	}
-	w.b = append(w.b, '}')
+	return t
 }
 
 // pickState takes the rotation for the first tasks and a weighted draw afterwards.
@@ -215,58 +189,47 @@ func pickState(r *rand.Rand, i int) string {
 	return "MIGRATE_SUCCESS"
 }
 
-// genSubTasks writes sub_tasks as a filled array, [], null or nothing.
-func genSubTasks(w *jsonWriter, r *rand.Rand, i int, createDate int64, steps []string) {
+// setSubTasks sets sub_tasks to a filled array, [], null or nothing.
+func setSubTasks(t object, r *rand.Rand, i int, createDate int64, steps []string) {
 	switch r.IntN(10) {
 	case 0:
 		return
 	case 1:
-		w.null("sub_tasks")
+		t["sub_tasks"] = nil
 		return
 	case 2:
-		w.key("sub_tasks")
-		w.b = append(w.b, '[', ']')
+		t["sub_tasks"] = []object{}
 		return
 	}
-	w.key("sub_tasks")
-	w.b = append(w.b, '[')
 	// At most four steps are listed: enough to exercise the nested list without making every
 	// generated page several times larger than a real one.
 	count := 1 + r.IntN(4)
+	subTasks := make([]object, count)
 	start := createDate + 60_000
 	for s := range count {
-		w.elem()
-		w.b = append(w.b, '{')
-		w.int("id", int64(i)*16+int64(s)+1_000_000)
-		w.str("name", steps[s])
+		sub := object{"id": int64(i)*16 + int64(s) + 1_000_000, "name": steps[s], "start_date": start}
 		end := start + r.Int64N(900_000)
 		if s == count-1 && r.IntN(2) == 0 {
-			w.int("progress", int64(r.IntN(100)))
-			w.int("start_date", start)
-			w.null("end_date")
+			sub["progress"], sub["end_date"] = r.IntN(100), nil
 		} else {
-			w.int("progress", 100)
-			w.int("start_date", start)
-			w.int("end_date", end)
+			sub["progress"], sub["end_date"] = 100, end
 		}
 		if r.IntN(3) == 0 {
-			w.key("process_trace")
-			w.b = append(append(append(w.b, '"'), steps[s]...), ": "...)
-			w.b = append(strconv.AppendInt(w.b, int64(r.IntN(5000)), 10), "/5000 files\""...)
+			sub["process_trace"] = fmt.Sprintf("%s: %d/5000 files", steps[s], r.IntN(5000))
 		}
-		w.b = append(w.b, '}')
+		subTasks[s] = sub
 		start = end
 	}
-	w.b = append(w.b, ']')
+	t["sub_tasks"] = subTasks
 }
 
-// genSourceServer writes source_server as an object, null or nothing. One task in ten re-uses
+// setSourceServer sets source_server to an object, null or nothing. One task in ten re-uses
 // the previous task's source server, as a re-migration does, so that the source_server_id
 // filter can match more than one task.
-func genSourceServer(w *jsonWriter, r *rand.Rand, i int, seed int64, osType, osVersion string) {
+func setSourceServer(t object, r *rand.Rand, i int, seed int64, osType, osVersion string) {
 	v := r.IntN(10)
 	if v == 0 {
-		w.null("source_server")
+		t["source_server"] = nil
 		return
 	}
 	if v == 1 {
@@ -276,98 +239,89 @@ func genSourceServer(w *jsonWriter, r *rand.Rand, i int, seed int64, osType, osV
 	if i > 0 && i%10 == 5 {
 		server = i - 1
 	}
-	w.open("source_server")
-	w.uuid("id", seed, 0x5e7e, server)
+	ss := object{"id": uuidString(seed, 0x5e7e, server), "name": name("src-", roles[server%len(roles)], server%1000, 3),
+		"os_type": osType, "os_version": osVersion}
 	if r.IntN(6) == 0 {
-		w.null("ip")
+		ss["ip"] = nil
 	} else {
-		w.ip("ip", 10, server/65536%256, server/256%256, server%256)
+		ss["ip"] = ipv4(10, server/65536%256, server/256%256, server%256)
 	}
-	w.name("src-", roles[server%len(roles)], server%1000, 3)
-	w.str("os_type", osType)
-	w.str("os_version", osVersion)
-	w.bool("oem_system", osType == "WINDOWS" && r.IntN(4) == 0)
-	w.str("state", []string{"AVAILABLE", "AVAILABLE", "AVAILABLE", "MIGRATING", "UNAVAILABLE"}[r.IntN(5)])
-	w.b = append(w.b, '}')
+	ss["oem_system"] = osType == "WINDOWS" && r.IntN(4) == 0
+	ss["state"] = []string{"AVAILABLE", "AVAILABLE", "AVAILABLE", "MIGRATING", "UNAVAILABLE"}[r.IntN(5)]
+	t["source_server"] = ss
 }
 
-// genTargetServer writes target_server as an object, null or nothing, with the empty strings
-// and nulls that the reference's example shows for a server not yet created.
-func genTargetServer(w *jsonWriter, r *rand.Rand, i int, seed int64, osType, osVersion string) {
+// setTargetServer sets target_server to an object, null or nothing, with the empty strings and
+// nulls that the reference's example shows for a server not yet created.
+func setTargetServer(t object, r *rand.Rand, i int, seed int64, osType, osVersion string) {
 	switch r.IntN(10) {
 	case 0:
-		w.null("target_server")
+		t["target_server"] = nil
 		return
 	case 1:
 		return
 	}
-	w.open("target_server")
-	w.uuid("id", seed, 0x7a67, i)
+	ts := object{"id": uuidString(seed, 0x7a67, i), "os_type": osType}
 	if r.IntN(3) == 0 {
-		w.str("vm_id", "")
-		w.str("name", "")
-		w.null("ip")
+		ts["vm_id"], ts["name"], ts["ip"] = "", "", nil
 	} else {
-		w.uuid("vm_id", seed, 0x0e65, i)
-		w.name("tgt-", roles[i%len(roles)], i%1000, 3)
-		w.ip("ip", 192, 168, 1+i/250%250, 2+i%250)
+		ts["vm_id"] = uuidString(seed, 0x0e65, i)
+		ts["name"] = name("tgt-", roles[i%len(roles)], i%1000, 3)
+		ts["ip"] = ipv4(192, 168, 1+i/250%250, 2+i%250)
 	}
-	w.str("os_type", osType)
 	if r.IntN(4) == 0 {
-		w.null("os_version")
+		ts["os_version"] = nil
 	} else {
-		w.str("os_version", osVersion)
+		ts["os_version"] = osVersion
 	}
-	w.b = append(w.b, '}')
+	t["target_server"] = ts
 }
 
-// genNetworkCheck writes network_check_info as an object, null or nothing; most tasks predate
+// setNetworkCheck sets network_check_info to an object, null or nothing; most tasks predate
 // the network check and lack it.
-func genNetworkCheck(w *jsonWriter, r *rand.Rand) {
+func setNetworkCheck(t object, r *rand.Rand) {
 	switch r.IntN(4) {
 	case 0:
-		w.null("network_check_info")
+		t["network_check_info"] = nil
 	case 1:
-		w.open("network_check_info")
-		w.bool("domain_connectivity", r.IntN(5) > 0)
-		w.bool("destination_connectivity", r.IntN(5) > 0)
-		w.float("network_delay", float64(r.IntN(20000))/100)
-		w.float("network_jitter", float64(r.IntN(5000))/100)
-		w.float("migration_speed", float64(r.IntN(100000))/100)
-		w.float("loss_percentage", float64(r.IntN(500))/100)
-		w.float("cpu_usage", float64(r.IntN(10000))/100)
-		w.float("mem_usage", float64(r.IntN(10000))/100)
-		w.str("evaluation_result", []string{"GOOD", "NORMAL", "BAD", "UNKNOWN"}[r.IntN(4)])
-		w.b = append(w.b, '}')
+		t["network_check_info"] = object{
+			"domain_connectivity":      r.IntN(5) > 0,
+			"destination_connectivity": r.IntN(5) > 0,
+			"network_delay":            double(float64(r.IntN(20000)) / 100),
+			"network_jitter":           double(float64(r.IntN(5000)) / 100),
+			"migration_speed":          double(float64(r.IntN(100000)) / 100),
+			"loss_percentage":          double(float64(r.IntN(500)) / 100),
+			"cpu_usage":                double(float64(r.IntN(10000)) / 100),
+			"mem_usage":                double(float64(r.IntN(10000)) / 100),
+			"evaluation_result":        []string{"GOOD", "NORMAL", "BAD", "UNKNOWN"}[r.IntN(4)],
+		}
 	}
 }
 
-// genSpecialConfig writes special_config as a filled array, [], null or nothing.
-func genSpecialConfig(w *jsonWriter, r *rand.Rand) {
+// setSpecialConfig sets special_config to a filled array, [], null or nothing.
+func setSpecialConfig(t object, r *rand.Rand) {
 	switch r.IntN(5) {
 	case 0:
 		return
 	case 1:
-		w.null("special_config")
+		t["special_config"] = nil
 		return
 	case 2:
-		w.key("special_config")
-		w.b = append(w.b, '[', ']')
+		t["special_config"] = []object{}
 		return
 	}
-	w.key("special_config")
-	w.b = append(w.b, '[')
+	var configs []object
 	for c := range 1 + r.IntN(2) {
-		w.elem()
-		w.b = append(w.b, '{')
-		w.str("config_key", configKeys[(c+r.IntN(3))%len(configKeys)])
-		w.str("config_value", []string{"/tmp,/var/log", "/data/cache", "/home/*/Downloads", "/opt/app"}[r.IntN(4)])
-		if r.IntN(2) == 0 {
-			w.str("config_status", "")
-		} else {
-			w.null("config_status")
+		config := object{
+			"config_key":   configKeys[(c+r.IntN(3))%len(configKeys)],
+			"config_value": []string{"/tmp,/var/log", "/data/cache", "/home/*/Downloads", "/opt/app"}[r.IntN(4)],
 		}
-		w.b = append(w.b, '}')
+		if r.IntN(2) == 0 {
+			config["config_status"] = ""
+		} else {
+			config["config_status"] = nil
+		}
+		configs = append(configs, config)
 	}
-	w.b = append(w.b, ']')
+	t["special_config"] = configs
 }

@@ -1,5 +1,7 @@
 // Package emulator is an in-memory emulator of the Huawei Cloud Server Migration Service (SMS)
-// API "Listing Migration Tasks", GET /v3/tasks, for provider tests, client benchmarks and demos.
+// API, for provider tests, client benchmarks and demos: GET /v3/tasks (Listing Migration Tasks),
+// GET /v3/tasks/{task_id} (Querying a Specified Migration Task), GET /v3/sources (Listing Source
+// Servers) and GET /v3/sources/overview (Obtaining an Overview of Source Servers).
 //
 // It is an independent implementation of the server side, written from the API reference and
 // deliberately not sharing types with the client in internal/smsapi: a mistake in the client's
@@ -33,6 +35,20 @@ type Options struct {
 	// ExampleTasks or GenerateTasks for ready-made data. The bytes must not be modified after
 	// New; Mutate is the way to change the data of a running server.
 	Tasks []json.RawMessage
+
+	// Servers are the source servers of GET /v3/sources, in this order, each a JSON object sent
+	// exactly as given; GET /v3/sources/overview counts them. GenerateFleet makes servers that
+	// agree with its tasks.
+	Servers []json.RawMessage
+
+	// ServerProjects maps a source server id to its migration project id, which the migproject
+	// filter of GET /v3/sources compares (the list body has no such field).
+	ServerProjects map[string]string
+
+	// TaskDetails are bodies for GET /v3/tasks/{task_id}, by task id, sent exactly as given. A
+	// listed task without one gets a detail derived from its list object; any other id is
+	// answered 404.
+	TaskDetails map[string]json.RawMessage
 
 	// Token, when set, must equal the X-Auth-Token header of every request; otherwise the
 	// request is answered 401 the way Huawei's API gateway does. When AccessKey or IAMUsers are
@@ -72,7 +88,7 @@ type Options struct {
 	Seed int64
 
 	// OnRequest, when set, is called with a copy of the query of every authenticated request to
-	// the tasks endpoint, before faults are applied and before the page is read from the data.
+	// an API endpoint, before faults are applied and before the page is read from the data.
 	// It may call Mutate, e.g. to delete a task between two pages.
 	OnRequest func(query url.Values)
 
@@ -81,13 +97,14 @@ type Options struct {
 	Logf func(format string, args ...any)
 }
 
-// Server emulates GET /v3/tasks. It is an http.Handler; Start serves it on a loopback address.
+// Server emulates the SMS API. It is an http.Handler; Start serves it on a loopback address.
 // All methods are safe for concurrent use.
 type Server struct {
-	opts     Options
-	endpoint string // PathPrefix + "/v3/tasks".
+	opts   Options
+	prefix string // The normalized PathPrefix.
 
 	data     atomic.Pointer[[]record] // Replaced whole by Mutate, never changed in place.
+	servers  []serverRecord           // Never changed after New.
 	mutateMu sync.Mutex               // Serializes Mutate calls so that none is lost.
 
 	faultMu sync.Mutex
@@ -121,13 +138,19 @@ func New(opts Options) *Server {
 	if err != nil {
 		panic(err)
 	}
-	s := &Server{
-		opts:     opts,
-		endpoint: normalizePrefix(opts.PathPrefix) + "/v3/tasks",
-		rng:      rand.New(rand.NewPCG(uint64(opts.Seed), 0x503)),
-		idBase:   mix64(uint64(time.Now().UnixNano()) ^ serverSeq.Add(1)<<32),
+	servers, err := newServerRecords(opts.Servers, opts.ServerProjects)
+	if err != nil {
+		panic(err)
 	}
-	s.opts.Tasks = nil // The records hold the tasks; keeping the slice would only pin memory.
+	s := &Server{
+		opts:    opts,
+		prefix:  normalizePrefix(opts.PathPrefix),
+		servers: servers,
+		rng:     rand.New(rand.NewPCG(uint64(opts.Seed), 0x503)),
+		idBase:  mix64(uint64(time.Now().UnixNano()) ^ serverSeq.Add(1)<<32),
+	}
+	// The records hold the data; keeping the slices would only pin memory.
+	s.opts.Tasks, s.opts.Servers = nil, nil
 	s.data.Store(&recs)
 	s.stats.PerOffset = map[int]int{}
 	return s
@@ -166,7 +189,7 @@ func (s *Server) Start(addr string) (string, error) {
 		return "", fmt.Errorf("emulator: %s resolved to non-loopback %s; refusing to serve", addr, ln.Addr())
 	}
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.url = "http://" + ln.Addr().String() + strings.TrimSuffix(s.endpoint, "/v3/tasks")
+	s.url = "http://" + ln.Addr().String() + s.prefix
 	go s.srv.Serve(ln) //nolint:errcheck // Serve always returns ErrServerClosed after Close.
 	return s.url, nil
 }
@@ -211,8 +234,9 @@ func (s *Server) Mutate(fn func(tasks []json.RawMessage) []json.RawMessage) {
 	s.data.Store(&recs)
 }
 
-// ServeHTTP answers GET {PathPrefix}/v3/tasks, POST {PathPrefix}/v3/auth/tokens when IAMUsers
-// are set, and 404 for anything else. The order of the checks follows the real path of a
+// ServeHTTP answers GET {PathPrefix}/v3/tasks, /v3/tasks/{task_id}, /v3/sources and
+// /v3/sources/overview, POST {PathPrefix}/v3/auth/tokens when IAMUsers are set, and 404 for
+// anything else. The order of the checks follows the real path of a
 // request: the network (Latency), the gateway (route, credentials, then injected faults and
 // throttling), and finally the service (parameter validation, the page).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -235,7 +259,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !sleep(r.Context(), s.opts.Latency) {
 		return // The client is gone; nobody would read an answer.
 	}
-	if r.Method != http.MethodGet || r.URL.Path != s.endpoint {
+	path, ok := s.route(r)
+	if r.Method != http.MethodGet || !ok {
 		writeError(w, http.StatusNotFound, "APIG.0101",
 			"The API does not exist or has not been published in the environment", id)
 		return
@@ -246,8 +271,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.opts.OnRequest != nil {
 		s.opts.OnRequest(cloneValues(query))
 	}
-	if f, ok := s.takeFault(query); ok {
-		if s.serveFault(w, r, f, query, id) {
+	if f, ok := s.takeFault(path, query); ok {
+		if s.serveFault(w, r, f, path, query, id) {
 			return
 		}
 	} else if s.randomFailure() {
@@ -255,12 +280,49 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "SMS.9999", "Service temporarily unavailable, please try again later", id)
 		return
 	}
-	q, err := parseQuery(query)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "SMS.9004", err.Error(), id)
-		return
+	status, body := s.answer(path, query, id)
+	writeBody(w, status, body)
+}
+
+// route returns the request's path without PathPrefix when it names an endpoint.
+func (s *Server) route(r *http.Request) (string, bool) {
+	path, ok := strings.CutPrefix(r.URL.Path, s.prefix)
+	if !ok {
+		return "", false
 	}
-	writeBody(w, http.StatusOK, s.page(q))
+	switch path {
+	case "/v3/tasks", "/v3/sources", "/v3/sources/overview":
+		return path, true
+	}
+	id, ok := strings.CutPrefix(path, "/v3/tasks/")
+	return path, ok && id != "" && !strings.Contains(id, "/")
+}
+
+// answer is the service's answer to an authenticated request for path, a route.
+func (s *Server) answer(path string, query url.Values, id string) (int, []byte) {
+	switch path {
+	case "/v3/tasks":
+		q, err := parseQuery(query)
+		if err != nil {
+			return http.StatusBadRequest, errorBody("SMS.9004", err.Error(), id)
+		}
+		return http.StatusOK, s.page(q)
+	case "/v3/sources":
+		q, err := parseServerQuery(query)
+		if err != nil {
+			return http.StatusBadRequest, errorBody("SMS.9004", err.Error(), id)
+		}
+		return http.StatusOK, s.sourcesPage(q)
+	case "/v3/sources/overview":
+		return http.StatusOK, s.overview()
+	}
+	taskID := strings.TrimPrefix(path, "/v3/tasks/")
+	if body, ok := s.taskDetail(taskID); ok {
+		return http.StatusOK, body
+	}
+	// The reference does not document the answer for an unknown id; a 404 with a service error
+	// is what the huaweicloud provider expects of it.
+	return http.StatusNotFound, errorBody("SMS.6002", "The migration task "+taskID+" does not exist", id)
 }
 
 // sleep waits d and reports whether it did; it returns false as soon as ctx ends.

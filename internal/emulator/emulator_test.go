@@ -34,7 +34,13 @@ func start(t *testing.T, opts Options) *Server {
 // get requests the tasks with query and returns the response with its body read.
 func get(t *testing.T, s *Server, query, token string) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, s.URL()+"/v3/tasks?"+query, nil)
+	return request(t, s, "/v3/tasks?"+query, token)
+}
+
+// request GETs path (with its query) from s with token, if any, and reads the body.
+func request(t *testing.T, s *Server, path, token string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.URL()+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +262,7 @@ func TestRoutes(t *testing.T) {
 		t.Errorf("count = %d, want 3", *got.Count)
 	}
 	base := strings.TrimSuffix(s.URL(), "/sms")
-	for _, path := range []string{"/v3/tasks", "/sms/v3/tasks/", "/sms/v3/task", "/sms/v3/tasks/1"} {
+	for _, path := range []string{"/v3/tasks", "/sms/v3/tasks/", "/sms/v3/task", "/sms/v3/tasks/1/x", "/sms/v3/sources/1"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)

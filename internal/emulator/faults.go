@@ -9,10 +9,10 @@ import (
 
 // Fault replaces the answer to the next matching requests, to test how a client copes with
 // throttling, server errors and broken bodies. Faults are checked after the route and the token,
-// so only authenticated requests to the tasks endpoint consume them.
+// so only authenticated requests to an API endpoint consume them.
 //
 // What is sent: Status (200 when 0) with Body, or, when Body is empty, the normal page for a 200
-// or a Huawei-style JSON error for any other status. MalformedJSON then sends only the first half
+// (or the endpoint's own answer, 400 or 404 included) or a Huawei-style JSON error for any other status. MalformedJSON then sends only the first half
 // of that body, with a matching Content-Length, so the response arrives whole but does not parse.
 // TruncateBody announces the full Content-Length, sends half, and drops the connection, so the
 // client gets an error while reading the body. A Fault with none of Status, Body, MalformedJSON
@@ -34,6 +34,9 @@ type Fault struct {
 	// an absent or empty offset counts as 0 and a non-integer one matches no Offset. Go 1.26
 	// allows Offset: new(100).
 	Offset *int
+	// Path, when not "", limits the fault to requests for this endpoint, given without the
+	// PathPrefix: "/v3/tasks", "/v3/sources", "/v3/sources/overview" or "/v3/tasks/{task_id}".
+	Path string
 	// Times is how many requests the fault answers; 0 (or less) means 1.
 	Times int
 }
@@ -66,14 +69,14 @@ func (s *Server) PendingFaults() int {
 	return n
 }
 
-// takeFault removes one use of the first fault matching query and returns it.
-func (s *Server) takeFault(query url.Values) (Fault, bool) {
+// takeFault removes one use of the first fault matching path and query and returns it.
+func (s *Server) takeFault(path string, query url.Values) (Fault, bool) {
 	offset, ok := offsetOf(query)
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
 	for i := range s.faults {
 		f := &s.faults[i]
-		if f.Offset != nil && (!ok || *f.Offset != offset) {
+		if f.Offset != nil && (!ok || *f.Offset != offset) || f.Path != "" && f.Path != path {
 			continue
 		}
 		taken := f.Fault
@@ -97,7 +100,7 @@ func (s *Server) randomFailure() bool {
 
 // serveFault answers r according to f and reports whether it did; false means f only delayed
 // the request (or the client left during the delay, which also ends the request).
-func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, query url.Values, id string) bool {
+func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, path string, query url.Values, id string) bool {
 	if !sleep(r.Context(), f.Delay) {
 		return true
 	}
@@ -113,11 +116,7 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, que
 	switch {
 	case f.Body != "":
 	case status == http.StatusOK:
-		q, err := parseQuery(query)
-		if err != nil {
-			q, _ = parseQuery(nil) // A fault is not the place to report a bad query.
-		}
-		body = s.page(q)
+		_, body = s.answer(path, query, id)
 	default:
 		body = defaultErrorBody(status, id)
 	}
@@ -170,14 +169,11 @@ func defaultErrorBody(status int, id string) []byte {
 }
 
 func errorBody(code, msg, id string) []byte {
-	b := make([]byte, 0, 64+len(code)+len(msg)+len(id))
-	b = append(b, `{"error_code":`...)
-	b = appendString(b, code)
-	b = append(b, `,"error_msg":`...)
-	b = appendString(b, msg)
-	b = append(b, `,"request_id":`...)
-	b = appendString(b, id)
-	return append(b, '}')
+	return marshal(struct {
+		Code      string `json:"error_code"`
+		Message   string `json:"error_msg"`
+		RequestID string `json:"request_id"`
+	}{code, msg, id})
 }
 
 // writeError sends a Huawei-style JSON error whose request_id repeats the X-Request-Id header.

@@ -26,10 +26,10 @@ func parseQuery(v url.Values) (pageQuery, error) {
 		enterpriseProjectID: v.Get("enterprise_project_id"),
 	}
 	var err error
-	if q.limit, err = intParam(v, "limit", 100, 0, 200); err != nil {
+	if q.limit, err = intParam(v, "limit", 100, 200); err != nil {
 		return q, err
 	}
-	if q.offset, err = intParam(v, "offset", 0, 0, 65535); err != nil {
+	if q.offset, err = intParam(v, "offset", 0, 65535); err != nil {
 		return q, err
 	}
 	if q.state != "" && !validState(q.state) {
@@ -38,14 +38,14 @@ func parseQuery(v url.Values) (pageQuery, error) {
 	return q, nil
 }
 
-func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
+func intParam(v url.Values, name string, def, hi int) (int, error) {
 	s := v.Get(name)
 	if s == "" {
 		return def, nil
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < lo || n > hi {
-		return 0, paramError(fmt.Sprintf("%s must be an integer from %d to %d, got %q", name, lo, hi, s))
+	if err != nil || n < 0 || n > hi {
+		return 0, paramError(fmt.Sprintf("%s must be an integer from 0 to %d, got %q", name, hi, s))
 	}
 	return n, nil
 }

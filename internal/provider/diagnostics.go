@@ -17,19 +17,62 @@ import (
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
 
-// addReadError turns a failed read into one error diagnostic that says what happened and what
+// readTarget names what a data source reads, for its diagnostics.
+type readTarget struct {
+	request    string // "GET /v3/tasks"
+	what       string // "tasks", in "Reading the tasks took longer ..."
+	title      string // "SMS Tasks", in "SMS Tasks Read Timed Out"
+	body       string // "a valid task list"
+	permission string // "list migration tasks: grant the IAM policy action sms:server:listTask"
+	list       string // "SMS Task List", for a list endpoint's consistency errors
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+var tasksTarget = readTarget{
+	request: "GET /v3/tasks", what: "tasks", title: "SMS Tasks", body: "a valid task list",
+	permission: "list migration tasks: grant the IAM policy action sms:server:listTask", list: "SMS Task List",
+}
+
+// addReadError turns a failed read of sms_tasks into one error diagnostic; see addReadErrorFor.
+func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readTimeout time.Duration, method authMethod) {
+	addReadErrorFor(diags, ctx, err, readTimeout, method, tasksTarget)
+}
+
+// addReadErrorFor turns a failed read into one error diagnostic that says what happened and what
 // to do, once. API errors carry the HTTP status, error_code, error_msg and request id, which is
 // what Huawei support asks for. Every text from the network arrives already sanitized by the
 // client (see DESIGN.md, "Hostile input").
-func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readTimeout time.Duration, method authMethod) {
+func addReadErrorFor(diags *diag.Diagnostics, ctx context.Context, err error, readTimeout time.Duration,
+	method authMethod, target readTarget) {
+	var notFound *smsapi.TaskNotFoundError
+	if errors.As(err, &notFound) {
+		diags.AddError("SMS Task Not Found", fmt.Sprintf("No migration task has the id %q: ", notFound.TaskID)+
+			describeAPIError(notFound.APIError)+".\n\nCheck task_id: the task may have been deleted, or belong to "+
+			"another account or region (endpoint).")
+		return
+	}
 	if apiErr, ok := smsapi.AsAPIError(err); ok {
-		summary, hint := apiErrorAdvice(apiErr, method)
+		summary, hint := apiErrorAdvice(apiErr, method, target)
 		diags.AddError(summary, describeAPIError(apiErr)+hint)
 		return
 	}
 	var decodeErr *smsapi.DecodeError
 	var iamErr *smsapi.IAMError
+	var inconsistentErr *smsapi.InconsistentListingError
 	switch {
+	case errors.As(err, &inconsistentErr):
+		diags.AddError("Inconsistent "+target.list,
+			fmt.Sprintf("The SMS API's pages for %s contradicted their own count on two reads in a row: %s.\n\n"+
+				"No %s were written to the state, so nothing that depends on this data source (a gate included) "+
+				"sees part of the fleet. %s created or deleted very fast while the pages are read can cause this: "+
+				"run again. If it persists, report the request ids to Huawei Cloud support.",
+				target.request, inconsistentErr.Details(), target.what, capitalize(target.what)))
 	case errors.As(err, &iamErr):
 		diags.AddError("IAM Token Request Failed",
 			fmt.Sprintf("The provider could not obtain a token from IAM with user_name and password: %s.\n\n"+
@@ -37,19 +80,22 @@ func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readT
 				"programmatic access to request tokens.", strings.TrimSuffix(err.Error(), ".")))
 	case errors.As(err, &decodeErr):
 		diags.AddError("Invalid SMS API Response",
-			fmt.Sprintf("The SMS API answered with a body that is not a valid task list: %s.\n\n"+
-				"No tasks were written to the state. If this persists, report the request id to Huawei Cloud support.", err))
+			fmt.Sprintf("The SMS API answered %s with a body that is not %s: %s.\n\n"+
+				"Nothing was written to the state. If this persists, report the request id to Huawei Cloud support.",
+				target.request, target.body, err))
 	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
-		diags.AddError("SMS Tasks Read Timed Out",
-			fmt.Sprintf("Reading the tasks took longer than the read timeout (%s). Raise it with the timeouts "+
-				"argument (timeouts = { read = \"30m\" }), narrow the filters, or raise the provider's max_concurrency.", readTimeout))
+		diags.AddError(target.title+" Read Timed Out",
+			fmt.Sprintf("Reading the %s took longer than the read timeout (%s). Raise it with the timeouts "+
+				"argument (timeouts = { read = \"30m\" }), narrow the filters, or raise the provider's max_concurrency.",
+				target.what, readTimeout))
 	case errors.Is(err, context.DeadlineExceeded):
 		// The read's own deadline has not passed, so the one that ran out bounds a single attempt.
 		diags.AddError("SMS API Request Timed Out",
 			fmt.Sprintf("%s.\n\nRaise request_timeout (and max_retries) if the API is slow, or check the endpoint and the "+
 				"network path to it (HTTPS_PROXY and NO_PROXY are honoured).", err))
 	case errors.Is(err, context.Canceled):
-		diags.AddError("SMS Tasks Read Cancelled", "Reading the tasks was cancelled before it finished; nothing was written to the state.")
+		diags.AddError(target.title+" Read Cancelled",
+			"Reading the "+target.what+" was cancelled before it finished; nothing was written to the state.")
 	case errors.Is(err, smsapi.ErrCredentials):
 		diags.AddError("SMS Credentials Unusable",
 			fmt.Sprintf("%s.\n\nNo request was sent. Check the credential arguments of the provider block or their environment variables.", err))
@@ -94,7 +140,7 @@ func describeAPIError(e *smsapi.APIError) string {
 	return b.String()
 }
 
-func apiErrorAdvice(e *smsapi.APIError, method authMethod) (summary, hint string) {
+func apiErrorAdvice(e *smsapi.APIError, method authMethod, target readTarget) (summary, hint string) {
 	retryAt := ""
 	if !e.RetryAfter.IsZero() {
 		retryAt = fmt.Sprintf("\nThe API asked to wait until %s, longer than the provider waits on its own. Run again after that time.",
@@ -104,11 +150,11 @@ func apiErrorAdvice(e *smsapi.APIError, method authMethod) (summary, hint string
 	case e.Status == http.StatusUnauthorized:
 		return "SMS API Authentication Failed", "\nThe credentials were rejected. " + unauthorizedAdvice(method)
 	case e.Status == http.StatusForbidden:
-		return "SMS API Permission Denied", "\nThe credentials lack permission to list migration tasks: " +
-			"grant the IAM policy action sms:server:listTask (for example through the SMS ReadOnlyAccess policy)."
+		return "SMS API Permission Denied", "\nThe credentials lack permission to " + target.permission +
+			" (for example through the SMS ReadOnlyAccess policy)."
 	case e.Status == http.StatusNotFound:
-		return "SMS API Not Found", "\nThe host answered but has no SMS task list at that path: check endpoint (or region); " +
-			"the SMS API of a region is at https://sms.{region}.myhuaweicloud.com."
+		return "SMS API Not Found", "\nThe host answered but does not serve " + target.request + ": check endpoint " +
+			"(or region); the SMS API of a region is at https://sms.{region}.{cloud}."
 	case e.Status == http.StatusTooManyRequests && retryAt != "":
 		return "SMS API Throttled", retryAt
 	case e.Status == http.StatusTooManyRequests && e.Attempts > maxRetriesLimit:
@@ -153,21 +199,16 @@ func orNone(s string) string {
 	return s
 }
 
-// addIncompleteWarning reports a result with fewer tasks than the API counted.
+// addIncompleteWarning reports a result with fewer tasks than the API counted, which a
+// consistent listing has only under the offset cap: the API serves no record past offset 65,535.
 func addIncompleteWarning(diags *diag.Diagnostics, list *smsapi.TaskList) {
 	if !list.Incomplete() {
 		return
 	}
-	detail := fmt.Sprintf("Read %d of the %d tasks that match the filters.", len(list.Tasks), list.Count)
-	if list.OffsetCapped {
-		detail += fmt.Sprintf(" The API serves records only up to offset %d; narrow the filters (state, source_server_id, "+
-			"enterprise_project_id) so that each data source matches fewer tasks.", smsapi.MaxOffset)
-	} else {
-		detail += " Tasks were added or removed while the pages were read"
-		if list.DuplicatesDropped > 0 {
-			detail += fmt.Sprintf(" (%d task(s) seen on two pages were kept once)", list.DuplicatesDropped)
-		}
-		detail += "; run again for a consistent list."
-	}
-	diags.AddWarning("Incomplete SMS Task List", detail)
+	diags.AddWarning("Incomplete SMS Task List", fmt.Sprintf("Read %d of the %d tasks that match the filters: "+
+		"the API serves records only up to offset %d. total_count is the API's count of every match, but tasks, "+
+		"task_states and state_counts hold only the first %d, so a gate over them does not see the rest. Narrow "+
+		"the filters (state, source_server_id, enterprise_project_id) so that each data source matches fewer tasks; "+
+		"a gate on the total_count of a data source filtered to state = \"MIGRATE_FAIL\" sees every failed task.",
+		len(list.Tasks), list.Count, smsapi.MaxOffset, len(list.Tasks)))
 }

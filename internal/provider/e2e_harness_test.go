@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -36,6 +38,16 @@ var e2eBuild struct {
 }
 
 func TestMain(m *testing.M) {
+	// The Terraform tests spend most of their time waiting: on backoffs, Retry-After, timeouts
+	// and the start of terraform and provider processes. go test runs GOMAXPROCS parallel tests
+	// at a time by default, which leaves the CPU idle during those waits; four times as many keep
+	// it busy. An explicit -parallel still wins.
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
+	}
 	code := m.Run()
 	if e2eBuild.root != "" {
 		_ = os.RemoveAll(e2eBuild.root)

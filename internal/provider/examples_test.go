@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -87,7 +88,13 @@ var requiredProvidersPattern = regexp.MustCompile(`(?s)required_providers\s*\{\s
 // planAgainst points the harness at a fresh emulator serving tasks and runs terraform plan.
 func planAgainst(t *testing.T, h *tfHarness, tasks []json.RawMessage, faults []emulator.Fault, args ...string) (tfResult, map[string]json.RawMessage, *emulator.Server) {
 	t.Helper()
-	server := startEmulator(t, emulator.Options{Tasks: tasks})
+	return planWith(t, h, emulator.Options{Tasks: tasks}, faults, args...)
+}
+
+// planWith points the harness at a fresh emulator serving opts and runs terraform plan.
+func planWith(t *testing.T, h *tfHarness, opts emulator.Options, faults []emulator.Fault, args ...string) (tfResult, map[string]json.RawMessage, *emulator.Server) {
+	t.Helper()
+	server := startEmulator(t, opts)
 	server.InjectFaults(faults...)
 	h.Setenv("SMS_ENDPOINT", server.URL())
 	h.Setenv("SMS_TOKEN", testToken)
@@ -155,6 +162,10 @@ func TestExamples_Validate(t *testing.T) {
 		}
 		exampleHarness(t, demoDir, demo...) // The demo is one configuration of several files.
 	})
+	t.Run("demo/gate", func(t *testing.T) {
+		t.Parallel()
+		exampleHarness(t, filepath.Join(root, "examples", "demo", "gate"), "main.tf")
+	})
 }
 
 // dataSourceExamples checks each examples/data-sources/sms_tasks/data-source*.tf file.
@@ -190,22 +201,23 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 		r, _, _ := planAgainst(t, h, tasks, nil)
 		mustFail(t, r)
 		mustContain(t, r, "Error: Resource precondition failed",
-			"Cut-over blocked: "+strconv.Itoa(failed)+" migration task(s) are MIGRATE_FAIL.",
-			"Warning: Check block assertion failed", strconv.Itoa(failed)+" migration task(s) failed: ")
+			"Cut-over blocked: "+strconv.Itoa(failed)+" migration task(s) are MIGRATE_FAIL: ",
+			"Warning: Check block assertion failed", strconv.Itoa(failed)+" migration task(s) failed.")
 
 		r, _, _ = planAgainst(t, h, healthy, nil)
 		mustSucceed(t, r)
 		mustContain(t, r, "terraform_data.cutover will be created")
 		mustNotContain(t, r, "Check block assertion failed", "precondition failed")
 
-		// The API counts three failed tasks but returns one: the postcondition fails the read.
-		short := emulator.Fault{Body: `{"count":3,"tasks":[{"id":"t-1","name":"t-1","state":"MIGRATE_FAIL"}]}`}
+		// The API counts three failed tasks but returns one, on the read and on its re-read: the
+		// read fails, so the gate fails closed instead of passing on part of the fleet.
+		short := emulator.Fault{Body: `{"count":3,"tasks":[{"id":"t-1","name":"t-1","state":"MIGRATE_FAIL"}]}`, Times: 2}
 		r, _, server := planAgainst(t, h, healthy, []emulator.Fault{short})
 		mustFail(t, r)
-		mustContain(t, r, "Error: Resource postcondition failed", "Only 1 of 3 failed tasks could be read.",
-			"Warning: Incomplete SMS Task List")
+		mustContain(t, r, "Error: Inconsistent SMS Task List", "read 1 tasks against a count of 3")
+		mustNotContain(t, r, "terraform_data.cutover will be created")
 		if server.PendingFaults() != 0 {
-			t.Error("the short answer was never requested")
+			t.Error("the short answer was not requested twice")
 		}
 	},
 
@@ -335,6 +347,7 @@ func TestExamples_DataSources(t *testing.T) {
 // The README's install snippet is what a new user copies first, so it declares the provider's
 // source and the release's version constraint like every example.
 func TestExamples_READMEDeclaresProvider(t *testing.T) {
+	t.Parallel()
 	root, err := moduleRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -349,4 +362,41 @@ func TestExamples_READMEDeclaresProvider(t *testing.T) {
 	if !requiredProvidersPattern.MatchString(snippet) {
 		t.Errorf("README.md's first terraform snippet does not declare smsops/sms ~> 0.1:\n%s", snippet)
 	}
+}
+
+// The gate module's own `terraform test` file passes: with a mocked provider, its gate passes on
+// a clean fleet and blocks the plan on a failed task (and fails if either stops being true).
+// mock_provider needs Terraform 1.7; older CLIs (make testacc-compat runs 1.5.7) skip it.
+func TestExamples_GateModuleTests(t *testing.T) {
+	t.Parallel()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t)
+	if major, minor := terraformVersion(t, h); major == 1 && minor < 7 {
+		t.Skipf("terraform test with mock_provider needs Terraform 1.7 or later; this CLI is %d.%d", major, minor)
+	}
+	module := filepath.Join(root, "examples", "data-sources", "sms_tasks", "modules", "migration-gate")
+	if err := os.CopyFS(h.Dir, os.DirFS(module)); err != nil {
+		t.Fatal(err)
+	}
+	r := mustSucceed(t, h.Run("test", "-no-color"))
+	mustContain(t, r, `run "passes_on_a_clean_fleet"... pass`, `run "blocks_on_a_failed_task"... pass`, "2 passed, 0 failed")
+}
+
+// terraformVersion returns the major and minor version of the harness's Terraform CLI.
+func terraformVersion(t *testing.T, h *tfHarness) (major, minor int) {
+	t.Helper()
+	r := mustSucceed(t, h.Run("version", "-json"))
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil {
+		t.Fatalf("terraform version -json: %v\n%s", err, r.Stdout)
+	}
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &major, &minor); err != nil {
+		t.Fatalf("terraform version %q: %v", v.Version, err)
+	}
+	return major, minor
 }

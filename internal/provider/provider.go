@@ -235,7 +235,9 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 }
 
 func (p *smsProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewTasksDataSource}
+	return []func() datasource.DataSource{
+		NewTasksDataSource, NewTaskDataSource, NewSourceServersDataSource, NewSourceServerOverviewDataSource,
+	}
 }
 
 func (p *smsProvider) Resources(_ context.Context) []func() resource.Resource {

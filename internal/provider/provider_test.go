@@ -81,6 +81,7 @@ data "sms_tasks" "all" {}`,
 }
 
 func TestProvider_InvalidArgumentsFailAtValidate(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		block string
 		want  string

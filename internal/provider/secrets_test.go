@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -74,8 +75,15 @@ func TestE2E_SecretsNeverLeak(t *testing.T) {
 		for _, sc := range echoScenarios {
 			t.Run(method.name+"/"+sc.name, func(t *testing.T) {
 				t.Parallel()
-				opts := emulator.Options{Tasks: emulator.GenerateTasks(5, 9)}
+				fleet := emulator.GenerateFleet(5, 9)
+				opts := fleet.Options()
 				method.accept(&opts)
+				var firstTask struct {
+					ID string `json:"id"`
+				}
+				if err := json.Unmarshal(fleet.Tasks[0], &firstTask); err != nil {
+					t.Fatal(err)
+				}
 				api := emulator.New(opts)
 				srv := httptest.NewServer(echoingAPI(api, sc, method.secrets))
 				t.Cleanup(srv.Close)
@@ -103,10 +111,30 @@ provider "sms" {
 
 data "sms_tasks" "all" {}
 
+data "sms_task" "first" {
+  task_id = %q
+}
+
+data "sms_source_servers" "all" {}
+
+data "sms_source_server_overview" "all" {}
+
 output "first_task_name" {
   value = data.sms_tasks.all.tasks[0].name
 }
-`, strings.Join(block, "\n  ")))
+
+output "first_task_eta" {
+  value = data.sms_task.first.remain_seconds
+}
+
+output "first_server_name" {
+  value = data.sms_source_servers.all.servers[0].name
+}
+
+output "waiting" {
+  value = data.sms_source_server_overview.all.waiting
+}
+`, strings.Join(block, "\n  "), firstTask.ID))
 
 				r := h.Run("apply", "-auto-approve", "-no-color")
 				if sc.wantSuccess {
@@ -133,12 +161,12 @@ output "first_task_name" {
 	}
 }
 
-// echoingAPI serves the emulator, except that in a failing scenario every tasks request is
-// answered with the scenario's status and a body that repeats the request's credentials and the
+// echoingAPI serves the emulator, except that in a failing scenario every request of the SMS API
+// (tasks, task detail, source servers, overview; not IAM's token requests) is answered with the scenario's status and a body that repeats the request's credentials and the
 // method's secrets, as a careless gateway or a debugging proxy might.
 func echoingAPI(api *emulator.Server, sc echoScenario, secrets []string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if sc.status == 0 || !strings.HasSuffix(r.URL.Path, "/v3/tasks") {
+		if sc.status == 0 || strings.HasSuffix(r.URL.Path, "/v3/auth/tokens") {
 			api.ServeHTTP(w, r)
 			return
 		}

@@ -2,9 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -77,7 +74,9 @@ func filterAttribute(description string) schema.StringAttribute {
 func (d *tasksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists Huawei Cloud SMS migration tasks (`GET /v3/tasks`), reading every page, " +
-			"for use in outputs, `for` expressions and CI gates such as `check` blocks and preconditions.",
+			"for use in outputs, `for` expressions and CI gates: a `precondition` or `postcondition` stops the plan, " +
+			"while a `check` block only warns. A read returns every matching task once or fails; it never returns part of " +
+			"a listing that contradicts its own count.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
@@ -145,17 +144,7 @@ func timeoutsAttribute(ctx context.Context) schema.Attribute {
 }
 
 func (d *tasksDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	// ProviderData is nil while Terraform validates configuration before the provider is configured.
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	d.data = data
+	d.data = providerDataOf(req, resp)
 }
 
 func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -188,7 +177,8 @@ func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	tflog.Debug(ctx, "read SMS tasks", map[string]any{
 		"count": list.Count, "tasks": len(list.Tasks), "pages": list.Requests,
-		"duplicates_dropped": list.DuplicatesDropped, "duration_ms": time.Since(started).Milliseconds(),
+		"duplicates_dropped": list.DuplicatesDropped, "reread": list.Reread,
+		"duration_ms": time.Since(started).Milliseconds(),
 	})
 	addIncompleteWarning(&resp.Diagnostics, list)
 
@@ -246,8 +236,7 @@ func filtersID(q smsapi.ListTasksQuery) string {
 	set("id", q.ID)
 	set("source_server_id", q.SourceServerID)
 	set("enterprise_project_id", q.EnterpriseProjectID)
-	sum := sha256.Sum256([]byte(values.Encode()))
-	return hex.EncodeToString(sum[:8])
+	return filtersHash(values.Encode())
 }
 
 // summarize counts tasks by state and maps task ids to states.

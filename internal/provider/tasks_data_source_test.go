@@ -29,6 +29,7 @@ func expect(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
 // The API reference's example response goes through Terraform with every field, every null and
 // all three of its tasks, although they share one id.
 func TestTasksDataSource_ExampleRoundTrip(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.ExampleTasks()})
 	const id = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001"
 	null := knownvalue.Null()
@@ -92,6 +93,7 @@ func TestTasksDataSource_ExampleRoundTrip(t *testing.T) {
 // Values the example does not have: nested objects with every field, lists that are empty
 // rather than null, and int64 values beyond float64's exact range.
 func TestTasksDataSource_NestedValuesAndPrecision(t *testing.T) {
+	t.Parallel()
 	full := `{"id":"t-1","name":"full","state":"RUNNING","create_date":9007199254740993,
 "sub_tasks":[{"id":9223372036854775807,"name":"CREATE_CLOUD_SERVER","progress":100,"start_date":1,"end_date":null,"process_trace":"ok"}],
 "clone_server":{"vm_id":"vm-9","name":"clone"},"syncing":false,

@@ -312,9 +312,11 @@ func TestFlattenTasks_MatchesReflectionOnExample(t *testing.T) {
 }
 
 // Generated tasks take every shape the API allows (null, absent, empty and filled nested
-// values, ids beyond 2^53), so two thousand of them cover every branch of the flattener.
+// values, ids beyond 2^53): three hundred of them cover the same statements of the flattener and
+// the generator as two thousand do (go test -coverprofile), in a sixth of the time.
 func TestFlattenTasks_MatchesReflectionOnGenerated(t *testing.T) {
-	tasks := decodeAPITasks(t, emulator.GenerateTasks(2000, 11))
+	t.Parallel()
+	tasks := decodeAPITasks(t, emulator.GenerateTasks(300, 11))
 	assertSameTasksValue(t, flattenTasks(tasks), referenceTasksValue(t, tasks))
 }
 

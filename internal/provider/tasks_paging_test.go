@@ -43,26 +43,28 @@ func taskNames(t *testing.T, tasks []json.RawMessage) []string {
 	return names
 }
 
-// A thousand tasks over five pages arrive whole and in API order, with one request per page
-// and no request past the last page.
+// Tasks over several pages arrive whole and in API order, with one request per page, no
+// request past the last page and no more in flight than max_concurrency. page_size = 2 over nine
+// tasks gives the same paging as 200 over a thousand: five pages, the last one short.
 func TestTasksDataSource_ManyPages(t *testing.T) {
-	tasks := emulator.GenerateTasks(1000, 7)
+	t.Parallel()
+	tasks := emulator.GenerateTasks(9, 7)
 	names := taskNames(t, tasks)
 	server := startEmulator(t, emulator.Options{Tasks: tasks})
 
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "max_concurrency = 3") + `data "sms_tasks" "all" {}`,
+			Config: providerBlock(server, "max_concurrency = 3") + `data "sms_tasks" "all" { page_size = 2 }`,
 			ConfigStateChecks: []statecheck.StateCheck{
-				expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(1000)),
-				expect(tfjsonpath.New("page_size"), knownvalue.Int64Exact(200)),
-				expect(tfjsonpath.New("tasks"), knownvalue.ListSizeExact(1000)),
-				expect(tfjsonpath.New("task_states"), knownvalue.MapSizeExact(1000)),
+				expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(9)),
+				expect(tfjsonpath.New("page_size"), knownvalue.Int64Exact(2)),
+				expect(tfjsonpath.New("tasks"), knownvalue.ListSizeExact(9)),
+				expect(tfjsonpath.New("task_states"), knownvalue.MapSizeExact(9)),
 				expect(taskPath(0, "name"), knownvalue.StringExact(names[0])),
-				expect(taskPath(199, "name"), knownvalue.StringExact(names[199])),
-				expect(taskPath(200, "name"), knownvalue.StringExact(names[200])),
-				expect(taskPath(999, "name"), knownvalue.StringExact(names[999])),
+				expect(taskPath(1, "name"), knownvalue.StringExact(names[1])),
+				expect(taskPath(2, "name"), knownvalue.StringExact(names[2])),
+				expect(taskPath(8, "name"), knownvalue.StringExact(names[8])),
 			},
 			Check: func(*terraform.State) error {
 				stats := server.Stats()
@@ -70,13 +72,13 @@ func TestTasksDataSource_ManyPages(t *testing.T) {
 				if reads == 0 {
 					return fmt.Errorf("no request at offset 0")
 				}
-				for _, offset := range []int{200, 400, 600, 800} {
+				for _, offset := range []int{2, 4, 6, 8} {
 					if stats.PerOffset[offset] != reads {
 						return fmt.Errorf("offset %d requested %d times, offset 0 %d times", offset, stats.PerOffset[offset], reads)
 					}
 				}
 				if len(stats.PerOffset) != 5 {
-					return fmt.Errorf("requested offsets %v, want exactly 0..800", stats.PerOffset)
+					return fmt.Errorf("requested offsets %v, want exactly 0, 2, 4, 6, 8", stats.PerOffset)
 				}
 				if stats.MaxInFlight > 3 {
 					return fmt.Errorf("max in flight %d exceeds max_concurrency 3", stats.MaxInFlight)
@@ -89,6 +91,7 @@ func TestTasksDataSource_ManyPages(t *testing.T) {
 
 // Each filter reaches the API under its query name, and unset filters are not sent at all.
 func TestTasksDataSource_Filters(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(30, 3)})
 	lastQuery := func(want url.Values) func(*terraform.State) error {
 		return func(*terraform.State) error {
@@ -145,6 +148,7 @@ data "sms_tasks" "all" {
 // The id depends on the filters only: the same filters keep it across runs and page sizes,
 // other filters change it.
 func TestTasksDataSource_StableID(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(20, 5)})
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	differentID := statecheck.CompareValue(compare.ValuesDiffer())
@@ -177,6 +181,7 @@ func TestTasksDataSource_StableID(t *testing.T) {
 
 // A typo in a state or an impossible page size fails the plan before any request is sent.
 func TestTasksDataSource_InvalidArgumentsFailAtPlan(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
 	cases := map[string]string{
 		`state = "MIGRATE_FAILED"`: `(?s)Invalid Attribute Value Match.*MIGRATE_FAIL`,
@@ -199,14 +204,15 @@ func TestTasksDataSource_InvalidArgumentsFailAtPlan(t *testing.T) {
 
 // summary_only reads every page but keeps the tasks out of the state.
 func TestTasksDataSource_SummaryOnly(t *testing.T) {
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(450, 11)})
+	t.Parallel()
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(9, 11)})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(server, "") + `
 data "sms_tasks" "all" {
   summary_only = true
-  page_size    = 100
+  page_size    = 2
 }
 output "failed" {
   value = lookup(data.sms_tasks.all.state_counts, "MIGRATE_FAIL", 0)
@@ -214,8 +220,8 @@ output "failed" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				expect(tfjsonpath.New("tasks"), knownvalue.Null()),
 				expect(tfjsonpath.New("summary_only"), knownvalue.Bool(true)),
-				expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(450)),
-				expect(tfjsonpath.New("task_states"), knownvalue.MapSizeExact(450)),
+				expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(9)),
+				expect(tfjsonpath.New("task_states"), knownvalue.MapSizeExact(9)),
 				statecheck.ExpectKnownOutputValue("failed", knownvalue.NotNull()),
 			},
 			Check: func(s *terraform.State) error {
@@ -226,10 +232,10 @@ output "failed" {
 						sum += n
 					}
 				}
-				if sum != 450 {
-					return fmt.Errorf("state_counts add up to %d, want 450", sum)
+				if sum != 9 {
+					return fmt.Errorf("state_counts add up to %d, want 9", sum)
 				}
-				if server.Stats().PerOffset[400] == 0 {
+				if server.Stats().PerOffset[8] == 0 {
 					return fmt.Errorf("the last page was never read")
 				}
 				return nil
@@ -241,6 +247,7 @@ output "failed" {
 // API errors name the status, error_code, error_msg and request id; a retryable one that
 // recovers within max_retries is invisible to the user.
 func TestTasksDataSource_APIErrors(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(10, 2)})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,

@@ -12,17 +12,17 @@ import (
 // decodePage decodes the body of a 2xx answer into a page. Error messages quote the body, so a
 // body holding a credential is described from a masked copy; a credential echoed inside a task
 // field is masked there too, so it never reaches the state.
-func (c *Client) decodePage(ex *exchange, dst []Task) (*ListTasksResponse, error) {
+func (c *Client) decodePage(ex *exchange, dst []Task, limit int) (*ListTasksResponse, error) {
 	if ex.tooLarge {
 		return nil, fmt.Errorf("the body is larger than %s, the most that is read for one page; use a smaller page size",
 			byteSize(c.cfg.MaxResponseBytes))
 	}
 	secrets := c.secrets()
 	echoed := containsAny(ex.body, secrets)
-	resp, err := decodeListTasksInto(ex.body, dst)
+	resp, err := decodeListTasksInto(ex.body, dst, limit)
 	if err != nil {
 		if echoed {
-			if _, maskedErr := decodeListTasks([]byte(maskSecrets(string(ex.body), secrets))); maskedErr != nil {
+			if _, maskedErr := decodeListTasksInto([]byte(maskSecrets(string(ex.body), secrets)), nil, limit); maskedErr != nil {
 				err = maskedErr
 			}
 		}
@@ -83,13 +83,15 @@ func maskTaskStrings(v reflect.Value, secrets []string) {
 // library error, and json.Unmarshal then rejects trailing data, wrong types and numbers that do
 // not fit. Numbers go straight into int64 fields, so ids above 2^53 keep every digit.
 func decodeListTasks(body []byte) (*ListTasksResponse, error) {
-	return decodeListTasksInto(body, nil)
+	return decodeListTasksInto(body, nil, 0)
 }
 
 // decodeListTasksInto is decodeListTasks writing the tasks into dst's array when they fit in its
 // capacity: encoding/json appends array elements to the slice it is given. dst must be zeroed
-// memory, because json leaves a field absent from the body as it finds it.
-func decodeListTasksInto(body []byte, dst []Task) (*ListTasksResponse, error) {
+// memory, because json leaves a field absent from the body as it finds it. A page with a repeated
+// key, or with more than limit tasks (limit > 0), is rejected by checkPageShape before any task is
+// decoded. Tasks is nil exactly when "tasks" is absent or null.
+func decodeListTasksInto(body []byte, dst []Task, limit int) (*ListTasksResponse, error) {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) == 0 {
 		return nil, errors.New("the body is empty, want a JSON object with count and tasks")
@@ -97,9 +99,25 @@ func decodeListTasksInto(body []byte, dst []Task) (*ListTasksResponse, error) {
 	if trimmed[0] != '{' {
 		return nil, notAnObject(trimmed)
 	}
+	shape, err := checkPageShape(body, "tasks", limit)
+	if err != nil && !errors.Is(err, errScanGaveUp) {
+		return nil, err
+	}
 	out := ListTasksResponse{Tasks: dst[:0]}
-	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, describeJSONError(err, len(body))
+	if jsonErr := json.Unmarshal(body, &out); jsonErr != nil {
+		return nil, describeJSONError(jsonErr, len(body))
+	}
+	switch {
+	case err != nil:
+		// Only a scanner weaker than encoding/json could get here (FuzzDecodeListTasks checks it
+		// cannot); the limit is then checked after decoding.
+		if limit > 0 && len(out.Tasks) > limit {
+			return nil, &TooManyItemsError{Key: "tasks", Limit: limit}
+		}
+	case !shape.itemsPresent:
+		out.Tasks = nil // Absent leaves dst[:0] in place; absent and null both mean no array.
+	case out.Tasks == nil:
+		out.Tasks = []Task{}
 	}
 	return &out, nil
 }

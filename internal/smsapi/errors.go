@@ -68,6 +68,9 @@ func AsAPIError(err error) (*APIError, bool) {
 // DecodeError is a 2xx answer whose body is not a valid page: malformed or truncated JSON, HTML,
 // not an object, tasks not an array, wrong types, numbers out of range, or too large.
 type DecodeError struct {
+	// Resource names what was read when it is not a tasks page, such as "source servers page"
+	// or "task 1a2b": Offset is then a page's offset or, for a single object, not shown.
+	Resource string
 	// Offset is the record offset of the page.
 	Offset int
 	// RequestID is the X-Request-Id header of the response.
@@ -83,15 +86,24 @@ func (e *DecodeError) Error() string {
 	if e == nil {
 		return "<nil DecodeError>"
 	}
-	where := fmt.Sprintf("offset %d", e.Offset)
+	resource, where := "tasks page", fmt.Sprintf("offset %d", e.Offset)
+	switch {
+	case strings.HasSuffix(e.Resource, " page"):
+		resource = e.Resource
+	case e.Resource != "":
+		resource, where = e.Resource, ""
+	}
 	if e.RequestID != "" {
-		where += ", request id " + e.RequestID
+		where = strings.TrimPrefix(where+", request id "+e.RequestID, ", ")
+	}
+	if where != "" {
+		where = " (" + where + ")"
 	}
 	msg := "unknown problem"
 	if e.Err != nil {
 		msg = e.Err.Error()
 	}
-	return fmt.Sprintf("invalid response for the tasks page at %s: %s", where, msg)
+	return fmt.Sprintf("invalid response for %s%s: %s", resource, where, msg)
 }
 
 // Unwrap exposes the underlying problem, for example a *json.SyntaxError.

@@ -296,7 +296,7 @@ func FuzzErrorResponse(f *testing.F) {
 			header: http.Header{"X-Request-Id": {requestID}}, body: body}
 		var msgs []string
 		if status/100 == 2 {
-			if _, err := c.decodePage(ex, nil); err != nil {
+			if _, err := c.decodePage(ex, nil, 0); err != nil {
 				msgs = append(msgs, (&DecodeError{RequestID: c.clean(ex.requestID(), maxIDLen), Err: err}).Error())
 			}
 		} else {

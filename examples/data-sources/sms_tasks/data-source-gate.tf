@@ -11,32 +11,25 @@ terraform {
 data "sms_tasks" "failed" {
   state        = "MIGRATE_FAIL"
   summary_only = true
-
-  lifecycle {
-    # Fails the read itself when the API counted tasks that could not all be read.
-    postcondition {
-      condition     = self.total_count == length(self.task_states)
-      error_message = "Only ${length(self.task_states)} of ${self.total_count} failed tasks could be read."
-    }
-  }
 }
 
-# A check block reports a warning and lets the run go on.
-check "no_failed_migrations" {
-  assert {
-    condition     = data.sms_tasks.failed.total_count == 0
-    error_message = "${data.sms_tasks.failed.total_count} migration task(s) failed: ${join(", ", keys(data.sms_tasks.failed.task_states))}."
-  }
-}
-
-# A precondition stops the plan: nothing that depends on the migration is changed.
+# A precondition stops the plan (exit code 1): nothing that depends on the migration changes.
 resource "terraform_data" "cutover" {
   input = "cutover"
 
   lifecycle {
     precondition {
       condition     = data.sms_tasks.failed.total_count == 0
-      error_message = "Cut-over blocked: ${data.sms_tasks.failed.total_count} migration task(s) are MIGRATE_FAIL."
+      error_message = "Cut-over blocked: ${data.sms_tasks.failed.total_count} migration task(s) are MIGRATE_FAIL: ${join(", ", sort(keys(data.sms_tasks.failed.task_states)))}."
     }
+  }
+}
+
+# A check block only warns: Terraform prints the failed assertion and the run still succeeds
+# (exit code 0). It reports; it cannot gate.
+check "failed_migrations_warning" {
+  assert {
+    condition     = data.sms_tasks.failed.total_count == 0
+    error_message = "${data.sms_tasks.failed.total_count} migration task(s) failed."
   }
 }

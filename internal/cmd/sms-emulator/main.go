@@ -1,5 +1,6 @@
-// Command sms-emulator serves the in-memory emulator of the SMS API "Listing Migration Tasks"
-// (GET /v3/tasks) on a loopback address, for demos and manual testing of the provider:
+// Command sms-emulator serves the in-memory emulator of the SMS API (GET /v3/tasks,
+// /v3/tasks/{task_id}, /v3/sources and /v3/sources/overview, one consistent fleet) on a
+// loopback address, for demos and manual testing of the provider:
 //
 //	sms-emulator -tasks 300 -latency 50ms -failure-rate 0.1 -url-file /tmp/sms-url
 //
@@ -44,7 +45,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sms-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8900", "listen `address`; must be loopback")
-	tasks := fs.Int("tasks", 300, "number of generated tasks to serve")
+	tasks := fs.Int("tasks", 300, "number of generated tasks to serve, with their source servers")
 	seed := fs.Int64("seed", 1, "seed of the generated tasks and of -failure-rate")
 	example := fs.Bool("example", false, "serve only the three tasks of the API reference's example response, instead of -tasks")
 	token := fs.String("token", "demo-token", "required X-Auth-Token value; empty disables the check")
@@ -74,19 +75,23 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("-failure-rate must be from 0 to 1, got %v", *failureRate)
 	}
 
-	opts := emulator.Options{
-		Token:       *token,
-		AccessKey:   *accessKey,
-		SecretKey:   *secretKey,
-		PathPrefix:  *pathPrefix,
-		Latency:     *latency,
-		FailureRate: *failureRate,
-		Seed:        *seed,
-	}
+	var opts emulator.Options
 	if *example {
 		opts.Tasks = emulator.ExampleTasks()
 	} else {
-		opts.Tasks = emulator.GenerateTasks(*tasks, *seed)
+		opts = emulator.GenerateFleet(*tasks, *seed).Options()
+	}
+	opts = emulator.Options{
+		Tasks:          opts.Tasks,
+		Servers:        opts.Servers,
+		ServerProjects: opts.ServerProjects,
+		Token:          *token,
+		AccessKey:      *accessKey,
+		SecretKey:      *secretKey,
+		PathPrefix:     *pathPrefix,
+		Latency:        *latency,
+		FailureRate:    *failureRate,
+		Seed:           *seed,
 	}
 	if *verbose {
 		logger := log.New(stderr, "sms-emulator: ", log.LstdFlags)
@@ -105,11 +110,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		// A stale file would point scripts at a server that is gone.
 		defer os.Remove(*urlFile)
 	}
-	n := *tasks
-	if *example {
-		n = len(opts.Tasks)
-	}
-	fmt.Fprintf(stderr, "sms-emulator: serving %d tasks at %s/v3/tasks (token %q)\n", n, url, *token)
+	fmt.Fprintf(stderr, "sms-emulator: serving %d tasks and %d source servers at %s/v3 (token %q)\n",
+		len(opts.Tasks), len(opts.Servers), url, *token)
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "sms-emulator: shutting down")
 	return nil

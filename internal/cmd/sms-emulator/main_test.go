@@ -88,3 +88,65 @@ func TestRunRefuses(t *testing.T) {
 		}
 	}
 }
+
+// -tasks serves a fleet: the source servers of the generated tasks on /v3/sources, their
+// overview and each task's detail, with the same token and prefix.
+func TestRun_FleetEndpoints(t *testing.T) {
+	urlFile := filepath.Join(t.TempDir(), "url")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-tasks", "30", "-token", "t", "-path-prefix", "/sms",
+			"-url-file", urlFile}, &stderr)
+	}()
+	var base []byte
+	for deadline := time.Now().Add(10 * time.Second); len(base) == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no URL file; stderr: %s", stderr.String())
+		}
+		base, _ = os.ReadFile(urlFile)
+	}
+	getJSON := func(path string, dst any) int {
+		req, _ := http.NewRequest(http.MethodGet, string(base)+path, nil)
+		req.Header.Set("X-Auth-Token", "t")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if err := json.NewDecoder(resp.Body).Decode(dst); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		return resp.StatusCode
+	}
+	var servers struct {
+		Count         int `json:"count"`
+		SourceServers []struct {
+			CurrentTask *struct {
+				ID string `json:"id"`
+			} `json:"current_task"`
+		} `json:"source_servers"`
+	}
+	if status := getJSON("/v3/sources", &servers); status != 200 || servers.Count == 0 || servers.SourceServers[0].CurrentTask == nil {
+		t.Fatalf("status %d, %d servers", status, servers.Count)
+	}
+	var detail struct {
+		ID string `json:"id"`
+	}
+	id := servers.SourceServers[0].CurrentTask.ID
+	if status := getJSON("/v3/tasks/"+id, &detail); status != 200 || detail.ID != id {
+		t.Errorf("detail of %s: status %d, id %q", id, status, detail.ID)
+	}
+	var overview map[string]int
+	if status := getJSON("/v3/sources/overview", &overview); status != 200 || len(overview) != 14 {
+		t.Errorf("overview: status %d, %v", status, overview)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run: %v", err)
+	}
+	if want := "serving 30 tasks and"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+	}
+}

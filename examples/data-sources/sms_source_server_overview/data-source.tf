@@ -1,0 +1,29 @@
+terraform {
+  required_providers {
+    sms = {
+      source  = "smsops/sms"
+      version = "~> 0.1"
+    }
+  }
+}
+
+# Source servers per state, in one request: cheap enough for every plan.
+data "sms_source_server_overview" "this" {}
+
+output "servers_by_state" {
+  value = {
+    waiting   = data.sms_source_server_overview.this.waiting
+    replicate = data.sms_source_server_overview.this.replicate
+    syncing   = data.sms_source_server_overview.this.syncing
+    finished  = data.sms_source_server_overview.this.finished
+    error     = data.sms_source_server_overview.this.error
+  }
+}
+
+# A warning while any source server is in error; a counter the API leaves out is null.
+check "no_source_server_in_error" {
+  assert {
+    condition     = coalesce(data.sms_source_server_overview.this.error, 0) == 0
+    error_message = "${data.sms_source_server_overview.this.error} source server(s) are in error."
+  }
+}

@@ -1,0 +1,235 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+// exampleServer is what the checks need from an emulator source server.
+type exampleServer struct {
+	ID             *string `json:"id"`
+	Name           *string `json:"name"`
+	State          *string `json:"state"`
+	MigrationCycle *string `json:"migration_cycle"`
+	Connected      *bool   `json:"connected"`
+	ReplicateSize  *int64  `json:"replicatesize"`
+	TotalSize      *int64  `json:"totalsize"`
+}
+
+func decodeServers(t *testing.T, raw []json.RawMessage) []exampleServer {
+	t.Helper()
+	out := make([]exampleServer, len(raw))
+	for i, r := range raw {
+		out[i] = decodeJSON[exampleServer](t, r)
+	}
+	return out
+}
+
+// oneLine joins Terraform's output into one line, so a long message wrapped by Terraform can be
+// matched as written.
+func oneLine(r tfResult) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(r.Stdout+"\n"+r.Stderr, "│", " ")), " ")
+}
+
+// waveExamples checks each examples/data-sources/<data source>/data-source*.tf file of the
+// migration-wave data sources.
+var waveExamples = map[string]func(t *testing.T, h *tfHarness){
+	"sms_source_servers/data-source.tf": func(t *testing.T, h *tfHarness) {
+		fleet := emulator.GenerateFleet(40, 6)
+		r, out, _ := planWith(t, h, fleet.Options(), nil)
+		mustSucceed(t, r)
+		progress := decodeJSON[map[string]*float64](t, out["replication_progress"])
+		servers := decodeServers(t, fleet.Servers)
+		if len(progress) != len(servers) {
+			t.Errorf("replication_progress has %d servers, want %d", len(progress), len(servers))
+		}
+		measured := 0
+		for _, s := range servers {
+			got := progress[str(s.ID)]
+			if s.ReplicateSize == nil || s.TotalSize == nil || *s.ReplicateSize == 0 || *s.TotalSize == 0 {
+				if got != nil {
+					t.Errorf("server %s: progress %v, want null", str(s.ID), *got)
+				}
+				continue
+			}
+			measured++
+			if want := float64(*s.ReplicateSize) / float64(*s.TotalSize) * 100; got == nil || math.Abs(*got-want) > 1e-9 {
+				t.Errorf("server %s: progress %v, want %v", str(s.ID), got, want)
+			}
+		}
+		cycles := map[string]int{}
+		for _, s := range servers {
+			cycles[str(s.MigrationCycle)]++
+		}
+		if got := decodeJSON[map[string]int](t, out["servers_by_migration_cycle"]); !maps.Equal(got, cycles) || measured == 0 {
+			t.Errorf("servers_by_migration_cycle = %v, want %v (%d measured)", got, cycles, measured)
+		}
+	},
+
+	"sms_source_servers/data-source-wave-gate.tf": func(t *testing.T, h *tfHarness) {
+		fleet := emulator.GenerateFleet(60, 5)
+		project := emulator.MigrationProjects[0]
+		var inWave, notCutOver []string
+		for i, s := range decodeServers(t, fleet.Servers) {
+			if fleet.ServerProjects[str(s.ID)] != project {
+				continue
+			}
+			inWave = append(inWave, string(fleet.Servers[i]))
+			if str(s.MigrationCycle) != "cutovered" {
+				notCutOver = append(notCutOver, fmt.Sprintf("%s (%s)", str(s.Name), str(s.MigrationCycle)))
+			}
+		}
+		slices.Sort(notCutOver)
+		if len(notCutOver) == 0 || len(notCutOver) == len(inWave) {
+			t.Fatalf("the wave needs servers both cut over and not: %d of %d not", len(notCutOver), len(inWave))
+		}
+		r, _, _ := planWith(t, h, fleet.Options(), nil, "-var=migproject_id="+project)
+		mustFail(t, r)
+		want := fmt.Sprintf("Wave %s: %d of %d server(s) not cut over: %s.", project, len(notCutOver), len(inWave), strings.Join(notCutOver, ", "))
+		if !strings.Contains(oneLine(r), want) {
+			t.Errorf("output lacks %q:\n%s", want, r.Stdout+r.Stderr)
+		}
+
+		// A wave whose servers are all cut over passes; an empty one (a mistyped id) does not.
+		done := emulator.Options{
+			Servers:        []json.RawMessage{json.RawMessage(`{"id":"a","name":"a","migration_cycle":"cutovered"}`), json.RawMessage(`{"id":"b","name":null,"migration_cycle":"cutovered"}`)},
+			ServerProjects: map[string]string{"a": "p-done", "b": "p-done"},
+		}
+		r, _, _ = planWith(t, h, done, nil, "-var=migproject_id=p-done")
+		mustSucceed(t, r)
+		mustContain(t, r, "terraform_data.decommission_sources will be created")
+		r, _, _ = planWith(t, h, done, nil, "-var=migproject_id=p-typo")
+		mustFail(t, r)
+		if !strings.Contains(oneLine(r), "Wave p-typo: 0 of 0 server(s) not cut over") {
+			t.Errorf("an empty wave passed:\n%s", r.Stdout+r.Stderr)
+		}
+	},
+
+	"sms_source_servers/data-source-offline-agents.tf": func(t *testing.T, h *tfHarness) {
+		fleet := emulator.GenerateFleet(60, 5)
+		var want []string
+		for _, s := range decodeServers(t, fleet.Servers) {
+			if s.Connected != nil && !*s.Connected {
+				want = append(want, str(s.ID))
+			}
+		}
+		if len(want) == 0 {
+			t.Fatal("the fleet has no offline agent")
+		}
+		r, out, _ := planWith(t, h, fleet.Options(), nil)
+		mustSucceed(t, r)
+		var got []string
+		for _, a := range decodeJSON[[]struct {
+			ID            string `json:"id"`
+			LastVisitTime *int64 `json:"last_visit_time"`
+		}](t, out["offline_agents"]) {
+			if a.LastVisitTime == nil {
+				t.Errorf("offline agent %s has no last_visit_time", a.ID)
+			}
+			got = append(got, a.ID)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("offline_agents = %v, want %v", got, want)
+		}
+	},
+
+	"sms_task/data-source.tf": func(t *testing.T, h *tfHarness) {
+		fleet := emulator.GenerateFleet(20, 3)
+		running := decodeTasks(t, fleet.Tasks)[2] // The rotation makes task 2 RUNNING.
+		r, out, server := planWith(t, h, fleet.Options(), nil, "-var=task_id="+str(running.ID))
+		mustSucceed(t, r)
+		remain := remainSecondsOf(t, server, str(running.ID))
+		eta := decodeJSON[struct {
+			State      string  `json:"state"`
+			Remaining  string  `json:"remaining"`
+			FinishesAt *string `json:"finishes_at"`
+		}](t, out["eta"])
+		want := fmt.Sprintf("%dh%02dm", remain/3600, remain%3600/60)
+		if eta.State != "RUNNING" || eta.Remaining != want || eta.FinishesAt == nil {
+			t.Errorf("eta = %+v, want RUNNING, %s and a finish time", eta, want)
+		}
+		r, _, _ = planWith(t, h, fleet.Options(), nil, "-var=task_id=no-such-task")
+		mustFail(t, r)
+		mustContain(t, r, "Error: SMS Task Not Found")
+	},
+
+	"sms_source_server_overview/data-source.tf": func(t *testing.T, h *tfHarness) {
+		fleet := emulator.GenerateFleet(60, 5)
+		counts := countServers(t, fleet)
+		r, out, _ := planWith(t, h, fleet.Options(), nil)
+		mustSucceed(t, r)
+		got := decodeJSON[map[string]int](t, out["servers_by_state"])
+		want := map[string]int{"waiting": counts["waiting"], "replicate": counts["replicate"], "syncing": counts["syncing"],
+			"finished": counts["finished"], "error": counts["error"]}
+		if !maps.Equal(got, want) {
+			t.Errorf("servers_by_state = %v, want %v", got, want)
+		}
+		if counts["error"] > 0 {
+			mustContain(t, r, "Warning: Check block assertion failed")
+		}
+	},
+}
+
+// remainSecondsOf asks the emulator for a task's remain_seconds, as the example's ETA uses it.
+func remainSecondsOf(t *testing.T, server *emulator.Server, id string) int64 {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, server.URL()+"/v3/tasks/"+id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Auth-Token", testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	detail := decodeJSON[struct {
+		RemainSeconds *int64 `json:"remain_seconds"`
+	}](t, body)
+	if detail.RemainSeconds == nil {
+		t.Fatalf("task %s has no remain_seconds: %s", id, body)
+	}
+	return *detail.RemainSeconds
+}
+
+func TestExamples_WaveDataSources(t *testing.T) {
+	t.Parallel()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, ds := range []string{"sms_task", "sms_source_servers", "sms_source_server_overview"} {
+		found, err := filepath.Glob(filepath.Join(root, "examples", "data-sources", ds, "data-source*.tf"))
+		if err != nil || len(found) == 0 {
+			t.Fatalf("no data-source*.tf examples for %s: %v", ds, err)
+		}
+		files = append(files, found...)
+	}
+	for _, file := range files {
+		name := filepath.Base(filepath.Dir(file)) + "/" + filepath.Base(file)
+		check, ok := waveExamples[name]
+		if !ok {
+			t.Errorf("%s has no check in waveExamples; every published example must be tested", name)
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			check(t, exampleHarness(t, filepath.Dir(file), filepath.Base(file)))
+		})
+	}
+}

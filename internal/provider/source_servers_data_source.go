@@ -1,0 +1,260 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"math/big"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/smsops/terraform-provider-sms/internal/smsapi"
+)
+
+var (
+	_ datasource.DataSource              = (*sourceServersDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*sourceServersDataSource)(nil)
+)
+
+// NewSourceServersDataSource is the constructor the provider registers.
+func NewSourceServersDataSource() datasource.DataSource {
+	return &sourceServersDataSource{}
+}
+
+// sourceServersDataSource is sms_source_servers: every source server that matches the filters,
+// over every page of GET /v3/sources.
+type sourceServersDataSource struct {
+	data *providerData
+}
+
+var sourceServersTarget = readTarget{
+	request: "GET /v3/sources", what: "source servers", title: "SMS Source Servers", body: "a valid source server list",
+	permission: "list source servers: grant the IAM policy action sms:server:list", list: "SMS Source Server List",
+}
+
+func init() {
+	// replication_progress is the one attribute of a server that the API does not return.
+	derivedAttributes[reflect.TypeFor[smsapi.SourceServerItem]()] = []derivedAttribute{{
+		name: "replication_progress",
+		attribute: computedFloat64("Derived by the provider, not returned by the API: `replicatesize` / `totalsize` in " +
+			"percent (0 to 100, more if the API reports more replicated than total). Null when either size is absent, " +
+			"null or 0, since the API reports 0 before it has measured the source."),
+		value: func(v reflect.Value) tftypes.Value {
+			s := v.Addr().Interface().(*smsapi.SourceServerItem)
+			return replicationProgress(s.ReplicateSize, s.TotalSize)
+		},
+	}}
+}
+
+// replicationProgress is replicated / total in percent, or null when either is unknown or zero.
+func replicationProgress(replicated, total *int64) tftypes.Value {
+	if replicated == nil || total == nil || *replicated == 0 || *total == 0 {
+		return nullNumber
+	}
+	percent := new(big.Float).Quo(new(big.Float).SetInt64(*replicated), new(big.Float).SetInt64(*total))
+	f, _ := percent.Mul(percent, big.NewFloat(100)).Float64()
+	return tftypes.NewValue(numberType, big.NewFloat(f))
+}
+
+func (d *sourceServersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_source_servers"
+}
+
+func boolFilterAttribute(description string) schema.BoolAttribute {
+	return schema.BoolAttribute{Optional: true, MarkdownDescription: description + " Unset filters are not sent."}
+}
+
+func enumFilterAttribute(description string, values []string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: description + " Validated at plan time, so a typo fails the plan instead of returning " +
+			"no servers and passing a gate. One of: `" + strings.Join(values, "`, `") + "`.",
+		Validators: []validator.String{stringvalidator.OneOf(values...)},
+	}
+}
+
+func (d *sourceServersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists Huawei Cloud SMS source servers (`GET /v3/sources`), reading every page, with every " +
+			"field of the response: replication progress in bytes, `migration_cycle`, `checks`, `current_task`, " +
+			"`last_visit_time`. For wave gates (every server of a migration project cut over), progress dashboards and " +
+			"alerts on disconnected agents.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Identifier derived from the filters: the same filters give the same id, run after run.",
+			},
+			"state": enumFilterAttribute("Only servers in this state (query `state`).", smsapi.ServerStates),
+			"name": filterAttribute("Only servers with this name (query `name`). Whether the API matches exactly or by " +
+				"substring is not confirmed; compare `servers[*].name` yourself where it matters."),
+			"source_server_id": filterAttribute("Only the server with this SMS source server ID (query `id`)."),
+			"ip":               filterAttribute("Only servers with this IP address (query `ip`); matching rule not confirmed."),
+			"ipv6": filterAttribute("Only servers with this IPv6 address (query `ipv6`; `ip` wins when both are set). " +
+				"Added to the API in 2026; older regions may ignore it, so check the result."),
+			"migproject_id":   filterAttribute("Only servers of this migration project (query `migproject`)."),
+			"migration_cycle": enumFilterAttribute("Only servers in this migration stage (query `migration_cycle`).", smsapi.MigrationCycles),
+			"connected": boolFilterAttribute("Filter on the Agent's connection state (query `connected`). The API's " +
+				"true/false semantics are not confirmed, so for alerting read all servers and test `servers[*].connected` " +
+				"instead, as the offline-agents example does."),
+			"enterprise_project_id":       filterAttribute("Only servers of this enterprise project (query `enterprise_project_id`)."),
+			"is_consistency_result_exist": boolFilterAttribute("Filter on whether a consistency-check result exists (query `is_consistency_result_exist`)."),
+			"vm_id": filterAttribute("Filter by the platform's cloned-server ID (query `vm_id`). Added to the API in 2026; " +
+				"its semantics beyond that are not confirmed."),
+			"page_size": schema.Int64Attribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Servers requested per page (query `limit`), between 1 and 200; defaults to `200`. " +
+					"The result does not depend on it.",
+				Validators: []validator.Int64{int64validator.Between(1, smsapi.MaxPageSize)},
+			},
+			"summary_only": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "When true, every page is still read but `servers` is left null, keeping only " +
+					"`total_count`, `state_counts` and `migration_cycle_counts`. Defaults to `false`.",
+			},
+			"total_count": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "Number of servers that match the filters, as the API counts them (`count`).",
+			},
+			"state_counts": schema.MapAttribute{
+				Computed:    true,
+				ElementType: types.Int64Type,
+				MarkdownDescription: "Number of returned servers in each state; states with no server are absent, so use " +
+					"`lookup(data.sms_source_servers.wave.state_counts, \"error\", 0)`.",
+			},
+			"migration_cycle_counts": schema.MapAttribute{
+				Computed:    true,
+				ElementType: types.Int64Type,
+				MarkdownDescription: "Number of returned servers in each migration stage (`migration_cycle`); stages " +
+					"with no server are absent.",
+			},
+			"servers": withFixedTypes(schema.ListNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "Servers that match the filters, in API order, with every field of the response " +
+					"under its API name. Fields the API returns as null or leaves out are null here, never `\"\"`, `0` or " +
+					"`false`. Null when `summary_only` is true.",
+				NestedObject: schema.NestedAttributeObject{Attributes: apiAttributes(reflect.TypeFor[smsapi.SourceServerItem]())},
+			}),
+			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{}),
+		},
+	}
+}
+
+func (d *sourceServersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataOf(req, resp)
+}
+
+func (d *sourceServersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	ctx, configured, readTimeout, cancel, ok := beginRead(ctx, d.data, "sms_source_servers", req.Config, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	query, summaryOnly, err := sourceServersQuery(configured)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid sms_source_servers Configuration", err.Error())
+		return
+	}
+	started := time.Now()
+	list, err := d.data.client.ListSourceServers(ctx, query)
+	if err != nil {
+		addReadErrorFor(&resp.Diagnostics, ctx, err, readTimeout, d.data.method, sourceServersTarget)
+		return
+	}
+	tflog.Debug(ctx, "read SMS source servers", map[string]any{
+		"count": list.Count, "servers": len(list.Items), "pages": list.Requests,
+		"duplicates_dropped": list.DuplicatesDropped, "reread": list.Reread, "duration_ms": time.Since(started).Milliseconds(),
+	})
+
+	stateType := objectTypeOf(resp.State.Schema.(schema.Schema))
+	attrs := make(map[string]tftypes.Value, len(stateType.AttributeTypes))
+	for name, typ := range stateType.AttributeTypes {
+		attrs[name] = tftypes.NewValue(typ, nil)
+		if v, ok := configured[name]; ok {
+			attrs[name] = v
+		}
+	}
+	attrs["id"] = tftypes.NewValue(tftypes.String, filtersHash(query.Values().Encode()))
+	attrs["page_size"] = tftypes.NewValue(tftypes.Number, big.NewFloat(float64(query.PageSize)))
+	attrs["summary_only"] = tftypes.NewValue(tftypes.Bool, summaryOnly)
+	attrs["total_count"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(list.Count))
+	attrs["state_counts"] = countBy(list.Items, func(s *smsapi.SourceServerItem) *string { return s.State })
+	attrs["migration_cycle_counts"] = countBy(list.Items, func(s *smsapi.SourceServerItem) *string { return s.MigrationCycle })
+	if !summaryOnly {
+		attrs["servers"] = apiValue(reflect.ValueOf(list.Items), stateType.AttributeTypes["servers"])
+	}
+	resp.State.Raw = tftypes.NewValue(stateType, attrs)
+}
+
+// sourceServersQuery maps the configured filters to the API's query; unset filters stay nil.
+func sourceServersQuery(configured map[string]tftypes.Value) (smsapi.ListSourceServersQuery, bool, error) {
+	q := smsapi.ListSourceServersQuery{PageSize: smsapi.MaxPageSize}
+	strs := map[string]**string{
+		"state": &q.State, "name": &q.Name, "source_server_id": &q.ID, "ip": &q.IP, "ipv6": &q.IPv6,
+		"migproject_id": &q.MigProject, "migration_cycle": &q.MigrationCycle,
+		"enterprise_project_id": &q.EnterpriseProjectID, "vm_id": &q.VMID,
+	}
+	for name, dst := range strs {
+		if v := configured[name]; !v.IsNull() {
+			if err := v.As(dst); err != nil {
+				return q, false, err
+			}
+		}
+	}
+	bools := map[string]**bool{"connected": &q.Connected, "is_consistency_result_exist": &q.IsConsistencyResultExist}
+	for name, dst := range bools {
+		if v := configured[name]; !v.IsNull() {
+			if err := v.As(dst); err != nil {
+				return q, false, err
+			}
+		}
+	}
+	if v := configured["page_size"]; !v.IsNull() && v.IsKnown() {
+		var size big.Float
+		if err := v.As(&size); err != nil {
+			return q, false, err
+		}
+		n, _ := size.Int64()
+		q.PageSize = int(n)
+	}
+	var summaryOnly bool
+	if v := configured["summary_only"]; !v.IsNull() && v.IsKnown() {
+		if err := v.As(&summaryOnly); err != nil {
+			return q, false, err
+		}
+	}
+	return q, summaryOnly, nil
+}
+
+// filtersHash is the id of a list data source: a hash of its encoded filters.
+func filtersHash(encoded string) string {
+	sum := sha256.Sum256([]byte(encoded))
+	return hex.EncodeToString(sum[:8])
+}
+
+// countBy counts items by a string key as a map value; items whose key is null are not counted.
+func countBy[T any](items []T, key func(*T) *string) tftypes.Value {
+	counts := map[string]int64{}
+	for i := range items {
+		if k := key(&items[i]); k != nil {
+			counts[*k]++
+		}
+	}
+	values := make(map[string]tftypes.Value, len(counts))
+	for k, n := range counts {
+		values[k] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(n))
+	}
+	return tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, values)
+}

@@ -1,0 +1,261 @@
+package provider
+
+import (
+	_ "embed" // For the reference's example response.
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+const sourceServersAddr = "data.sms_source_servers.wave"
+
+func serverPath(i int, keys ...string) tfjsonpath.Path {
+	p := tfjsonpath.New("servers").AtSliceIndex(i)
+	for _, k := range keys {
+		p = p.AtMapKey(k)
+	}
+	return p
+}
+
+func expectServers(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(sourceServersAddr, p, v)
+}
+
+// The reference's illustrative servers, with a third one of nulls, read through Terraform with
+// every level, null kept and the derived progress.
+func TestSourceServersDataSource_NestedNullsAndProgress(t *testing.T) {
+	t.Parallel()
+	server := startEmulator(t, emulator.Options{Servers: referenceServers()})
+	str, num, null := knownvalue.StringExact, knownvalue.Int64Exact, knownvalue.Null()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, "") + `data "sms_source_servers" "wave" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectServers(tfjsonpath.New("total_count"), num(3)),
+				expectServers(tfjsonpath.New("page_size"), num(200)),
+				expectServers(tfjsonpath.New("summary_only"), knownvalue.Bool(false)),
+				expectServers(tfjsonpath.New("state_counts"), knownvalue.MapExact(map[string]knownvalue.Check{"replicate": num(1), "waiting": num(1)})),
+				expectServers(tfjsonpath.New("migration_cycle_counts"), knownvalue.MapExact(map[string]knownvalue.Check{"replicating": num(1), "setting": num(1)})),
+				expectServers(serverPath(0, "memory"), num(8201400320)),
+				expectServers(serverPath(0, "replicatesize"), num(2147483648)),
+				expectServers(serverPath(0, "replication_progress"), knownvalue.Float64Exact(40)),
+				expectServers(serverPath(0, "current_task", "target_server", "vm_id"), str("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx00b1")),
+				expectServers(serverPath(0, "current_task", "clone_server", "clone_state"), str("NOT_READY")),
+				expectServers(serverPath(0, "current_task", "remain_seconds"), num(2600)),
+				expectServers(serverPath(0, "current_task", "log_bucket"), null),
+				expectServers(serverPath(0, "checks").AtSliceIndex(0).AtMapKey("params"), knownvalue.ListSizeExact(0)),
+				expectServers(serverPath(0, "init_target_server", "disks").AtSliceIndex(0).AtMapKey("physical_volumes").AtSliceIndex(0).AtMapKey("inode_size"), num(256)),
+				expectServers(serverPath(0, "init_target_server", "volume_groups"), knownvalue.ListSizeExact(0)),
+				expectServers(serverPath(0, "start_type"), null),
+				expectServers(serverPath(1, "current_task"), null),
+				expectServers(serverPath(1, "connected"), knownvalue.Bool(false)),
+				expectServers(serverPath(1, "replication_progress"), null), // totalsize 0
+				expectServers(serverPath(1, "init_target_server", "volume_groups"), null),
+				expectServers(serverPath(1, "stage_action_time"), null),
+				expectServers(serverPath(2, "id"), null),
+				expectServers(serverPath(2, "checks"), null),
+				expectServers(serverPath(2, "replication_progress"), null),
+				expectServers(serverPath(2, "add_date"), num(9223372036854775807)),
+			},
+		}},
+	})
+}
+
+// referenceSourcesBody is the illustrative example response of the reference for GET /v3/sources.
+//
+//go:embed testdata/list-source-servers-example.json
+var referenceSourcesBody string
+
+// referenceServers are the two servers of the reference's example response and one of nulls
+// with the largest Long.
+func referenceServers() []json.RawMessage {
+	var body struct {
+		SourceServers []json.RawMessage `json:"source_servers"`
+	}
+	if err := json.Unmarshal([]byte(referenceSourcesBody), &body); err != nil {
+		panic(err)
+	}
+	return append(body.SourceServers, json.RawMessage(`{"id":null,"state":null,"checks":null,"replicatesize":5,"totalsize":null,"add_date":9223372036854775807}`))
+}
+
+// Every filter reaches the query under its API name, unset ones are not sent, the id depends
+// on the filters only, and a filter's typo fails the plan.
+func TestSourceServersDataSource_FiltersToQuery(t *testing.T) {
+	t.Parallel()
+	fleet := emulator.GenerateFleet(40, 9)
+	server := startEmulator(t, fleet.Options())
+	idOf := statecheck.CompareValue(compare.ValuesSame())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      providerBlock(server, "") + `data "sms_source_servers" "wave" { state = "Finished" }`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Match.*state.*finished`),
+			},
+			{
+				Config:      providerBlock(server, "") + `data "sms_source_servers" "wave" { migration_cycle = "done" }`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Match.*migration_cycle.*cutovered`),
+			},
+			{
+				PreConfig: server.ResetStats,
+				Config: providerBlock(server, "") + `data "sms_source_servers" "wave" {
+  state                       = "finished"
+  name                        = "src-web-000"
+  source_server_id            = "s-1"
+  ip                          = "10.0.0.1"
+  ipv6                        = "::1"
+  migproject_id               = "p-1"
+  migration_cycle             = "cutovered"
+  connected                   = false
+  enterprise_project_id       = "0"
+  is_consistency_result_exist = true
+  vm_id                       = "vm-1"
+  page_size                   = 7
+}`,
+				ConfigStateChecks: []statecheck.StateCheck{expectServers(tfjsonpath.New("total_count"), knownvalue.Int64Exact(0))},
+				Check: func(*terraform.State) error {
+					return checkLastQuery(server, map[string]string{
+						"state": "finished", "name": "src-web-000", "id": "s-1", "ip": "10.0.0.1", "ipv6": "::1",
+						"migproject": "p-1", "migration_cycle": "cutovered", "connected": "false",
+						"enterprise_project_id": "0", "is_consistency_result_exist": "true", "vm_id": "vm-1",
+						"limit": "7", "offset": "0",
+					})
+				},
+			},
+			{
+				PreConfig: server.ResetStats,
+				Config:    providerBlock(server, "") + `data "sms_source_servers" "wave" { migproject_id = "` + emulator.MigrationProjects[0] + `" }`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					idOf.AddStateValue(sourceServersAddr, tfjsonpath.New("id")),
+					expectServers(tfjsonpath.New("servers"), knownvalue.NotNull()),
+				},
+				Check: func(*terraform.State) error {
+					return checkLastQuery(server, map[string]string{"migproject": emulator.MigrationProjects[0], "limit": "200", "offset": "0"})
+				},
+			},
+			{
+				Config: providerBlock(server, "") + `data "sms_source_servers" "wave" {
+  migproject_id = "` + emulator.MigrationProjects[0] + `"
+  page_size     = 3
+  summary_only  = true
+}`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					idOf.AddStateValue(sourceServersAddr, tfjsonpath.New("id")),
+					expectServers(tfjsonpath.New("servers"), knownvalue.Null()),
+					expectServers(tfjsonpath.New("total_count"), knownvalue.Int64Exact(int64(projectSize(fleet, emulator.MigrationProjects[0])))),
+				},
+			},
+		},
+	})
+}
+
+// checkLastQuery compares the query of the last request with want, exactly: a filter that is
+// not set must not be sent.
+func checkLastQuery(server *emulator.Server, want map[string]string) error {
+	queries := server.Queries()
+	if len(queries) == 0 {
+		return fmt.Errorf("no request")
+	}
+	got := map[string]string{}
+	for k, v := range queries[len(queries)-1] {
+		got[k] = v[0]
+	}
+	if !reflect.DeepEqual(got, want) {
+		return fmt.Errorf("query sent %v, want %v", got, want)
+	}
+	return nil
+}
+
+func projectSize(fleet emulator.Fleet, project string) int {
+	n := 0
+	for _, p := range fleet.ServerProjects {
+		if p == project {
+			n++
+		}
+	}
+	return n
+}
+
+// Paging: small pages over a fleet give every server once, in order, and the consistency rules
+// of the engine apply (a page failing with a 5xx is retried).
+func TestSourceServersDataSource_Paging(t *testing.T) {
+	t.Parallel()
+	fleet := emulator.GenerateFleet(30, 4)
+	server := startEmulator(t, fleet.Options())
+	var lastID struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(fleet.Servers[len(fleet.Servers)-1], &lastID); err != nil {
+		t.Fatal(err)
+	}
+	n := len(fleet.Servers)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				server.InjectFaults(emulator.Fault{Status: http.StatusServiceUnavailable, Path: "/v3/sources", Offset: new(4)})
+			},
+			Config: providerBlock(server, "") + `data "sms_source_servers" "wave" { page_size = 2 }`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectServers(tfjsonpath.New("total_count"), knownvalue.Int64Exact(int64(n))),
+				expectServers(tfjsonpath.New("servers"), knownvalue.ListSizeExact(n)),
+				expectServers(serverPath(n-1, "id"), knownvalue.StringExact(lastID.ID)),
+			},
+		}},
+	})
+	if server.PendingFaults() != 0 {
+		t.Errorf("the fault at offset 4 was never hit")
+	}
+}
+
+func TestSourceServersDataSource_Errors(t *testing.T) {
+	t.Parallel()
+	rejecting := startEmulator(t, emulator.Options{Token: "another-token"})
+	slow := startEmulator(t, emulator.Options{Latency: 30 * time.Second})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      providerBlock(rejecting, "") + `data "sms_source_servers" "wave" {}`,
+				ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*GET \S+/v3/sources\s+returned\s+HTTP\s+401.*APIG\.1002`),
+			},
+			{
+				Config:      providerBlock(startBadBody(t, `{"count":2,"source_servers":[{"id":"a","memory":"8G"}]}`), "") + `data "sms_source_servers" "wave" {}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*GET /v3/sources.*source\s+servers\s+page.*field\s+"source_servers.memory"`),
+			},
+			{
+				Config:      providerBlock(startBadBody(t, `{"count":5,"source_servers":null}`), "") + `data "sms_source_servers" "wave" {}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*"source_servers"\s+is\s+missing\s+or\s+null\s+while\s+"count"\s+is\s+5`),
+			},
+			{
+				Config: providerBlock(slow, "") + `data "sms_source_servers" "wave" {
+  timeouts = { read = "1s" }
+}`,
+				ExpectError: regexp.MustCompile(`(?s)SMS Source Servers Read Timed Out.*read\s+timeout\s+\(1s\)`),
+			},
+			{
+				// Every read counts three servers and returns one: the re-read agrees, so the read fails.
+				Config:      providerBlock(startBadBody(t, `{"count":3,"source_servers":[{"id":"a"}]}`), "") + `data "sms_source_servers" "wave" {}`,
+				ExpectError: regexp.MustCompile(`(?s)Inconsistent SMS Source Server List.*GET /v3/sources.*No\s+source\s+servers\s+were\s+written`),
+			},
+			{
+				Config:      providerBlock(startBadBody(t, `<html>gateway</html>`), "") + `data "sms_source_servers" "wave" {}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*HTML`),
+			},
+		},
+	})
+}

@@ -1,0 +1,90 @@
+package provider
+
+import (
+	"context"
+	"reflect"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/smsops/terraform-provider-sms/internal/smsapi"
+)
+
+var (
+	_ datasource.DataSource              = (*taskDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*taskDataSource)(nil)
+)
+
+// NewTaskDataSource is the constructor the provider registers.
+func NewTaskDataSource() datasource.DataSource {
+	return &taskDataSource{}
+}
+
+// taskDataSource is sms_task: the detail of one migration task, GET /v3/tasks/{task_id}, with
+// every field of the response at the top level.
+type taskDataSource struct {
+	data *providerData
+}
+
+var taskTarget = readTarget{
+	request: "GET /v3/tasks/{task_id}", what: "task", title: "SMS Task", body: "a task",
+	permission: "read migration tasks: grant the IAM policy action sms:server:getTask",
+}
+
+func (d *taskDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_task"
+}
+
+func taskSchema(ctx context.Context) schema.Schema {
+	attrs := apiAttributes(reflect.TypeFor[smsapi.TaskDetail]())
+	attrs["task_id"] = schema.StringAttribute{
+		Required: true,
+		MarkdownDescription: "ID of the migration task to read (path parameter `task_id`), as `sms_tasks` returns it. " +
+			"Letters, digits, `-`, `_` and `.` only (current task ids are 36-character UUIDs; older API pages allowed " +
+			"up to 255 characters). A task that does not exist fails the read with an error naming the id.",
+		Validators: []validator.String{stringvalidator.RegexMatches(taskIDRegexp,
+			"must be a task id: 1 to 255 letters, digits, '-', '_' or '.', not starting with '.'")},
+	}
+	attrs["timeouts"] = timeouts.AttributesWithOpts(ctx, timeouts.Opts{})
+	return schema.Schema{
+		MarkdownDescription: "Reads one Huawei Cloud SMS migration task (`GET /v3/tasks/{task_id}`): every field of the " +
+			"detail at the top level, including those the task list lacks, such as `start_date`, `finish_date`, " +
+			"`remain_seconds` (the ETA), per-subtask `migrate_speed` and the target server's disks. One request per read. " +
+			"Fields the API returns as null or leaves out are null here, never `\"\"`, `0` or `false`.",
+		Attributes: attrs,
+	}
+}
+
+func (d *taskDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = taskSchema(ctx)
+}
+
+func (d *taskDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataOf(req, resp)
+}
+
+func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	ctx, configured, readTimeout, cancel, ok := beginRead(ctx, d.data, "sms_task", req.Config, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer cancel()
+	var taskID string
+	if err := configured["task_id"].As(&taskID); err != nil {
+		resp.Diagnostics.AddError("Invalid task_id", err.Error())
+		return
+	}
+	detail, err := d.data.client.ShowTask(ctx, taskID)
+	if err != nil {
+		addReadErrorFor(&resp.Diagnostics, ctx, err, readTimeout, d.data.method, taskTarget)
+		return
+	}
+	stateType := objectTypeOf(resp.State.Schema.(schema.Schema))
+	attrs := apiObjectAttributes(reflect.ValueOf(detail).Elem(), stateType)
+	attrs["task_id"], attrs["timeouts"] = configured["task_id"], configured["timeouts"]
+	resp.State.Raw = tftypes.NewValue(stateType, attrs)
+}

@@ -1,0 +1,120 @@
+package provider
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+// taskDetailBody has a field of every kind and level, nulls and absent fields, and an int64
+// beyond float64's exact range.
+const taskDetailBody = `{"id":"t-1","name":"sms-task-web","state":"RUNNING","remain_seconds":9007199254740993,
+ "start_date":1718001000000,"finish_date":null,"migrate_speed":85.3,"connected":true,"priority":1,
+ "source_server":{"id":"s-1","name":"src-web","migration_cycle":"replicating","oem_system":null},
+ "target_server":{"vm_id":"vm-1","disks":[{"id":101,"name":"/dev/vda","os_disk":true,
+   "physical_volumes":[{"id":201,"free_size":37579915264,"uuid":null}]}],"volume_groups":[],"btrfs_list":null},
+ "clone_server":null,
+ "sub_tasks":[{"id":1001,"name":"MIGRATE","progress":40,"end_date":null,"migrate_speed":85.3,"user_op":""}],
+ "network_check_info":{"evaluation_result":"GOOD","network_delay":3.5}}`
+
+func TestTaskDataSource_EveryLevelNullsAndExactInt64(t *testing.T) {
+	t.Parallel()
+	server := startEmulator(t, emulator.Options{TaskDetails: map[string]json.RawMessage{"t-1": json.RawMessage(taskDetailBody)}})
+	const addr = "data.sms_task.one"
+	str, num, null := knownvalue.StringExact, knownvalue.Int64Exact, knownvalue.Null()
+	at := func(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(addr, p, v)
+	}
+	top := func(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, "") + `data "sms_task" "one" {
+  task_id  = "t-1"
+  timeouts = { read = "2m" }
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				at(top("id"), str("t-1")),
+				at(top("task_id"), str("t-1")),
+				at(top("state"), str("RUNNING")),
+				at(top("remain_seconds"), num(9007199254740993)),
+				at(top("start_date"), num(1718001000000)),
+				at(top("finish_date"), null),
+				at(top("float_ip"), null), // Absent.
+				at(top("migrate_speed"), knownvalue.Float64Exact(85.3)),
+				at(top("source_server").AtMapKey("migration_cycle"), str("replicating")),
+				at(top("source_server").AtMapKey("oem_system"), null),
+				at(top("target_server").AtMapKey("disks").AtSliceIndex(0).AtMapKey("physical_volumes").AtSliceIndex(0).AtMapKey("free_size"), num(37579915264)),
+				at(top("target_server").AtMapKey("disks").AtSliceIndex(0).AtMapKey("physical_volumes").AtSliceIndex(0).AtMapKey("uuid"), null),
+				at(top("target_server").AtMapKey("volume_groups"), knownvalue.ListSizeExact(0)),
+				at(top("target_server").AtMapKey("btrfs_list"), null),
+				at(top("clone_server"), null),
+				at(top("sub_tasks").AtSliceIndex(0).AtMapKey("migrate_speed"), knownvalue.Float64Exact(85.3)),
+				at(top("sub_tasks").AtSliceIndex(0).AtMapKey("end_date"), null),
+				at(top("sub_tasks").AtSliceIndex(0).AtMapKey("user_op"), str("")),
+				at(top("network_check_info").AtMapKey("evaluation_result"), str("GOOD")),
+				at(top("timeouts").AtMapKey("read"), str("2m")),
+			},
+		}},
+	})
+}
+
+// A task of a generated fleet reads with the fields only the detail has.
+func TestTaskDataSource_FleetDetail(t *testing.T) {
+	t.Parallel()
+	fleet := emulator.GenerateFleet(20, 3)
+	var first struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(fleet.Tasks[2], &first); err != nil {
+		t.Fatal(err)
+	}
+	server := startEmulator(t, fleet.Options())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, "") + `data "sms_task" "one" { task_id = "` + first.ID + `" }`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.sms_task.one", tfjsonpath.New("id"), knownvalue.StringExact(first.ID)),
+				statecheck.ExpectKnownValue("data.sms_task.one", tfjsonpath.New("state"), knownvalue.StringExact("RUNNING")),
+				statecheck.ExpectKnownValue("data.sms_task.one", tfjsonpath.New("remain_seconds"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue("data.sms_task.one", tfjsonpath.New("region_id"), knownvalue.StringExact("cn-north-4")),
+			},
+		}},
+	})
+}
+
+func TestTaskDataSource_Errors(t *testing.T) {
+	t.Parallel()
+	server := startEmulator(t, emulator.Options{Tasks: emulator.ExampleTasks()})
+	data := func(id string) string {
+		return providerBlock(server, "max_retries = 0") + `data "sms_task" "one" { task_id = "` + id + `" }`
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: data("no-such-task"), ExpectError: regexp.MustCompile(`(?s)SMS Task Not Found.*"no-such-task".*HTTP 404.*SMS\.6002.*request id: [0-9a-f]{32}`)},
+			{Config: data("../sources"), ExpectError: regexp.MustCompile(`(?s)task_id.*must be a task id`)},
+			{
+				PreConfig: func() {
+					server.InjectFaults(emulator.Fault{Status: http.StatusUnauthorized, Path: "/v3/tasks/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001"})
+				},
+				Config:      data("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001"),
+				ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*GET \S+/v3/tasks/\S+\s+returned\s+HTTP\s+401.*APIG\.1002`),
+			},
+			{
+				PreConfig:   func() { server.InjectFaults(emulator.Fault{Body: `{"id":"x","remain_seconds":"soon"}`}) },
+				Config:      data("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001"),
+				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*GET /v3/tasks/\{task_id\}.*field "remain_seconds"`),
+			},
+		},
+	})
+}

@@ -1,0 +1,143 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+// These tests run the rules of a listing the gate can trust through the real terraform binary:
+// every listing that is invalid or contradicts its count fails the apply with a non-zero exit
+// code and leaves the state as it was. The client tests in internal/smsapi (paging_test.go,
+// jsonscan_test.go) cover each rule in detail.
+
+// tinyTasks returns n small tasks t-00000, t-00001, …, in the given state: cheap to serve and store.
+func tinyTasks(n int, state string) []json.RawMessage {
+	out := make([]json.RawMessage, n)
+	for i := range out {
+		out[i] = json.RawMessage(fmt.Sprintf(`{"id":"t-%05d","name":"t-%05d","state":%q}`, i, i, state))
+	}
+	return out
+}
+
+// pageJSON is a body of count and the given tasks.
+func pageJSON(count int64, tasks []json.RawMessage) string {
+	parts := make([]string, len(tasks))
+	for i, task := range tasks {
+		parts[i] = string(task)
+	}
+	return fmt.Sprintf(`{"count":%d,"tasks":[%s]}`, count, strings.Join(parts, ","))
+}
+
+func TestE2E_UntrustworthyListingsFailTheRead(t *testing.T) {
+	t.Parallel()
+	failed := tinyTasks(3, "MIGRATE_FAIL")
+	cases := map[string]struct {
+		tasks       int
+		body        string // served at Offset (both reads) instead of the emulator's page
+		offset      int
+		want        []string
+		maxRequests int
+		priorApply  bool // apply once against the healthy API first, to show the state is kept
+	}{
+		"count 1000 while every page holds 100 of 200": {
+			tasks: 1000, body: pageJSON(1000, tinyTasks(100, "READY")),
+			want:        []string{"Error: Inconsistent SMS Task List", "read 100 tasks against a count of 1000", "request ids"},
+			maxRequests: 2,
+		},
+		"a short middle page": {
+			tasks: 1000, offset: 200, body: pageJSON(1000, tinyTasks(50, "READY")),
+			want:       []string{"Error: Inconsistent SMS Task List", "against a count of 1000"},
+			priorApply: true,
+		},
+		"count 0 with three failed tasks": {
+			tasks: 5, body: pageJSON(0, failed),
+			want:        []string{"Error: Inconsistent SMS Task List", "read 3 tasks against a count of 0"},
+			maxRequests: 2,
+			priorApply:  true,
+		},
+		"a huge count with empty later pages": {
+			tasks: 200, body: pageJSON(1_000_000_000_000, tinyTasks(200, "READY")),
+			want: []string{"Error: Inconsistent SMS Task List", "against a count of 1000000000000"},
+			// Two reads of offsets 0, 200 and at most one page above the short one each; the
+			// provider used to send 328 requests here.
+			maxRequests: 6,
+		},
+		"tasks missing while count is 3": {
+			tasks: 3, body: `{"count":3}`,
+			want:        []string{"Error: Invalid SMS API Response", `"tasks" is missing or null while "count" is 3`},
+			maxRequests: 1,
+		},
+		"tasks null while count is 3": {
+			tasks: 3, body: `{"count":3,"tasks":null}`,
+			want:        []string{"Error: Invalid SMS API Response", `"tasks" is missing or null while "count" is 3`},
+			maxRequests: 1,
+		},
+		"60,000 tasks on a page of 200": {
+			tasks: 3, body: `{"count":1000,"tasks":[` + strings.Repeat(`{},`, 59999) + `{}]}`,
+			want:        []string{"Error: Invalid SMS API Response", `"tasks" holds more than the limit of 200`},
+			maxRequests: 1,
+		},
+		"the tasks key twice": {
+			tasks: 3, body: `{"count":1,"tasks":[{"id":"A","name":"a","state":"MIGRATE_FAIL"}],"tasks":[{"id":"B"}]}`,
+			want:        []string{"Error: Invalid SMS API Response", `the key "tasks" is repeated in one object`},
+			maxRequests: 1,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			server := startEmulator(t, emulator.Options{Tasks: tinyTasks(tc.tasks, "READY")})
+			h := newHarness(t)
+			h.Write("main.tf", smsVersions+providerBlock(server, "max_concurrency = 1")+`
+data "sms_tasks" "all" {
+  summary_only = true
+}
+
+output "total_count" {
+  value = data.sms_tasks.all.total_count
+}
+`)
+			var before string
+			if tc.priorApply {
+				mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+				before = h.Read("terraform.tfstate")
+			}
+			requestsBefore := server.Stats().Requests
+			server.InjectFaults(emulator.Fault{Body: tc.body, Offset: new(tc.offset), Times: 2})
+
+			r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
+			mustContain(t, r, tc.want...)
+			if got := h.Read("terraform.tfstate"); got != before {
+				t.Errorf("the failed read changed the state:\nbefore %s\nafter %s", before, got)
+			}
+			if n := server.Stats().Requests - requestsBefore; tc.maxRequests > 0 && n > tc.maxRequests {
+				t.Errorf("requests = %d, want at most %d", n, tc.maxRequests)
+			}
+		})
+	}
+}
+
+// The re-read shares the read's timeout: when the first listing contradicts its count and the
+// re-read hangs, the read fails with "SMS Tasks Read Timed Out" after timeouts.read, not later.
+func TestE2E_RereadCountsAgainstTheReadTimeout(t *testing.T) {
+	t.Parallel()
+	server := startEmulator(t, emulator.Options{Tasks: tinyTasks(5, "READY")})
+	server.InjectFaults(
+		emulator.Fault{Body: pageJSON(6, tinyTasks(5, "READY")), Offset: new(0)},
+		emulator.Fault{Delay: time.Minute, Offset: new(0)},
+	)
+	h := newHarness(t)
+	// Three seconds leave the first listing time to arrive on a loaded machine.
+	h.Write("main.tf", readConfig(server, `request_timeout = "50s"`, `timeouts { read = "3s" }`))
+
+	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
+	mustContain(t, r, "Error: SMS Tasks Read Timed Out", "longer than the read timeout (3s)")
+	if got := server.Stats().Requests; got != 2 {
+		t.Errorf("requests = %d, want 2: the read and its re-read", got)
+	}
+}

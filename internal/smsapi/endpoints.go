@@ -1,0 +1,177 @@
+package smsapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"regexp"
+	"strings"
+)
+
+// apiURL is the endpoint with path appended (path is already escaped) and query.
+func (c *Client) apiURL(escapedPath string, query url.Values) (*url.URL, error) {
+	base := c.tasksURL
+	escaped := strings.TrimSuffix(base.EscapedPath(), "/v3/tasks") + escapedPath
+	u, err := url.Parse(escaped)
+	if err != nil {
+		return nil, fmt.Errorf("smsapi: building the URL: %w", err)
+	}
+	base.Path, base.RawPath = u.Path, u.RawPath
+	base.RawQuery = query.Encode()
+	return &base, nil
+}
+
+// objectRequest is one GET of a JSON object: what is read, for errors, and how to decode it.
+type objectRequest struct {
+	resource string // "source servers page", "task 1a2b"
+	offset   int    // the page's offset, for a page
+	want     string // what the body should be, for errors: "a JSON object of counters"
+	itemsKey string // the items array of a page, "" for a single object
+	limit    int    // the page's limit
+}
+
+// getObject GETs one JSON object into dst through the client-wide concurrency limit and the
+// retries of every request. It returns the request id of the answer and whether the request's
+// itemsKey held an array.
+func (c *Client) getObject(ctx context.Context, u *url.URL, r objectRequest, dst any) (string, bool, error) {
+	resource := r.resource
+	if err := c.acquire(ctx); err != nil {
+		return "", false, fmt.Errorf("smsapi: reading %s: %w", resource, err)
+	}
+	ex, err := c.get(ctx, u)
+	c.release()
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", false, fmt.Errorf("smsapi: reading %s: %w", resource, err)
+		}
+		return "", false, err
+	}
+	reqID := c.clean(ex.requestID(), maxIDLen)
+	if ex.status < 200 || ex.status > 299 {
+		return reqID, false, c.newAPIError(ex)
+	}
+	fail := func(err error) error {
+		return &DecodeError{Resource: resource, Offset: r.offset, RequestID: reqID, URL: ex.url, Err: err}
+	}
+	if ex.tooLarge {
+		return reqID, false, fail(fmt.Errorf("the body is larger than %s, the most that is read for one answer",
+			byteSize(c.cfg.MaxResponseBytes)))
+	}
+	// As for task pages (decodePage): errors describe a masked copy of a body that echoes a
+	// credential, and the decoded strings are masked before they can reach the state.
+	secrets := c.secrets()
+	echoed := containsAny(ex.body, secrets)
+	present, err := decodeObject(ex.body, r.want, r.itemsKey, r.limit, dst)
+	if err != nil {
+		if echoed {
+			masked := []byte(maskSecrets(string(ex.body), secrets))
+			if _, maskedErr := decodeObject(masked, r.want, r.itemsKey, r.limit, new(map[string]any)); maskedErr != nil {
+				err = maskedErr
+			}
+		}
+		return reqID, false, fail(sanitizeErr(err, secrets))
+	}
+	if decoded := reflect.ValueOf(dst); decoded.Kind() == reflect.Pointer && decoded.Elem().IsZero() {
+		// Some gateways answer 200 with an error body; its code and message say what went wrong.
+		if eb := parseErrorBody(ex.body); eb.found {
+			var b strings.Builder
+			b.WriteString("the API answered with an error instead of " + r.want)
+			writeIdentifiers(&b, sanitize(eb.code, secrets, maxIDLen), "")
+			b.WriteString(": " + sanitize(eb.message, secrets, maxMessageLen))
+			return reqID, false, fail(errors.New(b.String()))
+		}
+	}
+	if echoed {
+		maskTaskStrings(reflect.ValueOf(dst), secrets)
+	}
+	return reqID, present, nil
+}
+
+// decodeObject parses a body that must be one JSON object, with the messages of the task list.
+// Like a task page, it is first scanned for repeated keys and, when itemsKey is set, for more
+// than limit items (see checkPageShape), so an ambiguous or overfull body is never decoded. It
+// reports whether itemsKey holds an array (absent and null do not).
+func decodeObject(body []byte, want, itemsKey string, limit int, dst any) (itemsPresent bool, err error) {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 {
+		return false, errors.New("the body is empty, want " + want)
+	}
+	if trimmed[0] != '{' {
+		return false, errors.New(strings.Replace(notAnObject(trimmed).Error(), "an object with count and tasks", want, 1))
+	}
+	shape, err := checkPageShape(body, itemsKey, limit)
+	if err != nil && !errors.Is(err, errScanGaveUp) {
+		return false, err
+	}
+	if err := json.Unmarshal(body, dst); err != nil {
+		return false, describeJSONError(err, len(body))
+	}
+	return shape.itemsPresent, nil
+}
+
+// taskIDPattern is what ShowTask accepts as a task id: the characters of the ids SMS issues,
+// so that an id can never name another path ("..", "a/b") or smuggle a query.
+var taskIDPattern = regexp.MustCompile(TaskIDPattern)
+
+// TaskNotFoundError is a 404 answer to GET /v3/tasks/{task_id}: no task has that id (or it was
+// deleted). The reference does not document the status for an unknown id; 404 is what the
+// service is observed to answer and what other tools expect.
+type TaskNotFoundError struct {
+	TaskID string
+	*APIError
+}
+
+func (e *TaskNotFoundError) Error() string {
+	return fmt.Sprintf("no migration task with id %q: %s", e.TaskID, e.APIError.Error())
+}
+
+func (e *TaskNotFoundError) Unwrap() error { return e.APIError }
+
+// ShowTask fetches the detail of one task, GET /v3/tasks/{task_id}. A 404 is returned as a
+// *TaskNotFoundError naming the id.
+func (c *Client) ShowTask(ctx context.Context, taskID string) (*TaskDetail, error) {
+	if err := c.usable(ctx); err != nil {
+		return nil, err
+	}
+	if !taskIDPattern.MatchString(taskID) {
+		return nil, fmt.Errorf("smsapi: task id %q is not a task id (1 to 255 letters, digits, '-', '_' or '.')", taskID)
+	}
+	u, err := c.apiURL("/v3/tasks/"+url.PathEscape(taskID), nil)
+	if err != nil {
+		return nil, err
+	}
+	var detail TaskDetail
+	req := objectRequest{resource: "task " + taskID, want: "a JSON object with the task's fields"}
+	if _, _, err := c.getObject(ctx, u, req, &detail); err != nil {
+		if ae, ok := AsAPIError(err); ok && ae.Status == 404 {
+			return nil, &TaskNotFoundError{TaskID: taskID, APIError: ae}
+		}
+		return nil, err
+	}
+	return &detail, nil
+}
+
+// ShowSourcesOverview fetches the number of source servers per state, GET /v3/sources/overview.
+func (c *Client) ShowSourcesOverview(ctx context.Context) (*SourcesOverview, error) {
+	if err := c.usable(ctx); err != nil {
+		return nil, err
+	}
+	u, err := c.apiURL("/v3/sources/overview", nil)
+	if err != nil {
+		return nil, err
+	}
+	var overview SourcesOverview
+	req := objectRequest{resource: "source server overview", want: "a JSON object of counters"}
+	if _, _, err := c.getObject(ctx, u, req, &overview); err != nil {
+		return nil, err
+	}
+	return &overview, nil
+}
+
+// TaskIDPattern is the pattern ShowTask checks task ids against, for callers that validate
+// earlier (the provider, at plan time).
+const TaskIDPattern = `^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$`

@@ -1,0 +1,471 @@
+package smsapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Endpoint describes one offset-paged list endpoint of the API (GET /v3/tasks, GET /v3/sources)
+// to the paging engine, ListAll. Everything that differs between endpoints is here; everything
+// that must be the same for all of them (the client-wide concurrency limit, the consistency
+// rules, the one re-read, the cross-page dedupe, the offset cap) is in ListAll.
+//
+// A list method is a thin use of it, as ListTasks shows (tasksEndpoint):
+//
+//	l, err := ListAll(ctx, c, Endpoint[Task]{
+//		Noun: "tasks", ItemsKey: "tasks", MaxLimit: MaxPageSize, MaxOffset: MaxOffset,
+//		FetchPage: func(ctx context.Context, limit, offset int, dst []Task) (Page[Task], error) {
+//			// One GET holding a slot of c.acquire, a DecodeError for a bad status or body, then
+//			// checkPageShape(body, "tasks", limit) and json.Unmarshal into dst[:0]; ItemsNull is
+//			// !shape.itemsPresent.
+//		},
+//		ItemID: taskID,
+//	}, limit)
+//
+// The API of Endpoint, Page, Listing, ListAll and InconsistentListingError only grows: fields
+// and functions are added, never renamed or removed.
+type Endpoint[T any] struct {
+	// Noun names the items in messages, in the plural: "tasks", "source servers".
+	Noun string
+	// ItemsKey is the body's key of the items array ("tasks", "source_servers"), named in errors.
+	ItemsKey string
+	// MaxLimit is the largest limit the endpoint accepts; MaxOffset the largest offset.
+	MaxLimit  int
+	MaxOffset int
+	// FetchPage performs the GET of the page at (limit, offset), holding one slot of the
+	// client-wide concurrency limit while the request runs (Client.acquire), and decodes it.
+	// dst is zeroed memory of capacity limit that the items may be decoded into (encoding/json
+	// appends to the slice it is given), so pages need no copy when joined; nil for the first
+	// page. Errors are returned as they are (an *APIError, a *DecodeError, a context error).
+	// FetchPage should reject a page with more than limit items before decoding them, which is
+	// what bounds memory (see checkPageShape); ListAll checks it again after.
+	FetchPage func(ctx context.Context, limit, offset int, dst []T) (Page[T], error)
+	// ItemID returns the id by which an item repeated on a later page is dropped; ok false
+	// means the item has no id and is never dropped.
+	ItemID func(item *T) (id string, ok bool)
+}
+
+// Page is one decoded page.
+type Page[T any] struct {
+	// Count is the body's count, nil when absent or null.
+	Count *int64
+	// Items are the page's items in API order.
+	Items []T
+	// ItemsNull reports that the items key was absent or null (as opposed to []).
+	ItemsNull bool
+	// RequestID is the response's request id, for diagnostics.
+	RequestID string
+}
+
+// Listing is the result of ListAll.
+type Listing[T any] struct {
+	// Count is the API's count from the first page of the listing used.
+	Count int64
+	// Items are in API order, deduplicated across pages by id (never within a page). Never nil.
+	Items []T
+	// Requests is the number of pages fetched, over both listings when the first was re-read.
+	Requests int
+	// DuplicatesDropped counts items dropped because their id appeared on an earlier page,
+	// which happens when items are created while the pages are read.
+	DuplicatesDropped int
+	// OffsetCapped reports that Count exceeds what offsets up to MaxOffset can reach.
+	OffsetCapped bool
+	// Reread reports that the first listing contradicted itself and this is the second.
+	Reread bool
+	// FirstInconsistency says how the first listing contradicted itself when Reread is set.
+	FirstInconsistency string
+}
+
+// InconsistentListingError is returned when two listings in a row contradict themselves: the
+// pages hold more or fewer items than count, or a short page is followed by more items. It names
+// what was read against what was counted, and the request ids of the pages that disagree.
+type InconsistentListingError struct {
+	// Noun names the items: "tasks".
+	Noun string
+	// Count is the count of the second listing's first page.
+	Count int64
+	// Read is the number of items the second listing held after dropping repeats.
+	Read int
+	// Dropped is the number of items the second listing dropped as repeated across pages.
+	Dropped int
+	// Reason says how the second listing contradicts itself; FirstReason the first.
+	Reason      string
+	FirstReason string
+	// RequestIDs are the request ids of the second listing's pages that disagree;
+	// FirstRequestIDs those of the first listing.
+	RequestIDs      []string
+	FirstRequestIDs []string
+}
+
+func (e *InconsistentListingError) Error() string {
+	if e == nil {
+		return "smsapi: <nil InconsistentListingError>"
+	}
+	return "smsapi: the " + e.Noun + " listing contradicted itself on two reads in a row: " + e.Details()
+}
+
+// Details says what was read against what was counted, and how each read contradicted itself,
+// with the request ids.
+func (e *InconsistentListingError) Details() string {
+	return fmt.Sprintf("read %d %s against a count of %d (%d more were dropped as repeated across pages). "+
+		"Second read: %s%s. First read: %s%s",
+		e.Read, e.Noun, e.Count, e.Dropped,
+		e.Reason, requestIDsSuffix(e.RequestIDs), e.FirstReason, requestIDsSuffix(e.FirstRequestIDs))
+}
+
+func requestIDsSuffix(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return " (request ids " + strings.Join(ids, ", ") + ")"
+}
+
+// ListAll reads every page of an endpoint with page size limit and returns the items once each,
+// in API order, or an error: never part of a listing. The rules (DESIGN.md, "Consistent
+// listings"):
+//
+//   - Page one gives count. The other pages, at limit, 2·limit, … below count and not above
+//     MaxOffset, are fetched concurrently, each holding one slot of the client-wide limit.
+//   - A page holding more than limit items, count missing, null or negative, or the items
+//     missing or null while count > 0 fail the read at once as an invalid response.
+//   - A page shorter than limit ends the listing: no page at a higher offset is started after
+//     one is seen.
+//   - The listing is consistent when no page before the last is short or followed by items,
+//     the items read (repeats across pages included) are what the last page's count puts in
+//     reach, and, unless the offset cap applies, the items kept are the first page's count. An
+//     item pushed onto the next page by one created in front of it is a repeat: it is dropped
+//     and accounted for by the count having grown by one.
+//   - An inconsistent listing is read once more from offset 0 under the same context (so the
+//     re-read counts against the caller's deadline); a second inconsistent one fails with an
+//     *InconsistentListingError.
+func ListAll[T any](ctx context.Context, c *Client, ep Endpoint[T], limit int) (*Listing[T], error) {
+	if err := c.usable(ctx); err != nil {
+		return nil, err
+	}
+	if ep.FetchPage == nil || ep.ItemID == nil {
+		return nil, errIncompleteEndpoint
+	}
+	if limit < 1 || limit > ep.MaxLimit {
+		return nil, fmt.Errorf("smsapi: page size must be between 1 and %d, got %d", ep.MaxLimit, limit)
+	}
+	first, err := readListing(ctx, c, ep, limit)
+	if err != nil {
+		return nil, err
+	}
+	if first.inconsistency == "" {
+		return first.Listing, nil
+	}
+	c.log(ctx, false, "smsapi: listing contradicts itself, reading it again from offset 0", map[string]any{
+		"items": ep.Noun, "reason": first.inconsistency, "request_ids": strings.Join(first.requestIDs, ", "),
+	})
+	first.Listing = &Listing[T]{Requests: first.Requests} // Its items are not used: let them go.
+	second, err := readListing(ctx, c, ep, limit)
+	if err != nil {
+		return nil, err
+	}
+	if second.inconsistency != "" {
+		return nil, &InconsistentListingError{
+			Noun: ep.Noun, Count: second.Count, Read: len(second.Items), Dropped: second.DuplicatesDropped,
+			Reason: second.inconsistency, FirstReason: first.inconsistency,
+			RequestIDs: second.requestIDs, FirstRequestIDs: first.requestIDs,
+		}
+	}
+	c.log(ctx, false, "smsapi: the second listing is consistent and is used", map[string]any{
+		"items": ep.Noun, "count": second.Count, "read": len(second.Items), "first_reason": first.inconsistency,
+	})
+	second.Reread = true
+	second.FirstInconsistency = first.inconsistency
+	second.Requests += first.Requests
+	return second.Listing, nil
+}
+
+// listingRead is one pass over the pages; inconsistency is "" when the pass is consistent.
+type listingRead[T any] struct {
+	*Listing[T]
+	inconsistency string
+	requestIDs    []string
+}
+
+// readListing reads the pages once and judges the result.
+func readListing[T any](ctx context.Context, c *Client, ep Endpoint[T], limit int) (*listingRead[T], error) {
+	first, err := ep.FetchPage(ctx, limit, 0, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPage(ep, first, limit, 0); err != nil {
+		return nil, err
+	}
+	count := *first.Count
+	// The largest offset the API accepts that is a multiple of the page size, plus one page.
+	reachable := int64(ep.MaxOffset/limit)*int64(limit) + int64(limit)
+	capped := count > reachable
+
+	pages := []fetchedPage[T]{{page: first, offset: 0, fetched: true}}
+	var buf []T
+	if len(first.Items) == limit && int64(limit) < count {
+		var offsets []int
+		for off := limit; int64(off) < count && off <= ep.MaxOffset; off += limit {
+			offsets = append(offsets, off)
+		}
+		// One array for all pages, each decoded straight into its window (see joinPages).
+		buf = make([]T, (1+len(offsets))*limit)
+		rest, err := fetchPages(ctx, c, ep, limit, offsets, buf)
+		if err != nil {
+			return nil, err
+		}
+		pages = append(pages, rest...)
+	}
+	return judge(ep, pages, buf, limit, count, reachable, capped), nil
+}
+
+// fetchedPage is a page of the listing, or a page that was never requested (fetched false)
+// because a shorter page below it ended the listing.
+type fetchedPage[T any] struct {
+	page    Page[T]
+	offset  int
+	fetched bool
+}
+
+// checkPage applies the rules every page must meet on its own; a page that breaks one is an
+// invalid response, not drift, so it fails the read at once.
+func checkPage[T any](ep Endpoint[T], p Page[T], limit, offset int) error {
+	bad := func(format string, args ...any) error {
+		return &DecodeError{Resource: ep.Noun + " page", Offset: offset, RequestID: p.RequestID, Err: fmt.Errorf(format, args...)}
+	}
+	switch {
+	case len(p.Items) > limit:
+		return bad("the page holds %d %s, more than the limit of %d it was asked for", len(p.Items), ep.Noun, limit)
+	case p.Count == nil && offset == 0:
+		return bad(`"count" is missing or null, so the number of pages is unknown`)
+	case p.Count == nil:
+		return bad(`"count" is missing or null`)
+	case *p.Count < 0:
+		return bad(`"count" is negative (%d)`, *p.Count)
+	case p.ItemsNull && *p.Count > 0:
+		return bad("%q is missing or null while \"count\" is %d", ep.ItemsKey, *p.Count)
+	}
+	return nil
+}
+
+// fetchPages fetches the pages at offsets, each decoded into its window of buf (window i+1,
+// since window 0 belongs to the first page), in fresh zeroed memory written once, so no field of
+// an item can be left over from another. The client-wide semaphore limits requests to
+// MaxConcurrency, and a page is decoded after its slot is given back; twice as many workers as
+// slots keep every slot carrying a request while other pages are decoded, and bound goroutines
+// for any count. A short page ends the listing: pages above it that are running are cancelled
+// and pages above it that have not started never start. The first failure of a page that is
+// still part of the listing cancels the others and is returned.
+func fetchPages[T any](ctx context.Context, c *Client, ep Endpoint[T], limit int, offsets []int, buf []T) ([]fetchedPage[T], error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	out := make([]fetchedPage[T], len(offsets))
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		firstErr error
+		// mu guards shortest and running, so that a page either registers before a short page
+		// below it is seen (and is then cancelled) or sees it and never starts.
+		mu       sync.Mutex
+		shortest = len(offsets) // Index of the lowest short page seen; len(offsets) while none is.
+		running  = map[int]context.CancelFunc{}
+	)
+	start := func(i int) (context.Context, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if i > shortest {
+			return nil, false
+		}
+		pageCtx, cancelPage := context.WithCancel(ctx)
+		running[i] = cancelPage
+		return pageCtx, true
+	}
+	finish := func(i int, short bool) (cutOff bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		running[i]()
+		delete(running, i)
+		if short && i < shortest {
+			shortest = i
+			for j, cancelPage := range running {
+				if j > i {
+					cancelPage()
+				}
+			}
+		}
+		return i > shortest
+	}
+	workers := min(2*c.cfg.MaxConcurrency, len(offsets))
+	for range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(offsets) {
+					return
+				}
+				pageCtx, ok := start(i)
+				if !ok {
+					return // Every index from here on is above a short page.
+				}
+				// The window's capacity ends where the next begins: a page longer than the limit
+				// gets an array of its own instead of spilling into the next window.
+				at := (i + 1) * limit
+				p, err := ep.FetchPage(pageCtx, limit, offsets[i], buf[at:at:at+limit])
+				if err == nil {
+					err = checkPage(ep, p, limit, offsets[i])
+				}
+				if finish(i, err == nil && len(p.Items) < limit) {
+					continue // Above the end of the listing: whatever it returned is not used.
+				}
+				if err != nil {
+					errOnce.Do(func() {
+						firstErr = err
+						cancel()
+					})
+					return
+				}
+				out[i] = fetchedPage[T]{page: p, offset: offsets[i], fetched: true}
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		// Only the caller's context can be done here, since cancel runs only after a failure.
+		return nil, fmt.Errorf("smsapi: listing %s: %w", ep.Noun, err)
+	}
+	return out, nil
+}
+
+// judge joins the pages and applies the listing's consistency rules (see ListAll).
+func judge[T any](ep Endpoint[T], pages []fetchedPage[T], buf []T, limit int, count, reachable int64, capped bool) *listingRead[T] {
+	read := &listingRead[T]{Listing: &Listing[T]{Count: count, OffsetCapped: capped}}
+	// The listing ends at the first short page; pages above it that were fetched anyway (they
+	// were already running) must be empty.
+	last := len(pages) - 1
+	for i, p := range pages {
+		if !p.fetched {
+			continue
+		}
+		read.Requests++
+		if len(p.page.Items) < limit && i < last {
+			last = i
+		}
+	}
+	idOf := func(i int) {
+		if id := pages[i].page.RequestID; id != "" {
+			read.requestIDs = append(read.requestIDs, id)
+		}
+	}
+	for i := last + 1; i < len(pages); i++ {
+		if pages[i].fetched && len(pages[i].page.Items) > 0 && read.inconsistency == "" {
+			read.inconsistency = fmt.Sprintf("the page at offset %d held %d of %d %s, yet the page at offset %d held %d more",
+				pages[last].offset, len(pages[last].page.Items), limit, ep.Noun, pages[i].offset, len(pages[i].page.Items))
+			idOf(last)
+			idOf(i)
+		}
+	}
+	views := make([][]T, last+1)
+	raw := 0
+	for i := range views {
+		views[i] = pages[i].page.Items
+		raw += len(views[i])
+	}
+	read.Items, read.DuplicatesDropped = joinPages(views, buf, limit, ep.ItemID)
+	if read.inconsistency != "" {
+		return read
+	}
+	lastCount := *pages[last].page.Count
+	switch {
+	case int64(raw) != min(lastCount, reachable):
+		read.inconsistency = fmt.Sprintf("the pages held %d %s in all, where the count of the page at offset %d is %d",
+			raw, ep.Noun, pages[last].offset, lastCount)
+		if lastCount > reachable {
+			read.inconsistency += fmt.Sprintf(" and offsets up to %d reach %d", ep.MaxOffset, reachable)
+		}
+		idOf(0)
+		if last > 0 {
+			idOf(last)
+		}
+	case capped && int64(raw) != reachable:
+		read.inconsistency = fmt.Sprintf("the pages held %d %s in all, where count (%d) is above what offsets up to %d reach (%d), so every page should be full",
+			raw, ep.Noun, count, ep.MaxOffset, reachable)
+		idOf(0)
+		if last > 0 {
+			idOf(last)
+		}
+	case capped && int64(len(read.Items))+max(0, lastCount-count) < reachable:
+		// Under the cap, repeats are accounted for only by tasks created meanwhile.
+		read.inconsistency = fmt.Sprintf("the pages repeated %d %s from earlier pages, where the count grew by %d",
+			read.DuplicatesDropped, ep.Noun, max(0, lastCount-count))
+		idOf(0)
+		if last > 0 {
+			idOf(last)
+		}
+	case !capped && int64(len(read.Items)) != count:
+		read.inconsistency = fmt.Sprintf("the pages held %d %s, %d of them repeated from an earlier page, where the first page's count is %d",
+			raw, ep.Noun, read.DuplicatesDropped, count)
+		idOf(0)
+		if last > 0 {
+			idOf(last)
+		}
+	}
+	return read
+}
+
+// errIncompleteEndpoint guards against an Endpoint without FetchPage or ItemID, a programming error.
+var errIncompleteEndpoint = errors.New("smsapi: Endpoint needs FetchPage and ItemID")
+
+// joinPages concatenates pages in order and drops an item whose id appeared on an earlier page.
+// Duplicates within one page are kept: the API returns them (its own reference example does), and
+// dropping them would hide what the API said. Items without an id are never dropped. When pages
+// 1.. sit in their windows of buf (see fetchPages), items move down within buf instead of being
+// copied out; the write position never passes the read position, so no unread item is overwritten.
+func joinPages[T any](pages [][]T, buf []T, limit int, itemID func(*T) (string, bool)) ([]T, int) {
+	total := 0
+	inPlace := buf != nil
+	for i, p := range pages {
+		total += len(p)
+		switch {
+		case len(p) > limit:
+			inPlace = false // Writing it from the start of its window would reach the next one.
+		case i > 0 && len(p) > 0 && inPlace && &p[0] != &buf[i*limit]:
+			inPlace = false // The page was decoded somewhere else.
+		}
+	}
+	items := buf[:0]
+	if !inPlace {
+		items = make([]T, 0, total)
+	}
+	// The page an id first appeared on tells, in one pass, a duplicate across pages (dropped)
+	// from one within a page (kept), without reading an item twice.
+	firstPage := make(map[string]int, total)
+	dropped := 0
+	for i, p := range pages {
+		for j := range p {
+			if id, ok := itemID(&p[j]); ok {
+				page, seen := firstPage[id]
+				if seen && page < i {
+					dropped++
+					continue
+				}
+				if !seen {
+					firstPage[id] = i
+				}
+			}
+			items = append(items, p[j])
+		}
+	}
+	if inPlace {
+		// The items left behind past the end would keep what they point to reachable.
+		clear(buf[len(items):])
+	}
+	return items, dropped
+}

@@ -1,0 +1,372 @@
+package smsapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// The consistency rules of ListAll, each against an httptest server that breaks it. The drift
+// cases that a re-read repairs are at the end.
+
+// tasksJSON renders n tasks with ids prefix-0, prefix-1, ….
+func tasksJSON(prefix string, n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf(`{"id":"%s-%d","state":"MIGRATE_FAIL"}`, prefix, i)
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
+// pagedServer answers each offset with the body body(offset, listing), where listing counts the
+// requests for offset 0 (1 for the first listing, 2 for the re-read), and records the offsets.
+type pagedServer struct {
+	mu      sync.Mutex
+	offsets []int
+	reads   int
+}
+
+func newPagedServer(t *testing.T, body func(offset, listing int) string) (*pagedServer, string) {
+	p := &pagedServer{}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		p.mu.Lock()
+		if offset == 0 {
+			p.reads++
+		}
+		listing := p.reads
+		p.offsets = append(p.offsets, offset)
+		p.mu.Unlock()
+		w.Header().Set("X-Request-Id", fmt.Sprintf("read%d-at%d", listing, offset))
+		writeJSON(w, http.StatusOK, body(offset, listing))
+	})
+	return p, srv.URL
+}
+
+func (p *pagedServer) requested() []int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.offsets)
+}
+
+// A page holding more tasks than the limit it was asked for is an invalid response: it fails at
+// once, without a re-read, and its tasks are never decoded (TestDecodeListTasks_OverfullPageIsNotDecoded).
+func TestListTasks_PageOverItsLimitIsRejected(t *testing.T) {
+	overfull := `{"count":1000,"tasks":[` + strings.Repeat(`{},`, 59999) + `{}]}`
+	api, url := newPagedServer(t, func(int, int) string { return overfull })
+	c := newTestClient(t, url)
+	list, err := c.ListTasks(context.Background(), ListTasksQuery{})
+	var de *DecodeError
+	if !errors.As(err, &de) || list != nil {
+		t.Fatalf("ListTasks = %v, %v; want a DecodeError", list, err)
+	}
+	for _, want := range []string{`"tasks" holds more than the limit of 200`, "offset 0", "request id read1-at0"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if got := api.requested(); !slices.Equal(got, []int{0}) {
+		t.Errorf("offsets requested = %v, want [0]: an invalid page is not re-read", got)
+	}
+}
+
+// An overfull later page is rejected the same way, naming its own offset.
+func TestListTasks_LaterPageOverItsLimitIsRejected(t *testing.T) {
+	_, url := newPagedServer(t, func(offset, _ int) string {
+		if offset == 0 {
+			return `{"count":4,"tasks":` + tasksJSON("a", 2) + `}`
+		}
+		return `{"count":4,"tasks":` + tasksJSON("b", 3) + `}`
+	})
+	c := newTestClient(t, url)
+	_, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 2})
+	if err == nil || !strings.Contains(err.Error(), "offset 2") || !strings.Contains(err.Error(), "more than the limit of 2") {
+		t.Fatalf("err = %v, want the page at offset 2 rejected for exceeding the limit", err)
+	}
+}
+
+// "tasks" missing or null while count > 0 is an error on any page; with count 0 it is an empty list.
+func TestListTasks_MissingOrNullTasksWithCount(t *testing.T) {
+	failures := map[string]struct {
+		first, later string
+		wantOffset   string
+	}{
+		"missing":              {`{"count":3}`, "", "offset 0"},
+		"null":                 {`{"count":3,"tasks":null}`, "", "offset 0"},
+		"missing on page two":  {`{"count":4,"tasks":` + tasksJSON("a", 2) + `}`, `{"count":4}`, "offset 2"},
+		"null on page two":     {`{"count":4,"tasks":` + tasksJSON("a", 2) + `}`, `{"count":4,"tasks":null}`, "offset 2"},
+		"count null on page 2": {`{"count":4,"tasks":` + tasksJSON("a", 2) + `}`, `{"count":null,"tasks":[]}`, "offset 2"},
+	}
+	for name, tc := range failures {
+		t.Run(name, func(t *testing.T) {
+			_, url := newPagedServer(t, func(offset, _ int) string {
+				if offset == 0 {
+					return tc.first
+				}
+				return tc.later
+			})
+			c := newTestClient(t, url)
+			list, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 2})
+			var de *DecodeError
+			if !errors.As(err, &de) || list != nil || !strings.Contains(err.Error(), tc.wantOffset) {
+				t.Fatalf("ListTasks = %v, %v; want a DecodeError at %s", list, err, tc.wantOffset)
+			}
+			if !strings.Contains(err.Error(), `"count"`) {
+				t.Errorf("error %q does not say which field is wrong", err)
+			}
+		})
+	}
+	for _, body := range []string{`{"count":0}`, `{"count":0,"tasks":null}`, `{"count":0,"tasks":[]}`} {
+		_, url := newPagedServer(t, func(int, int) string { return body })
+		list, err := newTestClient(t, url).ListTasks(context.Background(), ListTasksQuery{})
+		if err != nil || list.Tasks == nil || len(list.Tasks) != 0 || list.Count != 0 {
+			t.Errorf("%s: ListTasks = %+v, %v; want an empty, non-nil list", body, list, err)
+		}
+	}
+}
+
+// A short page ends the listing: the pages above it that are running are cancelled and no page
+// above it is started. The server holds every page above offset 200 until the client gives up
+// on it, so the listing can only finish if they are cancelled; with two workers (MaxConcurrency
+// 1) a page at 600 or 800 could only start after the short page was seen.
+func TestListTasks_ShortPageEndsListing(t *testing.T) {
+	var (
+		mu    sync.Mutex
+		above []int
+	)
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		switch offset {
+		case 0:
+			writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksJSON("a", 200)+`}`)
+		case 200:
+			writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksJSON("b", 50)+`}`)
+		default:
+			mu.Lock()
+			above = append(above, offset)
+			mu.Unlock()
+			select {
+			case <-r.Context().Done():
+			case <-time.After(20 * time.Second):
+				writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksJSON("c", 200)+`}`)
+			}
+		}
+	})
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrency = 1 })
+	started := time.Now()
+	_, err := c.ListTasks(context.Background(), ListTasksQuery{})
+	var ie *InconsistentListingError
+	if !errors.As(err, &ie) {
+		t.Fatalf("err = %v, want an InconsistentListingError", err)
+	}
+	if want := "read 250 tasks against a count of 1000"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks %q", err, want)
+	}
+	if elapsed := time.Since(started); elapsed > 15*time.Second {
+		t.Errorf("the listing took %s: the held pages above the short one were not cancelled", elapsed)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, offset := range above {
+		if offset != 400 {
+			t.Errorf("offset %d was requested although only 400 can start before the page at 200 ends the listing", offset)
+		}
+	}
+}
+
+// Listings that contradict their count on both reads fail closed: the error names what was
+// read against what was counted and the request ids of both reads, and the whole listing is
+// read exactly twice. These are the rows of the gate issue.
+func TestListTasks_InconsistentTwiceFails(t *testing.T) {
+	cases := map[string]struct {
+		pageSize int
+		body     func(offset int) string
+		offsets  []int // per read
+		requests int   // when set, the number of requests over both reads instead
+		want     []string
+	}{
+		"count 1000 but every page holds 100 of 200": {
+			pageSize: 200,
+			body:     func(int) string { return `{"count":1000,"tasks":` + tasksJSON("a", 100) + `}` },
+			offsets:  []int{0},
+			want:     []string{"read 100 tasks against a count of 1000", "request ids read2-at0", "request ids read1-at0"},
+		},
+		"count 0 with three failed tasks": {
+			pageSize: 200,
+			body:     func(int) string { return `{"count":0,"tasks":` + tasksJSON("f", 3) + `}` },
+			offsets:  []int{0},
+			want:     []string{"read 3 tasks against a count of 0", "the pages held 3 tasks in all"},
+		},
+		"a short middle page": {
+			pageSize: 2,
+			body: func(offset int) string {
+				if offset == 2 {
+					return `{"count":6,"tasks":` + tasksJSON("m", 1) + `}`
+				}
+				return `{"count":6,"tasks":` + tasksJSON(fmt.Sprint("p", offset), 2) + `}`
+			},
+			offsets: []int{0, 2},
+			want:    []string{"read 3 tasks against a count of 6"},
+		},
+		"a huge count with empty later pages": {
+			pageSize: 2,
+			body: func(offset int) string {
+				if offset == 0 {
+					return `{"count":1000000000000,"tasks":` + tasksJSON("a", 2) + `}`
+				}
+				return `{"count":1000000000000,"tasks":[]}`
+			},
+			offsets: []int{0, 2},
+			want:    []string{"read 2 tasks against a count of 1000000000000", "offsets up to 65535 reach 65536"},
+		},
+		"every page the same beyond the offset cap": {
+			pageSize: 200,
+			body:     func(int) string { return `{"count":70000,"tasks":` + tasksJSON("a", 200) + `}` },
+			requests: 2 * 328,
+			want:     []string{"read 200 tasks against a count of 70000", "the pages repeated 65400 tasks from earlier pages"},
+		},
+		"tasks gone after the count": {
+			pageSize: 2,
+			body: func(offset int) string {
+				if offset >= 4 {
+					return `{"count":5,"tasks":[]}`
+				}
+				return `{"count":5,"tasks":` + tasksJSON(fmt.Sprint("p", offset), 2) + `}`
+			},
+			offsets: []int{0, 2, 4},
+			want:    []string{"read 4 tasks against a count of 5"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			api, url := newPagedServer(t, func(offset, _ int) string { return tc.body(offset) })
+			// One request at a time, so that a short page is always seen before the next starts.
+			c := newTestClient(t, url, func(cfg *Config) { cfg.MaxConcurrency = 1 })
+			list, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: tc.pageSize})
+			var ie *InconsistentListingError
+			if !errors.As(err, &ie) || list != nil {
+				t.Fatalf("ListTasks = %v, %v; want an InconsistentListingError", list, err)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q lacks %q", err, want)
+				}
+			}
+			got := api.requested()
+			if tc.requests > 0 {
+				if len(got) != tc.requests {
+					t.Errorf("requests = %d, want %d", len(got), tc.requests)
+				}
+				return
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(append(slices.Clone(tc.offsets), tc.offsets...)))
+			if len(got) > len(want)+2 || !isSubsequence(want, got) {
+				t.Errorf("offsets requested = %v, want each of %v twice (two reads)", got, tc.offsets)
+			}
+		})
+	}
+}
+
+// isSubsequence reports whether every element of want (sorted) is in got (sorted).
+func isSubsequence(want, got []int) bool {
+	i := 0
+	for _, g := range got {
+		if i < len(want) && want[i] == g {
+			i++
+		}
+	}
+	return i == len(want)
+}
+
+// A task deleted at the front between two pages pulls a task not yet read onto a page already
+// read, so the first listing holds one task fewer than its count. It is read again from offset
+// 0; the second listing is consistent and is used, every task once and in order, and the DEBUG
+// log says so.
+func TestListTasks_RereadAfterDeletionIsUsed(t *testing.T) {
+	all := make([]string, 12)
+	for i := range all {
+		all[i] = fmt.Sprintf("task-%02d", i)
+	}
+	var (
+		mu      sync.Mutex
+		current = slices.Clone(all)
+	)
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		mu.Lock()
+		if offset == 5 && len(current) == 12 {
+			current = current[1:] // task-00 is deleted after the first page was read.
+		}
+		ids := current[min(offset, len(current)):min(offset+limit, len(current))]
+		count := len(current)
+		mu.Unlock()
+		writeJSON(w, http.StatusOK, mustJSON(t, pageBody(int64(count), ids)))
+	})
+	logs := &captureLogger{}
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrency = 1; cfg.Logger = logs })
+	list, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := taskIDs(list.Tasks); !slices.Equal(got, all[1:]) {
+		t.Errorf("ids = %v, want %v", got, all[1:])
+	}
+	if !list.Reread || list.Count != 11 || list.Requests != 6 {
+		t.Errorf("reread %v, count %d, requests %d; want true, 11, 6", list.Reread, list.Count, list.Requests)
+	}
+	var again, used bool
+	for _, e := range logs.all() {
+		again = again || (e.level == "debug" && strings.Contains(e.msg, "reading it again from offset 0") &&
+			strings.Contains(fmt.Sprint(e.fields["reason"]), "where the first page's count is 12"))
+		used = used || (e.level == "debug" && strings.Contains(e.msg, "second listing is consistent and is used"))
+	}
+	if !again || !used {
+		t.Errorf("debug log: re-read announced %v, second listing reported used %v", again, used)
+	}
+}
+
+// The re-read runs under the caller's context: when the deadline passes during it, the read
+// fails with the deadline, not with a listing.
+func TestListTasks_RereadCountsAgainstTheDeadline(t *testing.T) {
+	var reads atomic.Int64
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if reads.Add(1) > 1 {
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(10 * time.Second):
+			}
+		}
+		writeJSON(w, http.StatusOK, `{"count":5,"tasks":`+tasksJSON("a", 3)+`}`)
+	})
+	c := newTestClient(t, srv.URL)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	list, err := c.ListTasks(ctx, ListTasksQuery{})
+	if !errors.Is(err, context.DeadlineExceeded) || list != nil {
+		t.Fatalf("ListTasks = %v, %v; want the deadline", list, err)
+	}
+	if n := reads.Load(); n != 2 {
+		t.Errorf("requests = %d, want 2 (the read and its re-read)", n)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
