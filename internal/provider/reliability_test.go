@@ -147,11 +147,9 @@ output "last_reachable_read" {
 	r := mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
 	mustContain(t, r, "Warning: Incomplete SMS Task List", "Read 65600 of the 70000 tasks",
 		"only up to offset 65535", "Narrow the filters", "a gate over them does not see the rest")
-	out := h.Outputs()
-	if total, read, last := decodeJSON[int](t, out["total_count"]), decodeJSON[int](t, out["read"]),
-		decodeJSON[bool](t, out["last_reachable_read"]); total != 70000 || read != 65600 || !last {
-		t.Errorf("total_count %d, tasks read %d, last reachable task read %v; want 70000, 65600, true", total, read, last)
-	}
+	// The outputs as apply prints them: reading them back with terraform output would load the
+	// state's 65,600 task states once more.
+	mustContain(t, r, "last_reachable_read = true", "read = 65600", "total_count = 70000")
 	stats := server.Stats()
 	last := 0
 	for offset := range stats.PerOffset {
