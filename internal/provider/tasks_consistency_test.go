@@ -132,7 +132,7 @@ func TestE2E_RereadCountsAgainstTheReadTimeout(t *testing.T) {
 	)
 	h := newHarness(t)
 	// Three seconds leave the first listing time to arrive on a loaded machine.
-	h.Write("main.tf", readConfig(server, `request_timeout = "50s"`, `timeouts { read = "3s" }`))
+	h.Write("main.tf", readConfig(server, `request_timeout = "50s"`, `timeouts = { read = "3s" }`))
 
 	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
 	mustContain(t, r, "Error: SMS Tasks Read Timed Out", "longer than the read timeout (3s)")
