@@ -115,14 +115,14 @@ func apiValue(v reflect.Value, typ tftypes.Type) tftypes.Value {
 		if v.IsNil() {
 			return tftypes.NewValue(typ, nil)
 		}
-		elemType := typ.(tftypes.List).ElementType
+		elemType := schemaType[tftypes.List](typ).ElementType
 		elems := make([]tftypes.Value, v.Len())
 		for i := range elems {
 			elems[i] = apiValue(v.Index(i), elemType)
 		}
 		return tftypes.NewValue(typ, elems)
 	case reflect.Struct:
-		return tftypes.NewValue(typ, apiObjectAttributes(v, typ.(tftypes.Object)))
+		return tftypes.NewValue(typ, apiObjectAttributes(v, schemaType[tftypes.Object](typ)))
 	}
 	panic(fmt.Sprintf("provider: no value for API field kind %s", v.Kind()))
 }
@@ -142,9 +142,9 @@ func apiObjectAttributes(v reflect.Value, typ tftypes.Object) map[string]tftypes
 	return attrs
 }
 
-// objectTypeOf is the tftypes type of a schema's attributes.
-func objectTypeOf(s schema.Schema) tftypes.Object {
-	return s.Type().TerraformType(context.Background()).(tftypes.Object)
+// objectTypeOf is the tftypes type of a data source's schema, whose attributes are its state.
+func objectTypeOf(s any) tftypes.Object {
+	return schemaType[tftypes.Object](schemaType[schema.Schema](s).Type().TerraformType(context.Background()))
 }
 
 var taskIDRegexp = regexp.MustCompile(smsapi.TaskIDPattern)

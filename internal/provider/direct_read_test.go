@@ -263,11 +263,3 @@ func TestTasksDataSource_DirectReadSameStateInTerraform(t *testing.T) {
 		},
 	})
 }
-
-func toBytes(raw []json.RawMessage) [][]byte {
-	out := make([][]byte, len(raw))
-	for i, r := range raw {
-		out[i] = r
-	}
-	return out
-}

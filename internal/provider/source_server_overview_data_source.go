@@ -66,7 +66,7 @@ func (d *sourceServerOverviewDataSource) Read(ctx context.Context, req datasourc
 		addReadErrorFor(&resp.Diagnostics, ctx, err, readTimeout, d.data.method, overviewTarget)
 		return
 	}
-	stateType := objectTypeOf(resp.State.Schema.(schema.Schema))
+	stateType := objectTypeOf(resp.State.Schema)
 	attrs := apiObjectAttributes(reflect.ValueOf(overview).Elem(), stateType)
 	attrs["timeouts"] = configured["timeouts"]
 	resp.State.Raw = tftypes.NewValue(stateType, attrs)

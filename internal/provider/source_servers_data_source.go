@@ -178,7 +178,7 @@ func (d *sourceServersDataSource) Read(ctx context.Context, req datasource.ReadR
 		"duplicates_dropped": list.DuplicatesDropped, "reread": list.Reread, "duration_ms": time.Since(started).Milliseconds(),
 	})
 
-	stateType := objectTypeOf(resp.State.Schema.(schema.Schema))
+	stateType := objectTypeOf(resp.State.Schema)
 	attrs := make(map[string]tftypes.Value, len(stateType.AttributeTypes))
 	for name, typ := range stateType.AttributeTypes {
 		attrs[name] = tftypes.NewValue(typ, nil)

@@ -83,7 +83,7 @@ func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		addReadErrorFor(&resp.Diagnostics, ctx, err, readTimeout, d.data.method, taskTarget)
 		return
 	}
-	stateType := objectTypeOf(resp.State.Schema.(schema.Schema))
+	stateType := objectTypeOf(resp.State.Schema)
 	attrs := apiObjectAttributes(reflect.ValueOf(detail).Elem(), stateType)
 	attrs["task_id"], attrs["timeouts"] = configured["task_id"], configured["timeouts"]
 	resp.State.Raw = tftypes.NewValue(stateType, attrs)
