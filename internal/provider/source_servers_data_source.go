@@ -51,7 +51,10 @@ func init() {
 			"percent (0 to 100, more if the API reports more replicated than total). Null when either size is absent, " +
 			"null or 0, since the API reports 0 before it has measured the source."),
 		value: func(v reflect.Value) tftypes.Value {
-			s := v.Addr().Interface().(*smsapi.SourceServerItem)
+			s, ok := v.Addr().Interface().(*smsapi.SourceServerItem)
+			if !ok {
+				return nullNumber // Only registered for this type, so never reached.
+			}
 			return replicationProgress(s.ReplicateSize, s.TotalSize)
 		},
 	}}
