@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -38,6 +37,7 @@ type readCase struct {
 // state value, the same diagnostics, the same deferral, for successful reads, summary_only,
 // filters, timeouts, warnings, API errors, read timeouts and deferred reads.
 func TestDirectRead_SameResponseAsFramework(t *testing.T) {
+	t.Parallel()
 	timeouts := func(read string) func(tftypes.Object) map[string]tftypes.Value {
 		return func(dsType tftypes.Object) map[string]tftypes.Value {
 			objType, ok := dsType.AttributeTypes["timeouts"].(tftypes.Object)
@@ -77,8 +77,9 @@ func TestDirectRead_SameResponseAsFramework(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			direct := readThrough(t, NewServer("test"), c)
-			reference := readThrough(t, providerserver.NewProtocol6WithError(New("test")()), c)
+			t.Parallel()
+			direct := readThrough(t, directServer(nil), c)
+			reference := readThrough(t, frameworkServer(nil), c)
 			if direct.diagnostics != reference.diagnostics {
 				t.Errorf("diagnostics differ:\ndirect:    %s\nframework: %s", direct.diagnostics, reference.diagnostics)
 			}
@@ -196,8 +197,9 @@ func checkReadCase(t *testing.T, c readCase, r readResult) {
 // hands them to the server, which writes them in; so the comparisons above compare two different
 // paths, not the framework with itself.
 func TestDirectRead_TasksBypassTheFramework(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(30, 2)})
-	srv, dsType := configuredProviderServer(t, NewServer("test"), server.URL())
+	srv, dsType := configuredProviderServer(t, directServer(nil), server.URL())
 	wrapped, ok := srv.(directReadServer)
 	if !ok {
 		t.Fatalf("NewServer returned %T, want directReadServer", srv)
@@ -245,6 +247,7 @@ func stateAttribute(t *testing.T, state *tfprotov6.DynamicValue, dsType tftypes.
 // the server main serves gives Terraform the same values, attribute for attribute, on the API
 // reference example, a generated fleet and the edge cases.
 func TestTasksDataSource_DirectReadSameStateInTerraform(t *testing.T) {
+	t.Parallel()
 	fleet := append(append(emulator.ExampleTasks(), edgeTasks(300)...), emulator.GenerateTasks(400, 4)...)
 	server := startEmulator(t, emulator.Options{Tasks: fleet})
 	config := providerBlock(server, "") + `data "sms_tasks" "all" {}`

@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -28,15 +29,17 @@ var (
 // New returns a constructor of the provider, as providerserver expects.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {
-		return &smsProvider{version: version}
+		return &smsProvider{version: version, getenv: os.Getenv}
 	}
 }
 
-// smsProvider is the provider. It holds nothing but its version: each Configure builds one
-// client that every data source of that provider instance shares, so max_concurrency is a
-// limit for the whole instance.
+// smsProvider is the provider. Each Configure builds one client that every data source of that
+// provider instance shares, so max_concurrency is a limit for the whole instance.
 type smsProvider struct {
 	version string
+	// getenv reads the SMS_* and HW_* environment variables. It is os.Getenv except in tests,
+	// which give each provider instance its own environment so that they can run in parallel.
+	getenv func(string) string
 }
 
 // providerModel is the provider block.
@@ -216,7 +219,7 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 
-	settings := resolveSettings(config, &resp.Diagnostics)
+	settings := resolveSettings(config, p.getenv, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

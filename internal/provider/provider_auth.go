@@ -69,7 +69,7 @@ func chooseMethod(r resolver) authMethod {
 	}
 	for method := authToken; method <= authPassword; method++ {
 		for _, s := range settingsTable {
-			if _, env := envValue(s.name); s.method == method && s.selects && env != "" {
+			if _, env := r.envValue(s.name); s.method == method && s.selects && env != "" {
 				return method
 			}
 		}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -122,17 +123,17 @@ func iamOptions(tasks int) emulator.Options {
 }
 
 func TestProvider_AKSKFromEnvironment(t *testing.T) {
+	t.Parallel()
 	server := startAuthServer(t, akskOptions(12))
-	clearProviderEnv(t)
-	t.Setenv("SMS_ENDPOINT", server.url)
-	t.Setenv("HW_ACCESS_KEY", "AKWRONG-SMS_ACCESS_KEY-wins")
-	t.Setenv("SMS_ACCESS_KEY", testAccessKey)
-	t.Setenv("HW_SECRET_KEY", testSecretKey)
-	t.Setenv("HW_PROJECT_ID", "project-env")
-	t.Setenv("HW_DOMAIN_ID", "domain-env")
+	env := environment{
+		"SMS_ENDPOINT":  server.url,
+		"HW_ACCESS_KEY": "AKWRONG-SMS_ACCESS_KEY-wins", "SMS_ACCESS_KEY": testAccessKey,
+		"HW_SECRET_KEY": testSecretKey,
+		"HW_PROJECT_ID": "project-env", "HW_DOMAIN_ID": "domain-env",
+	}
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: factoriesWith(env),
 		Steps: []resource.TestStep{{
 			Config: `provider "sms" {}` + "\n" + readAll,
 			Check: resource.ComposeAggregateTestCheckFunc(
@@ -147,14 +148,14 @@ func TestProvider_AKSKFromEnvironment(t *testing.T) {
 }
 
 func TestProvider_AKSKAttributes(t *testing.T) {
+	t.Parallel()
 	opts := akskOptions(5)
 	opts.SecurityToken = testSecurityToken
 	server := startAuthServer(t, opts)
-	clearProviderEnv(t)
-	t.Setenv("SMS_TOKEN", "env-token-ignored") // The block's AK/SK choose the method.
+	env := environment{"SMS_TOKEN": "env-token-ignored"} // The block's AK/SK choose the method.
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: factoriesWith(env),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "sms" {
@@ -176,12 +177,11 @@ provider "sms" {
 }
 
 func TestProvider_AKSKWrongSecretKey(t *testing.T) {
+	t.Parallel()
 	server := startAuthServer(t, akskOptions(5))
-	clearProviderEnv(t)
-	t.Setenv("SMS_ACCESS_KEY", testAccessKey)
-	t.Setenv("SMS_SECRET_KEY", "wrong-"+testSecretKey)
+	env := environment{"SMS_ACCESS_KEY": testAccessKey, "SMS_SECRET_KEY": "wrong-" + testSecretKey}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: factoriesWith(env),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf("provider \"sms\" {\n  endpoint = %q\n}\n%s", server.url, readAll),
 			ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*HTTP 401.*error_code: APIG\.0301.*` +
@@ -193,6 +193,7 @@ func TestProvider_AKSKWrongSecretKey(t *testing.T) {
 // TestProvider_IAMPasswordRefreshesOnce obtains a token from the emulated IAM, then has every
 // token expire after the first page: the provider must get a new token once and finish the read.
 func TestProvider_IAMPasswordRefreshesOnce(t *testing.T) {
+	t.Parallel()
 	var server *authServer
 	var pages atomic.Int64
 	opts := iamOptions(30)
@@ -202,14 +203,11 @@ func TestProvider_IAMPasswordRefreshesOnce(t *testing.T) {
 		}
 	}
 	server = startAuthServer(t, opts)
-	clearProviderEnv(t)
-	t.Setenv("HW_AUTH_URL", server.url+"/v3")
-	t.Setenv("HW_USER_NAME", testUser)
-	t.Setenv("HW_USER_PASSWORD", testPassword)
-	t.Setenv("HW_DOMAIN_NAME", testDomain)
+	env := environment{"HW_AUTH_URL": server.url + "/v3", "HW_USER_NAME": testUser,
+		"HW_USER_PASSWORD": testPassword, "HW_DOMAIN_NAME": testDomain}
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: factoriesWith(env),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "sms" {
@@ -233,8 +231,8 @@ data "sms_tasks" "all" {
 }
 
 func TestProvider_IAMPasswordAttributesAndWrongPassword(t *testing.T) {
+	t.Parallel()
 	server := startAuthServer(t, iamOptions(4))
-	clearProviderEnv(t)
 	block := func(password string) string {
 		return fmt.Sprintf(`
 provider "sms" {
@@ -247,7 +245,7 @@ provider "sms" {
 %s`, server.url, server.url+"/v3", testUser, password, testDomain, readAll)
 	}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: factoriesWith(nil),
 		Steps: []resource.TestStep{
 			{
 				Config: block(testPassword),
@@ -262,8 +260,9 @@ provider "sms" {
 }
 
 func TestProvider_CredentialConflictsAndGaps(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
-		env   map[string]string
+		env   environment
 		block string
 		want  string
 	}{
@@ -274,7 +273,7 @@ func TestProvider_CredentialConflictsAndGaps(t *testing.T) {
   password = "pw"`, `(?s)Invalid Attribute Combination.*configured together: \[secret_key,password\]`},
 		"access_key without secret_key": {nil, `access_key = "ak"`,
 			`(?s)Missing SMS Credential Argument.*access_key is set but secret_key is not.*SMS_SECRET_KEY or\s+HW_SECRET_KEY`},
-		"HW_SECRET_KEY without access key": {map[string]string{"HW_SECRET_KEY": "sk"}, ``,
+		"HW_SECRET_KEY without access key": {environment{"HW_SECRET_KEY": "sk"}, ``,
 			`(?s)Missing SMS Credential Argument.*secret_key is set but access_key is not.*SMS_ACCESS_KEY or\s+HW_ACCESS_KEY`},
 		"user_name alone": {nil, `user_name = "u"`,
 			`(?s)password.*HW_USER_PASSWORD.*domain_name.*HW_DOMAIN_NAME.*auth_url, or region.*HW_AUTH_URL`},
@@ -285,12 +284,9 @@ func TestProvider_CredentialConflictsAndGaps(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			clearProviderEnv(t)
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
+			t.Parallel()
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				ProtoV6ProviderFactories: factoriesWith(tc.env),
 				Steps: []resource.TestStep{{
 					Config:      fmt.Sprintf("provider \"sms\" {\n  endpoint = \"https://sms.example.invalid\"\n  %s\n}\n%s", tc.block, readAll),
 					ExpectError: regexp.MustCompile(tc.want),
@@ -303,33 +299,31 @@ func TestProvider_CredentialConflictsAndGaps(t *testing.T) {
 // TestProvider_EnvironmentPrecedence sets every method in the environment: the token wins, then
 // AK/SK, each silently.
 func TestProvider_EnvironmentPrecedence(t *testing.T) {
+	t.Parallel()
 	opts := iamOptions(3)
 	opts.Token, opts.AccessKey, opts.SecretKey = testToken, testAccessKey, testSecretKey
 	server := startAuthServer(t, opts)
-	clearProviderEnv(t)
-	t.Setenv("SMS_ENDPOINT", server.url)
-	t.Setenv("HW_AUTH_URL", server.url+"/v3")
-	t.Setenv("HW_USER_NAME", testUser)
-	t.Setenv("HW_USER_PASSWORD", testPassword)
-	t.Setenv("HW_DOMAIN_NAME", testDomain)
-	t.Setenv("HW_ACCESS_KEY", testAccessKey)
-	t.Setenv("HW_SECRET_KEY", testSecretKey)
-	t.Setenv("SMS_TOKEN", testToken)
+	env := environment{
+		"SMS_ENDPOINT": server.url,
+		"HW_AUTH_URL":  server.url + "/v3", "HW_USER_NAME": testUser, "HW_USER_PASSWORD": testPassword, "HW_DOMAIN_NAME": testDomain,
+		"HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey,
+		"SMS_TOKEN": testToken,
+	}
 
 	step := resource.TestStep{
 		Config: `provider "sms" {}` + "\n" + readAll,
 		Check:  resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "3"),
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: factoriesWith(env), Steps: []resource.TestStep{step}})
 	if err := server.checkHeaders(map[string]string{"X-Auth-Token": testToken, "Authorization": ""})(nil); err != nil {
 		t.Errorf("with SMS_TOKEN set: %v", err)
 	}
 
-	t.Setenv("SMS_TOKEN", "")
+	delete(env, "SMS_TOKEN")
 	server.mu.Lock()
 	server.headers = nil
 	server.mu.Unlock()
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: []resource.TestStep{step}})
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: factoriesWith(env), Steps: []resource.TestStep{step}})
 	server.mu.Lock()
 	signed := len(server.headers) > 0 && strings.HasPrefix(server.headers[0].Get("Authorization"), "SDK-HMAC-SHA256 Access="+testAccessKey)
 	server.mu.Unlock()
@@ -340,30 +334,23 @@ func TestProvider_EnvironmentPrecedence(t *testing.T) {
 
 // TestProvider_SecretsNeverLogged runs every method at TF_LOG=TRACE, with an API that echoes the
 // credentials it receives in its error body, and searches the Terraform and provider logs for
-// any secret.
+// any secret. It cannot run in parallel: terraform-plugin-testing reads TF_ACC_LOG_PATH from the
+// process environment.
 func TestProvider_SecretsNeverLogged(t *testing.T) {
 	logPath := filepath.Join(t.TempDir(), "terraform.log")
 	t.Setenv("TF_ACC_LOG_PATH", logPath)
 	opts := iamOptions(3)
 	opts.Token, opts.AccessKey, opts.SecretKey, opts.SecurityToken = testToken, testAccessKey, testSecretKey, testSecurityToken
 	server := startAuthServer(t, opts)
-	clearProviderEnv(t)
-	t.Setenv("SMS_ENDPOINT", server.url)
 
-	methods := map[string]map[string]string{
+	methods := map[string]environment{
 		"token": {"SMS_TOKEN": testToken},
 		"aksk":  {"SMS_ACCESS_KEY": testAccessKey, "SMS_SECRET_KEY": testSecretKey, "HW_SECURITY_TOKEN": testSecurityToken},
 		"iam":   {"HW_AUTH_URL": server.url + "/v3", "HW_USER_NAME": testUser, "HW_USER_PASSWORD": testPassword, "HW_DOMAIN_NAME": testDomain},
 	}
 	for _, name := range []string{"token", "aksk", "iam"} {
-		for _, env := range methods {
-			for k := range env {
-				t.Setenv(k, "")
-			}
-		}
-		for k, v := range methods[name] {
-			t.Setenv(k, v)
-		}
+		env := environment{"SMS_ENDPOINT": server.url}
+		maps.Copy(env, methods[name])
 		server.echo.Store(false)
 		steps := []resource.TestStep{
 			{Config: `provider "sms" {}` + "\n" + readAll, Check: resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "3")},
@@ -373,7 +360,7 @@ func TestProvider_SecretsNeverLogged(t *testing.T) {
 				ExpectError: regexp.MustCompile(`error_msg:\s+echo\s+\[REDACTED\]\n`),
 			},
 		}
-		resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+		resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: factoriesWith(env), Steps: steps})
 	}
 
 	logs, err := os.ReadFile(logPath)

@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"net"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -151,6 +150,7 @@ func addUnknownAttributeError(diags *diag.Diagnostics, name string) {
 // variables in order, then the shared configuration profile.
 type resolver struct {
 	model         *providerModel
+	getenv        func(string) string
 	profile       map[string]string
 	profileFailed bool // The profile was asked for but could not be read; an error says why.
 	diags         *diag.Diagnostics
@@ -164,7 +164,7 @@ func (r resolver) lookup(name string) (value, source string) {
 		return strings.TrimSpace(v.ValueString()), ""
 	}
 	for _, env := range s.env {
-		if v := strings.TrimSpace(os.Getenv(env)); v != "" {
+		if v := strings.TrimSpace(r.getenv(env)); v != "" {
 			return v, "the " + env + " environment variable"
 		}
 	}
@@ -180,9 +180,9 @@ func (r resolver) str(name string) string {
 }
 
 // envValue returns the raw value of the first environment variable of name that is set.
-func envValue(name string) (value, env string) {
+func (r resolver) envValue(name string) (value, env string) {
 	for _, env := range settingNamed(name).env {
-		if v := os.Getenv(env); strings.TrimSpace(v) != "" {
+		if v := r.getenv(env); strings.TrimSpace(v) != "" {
 			return v, env
 		}
 	}
@@ -191,13 +191,13 @@ func envValue(name string) (value, env string) {
 
 // resolveSettings merges attributes with environment variables and applies defaults. Values from
 // the configuration were validated by the schema; values from elsewhere are checked here.
-func resolveSettings(m providerModel, diags *diag.Diagnostics) settings {
+func resolveSettings(m providerModel, getenv func(string) string, diags *diag.Diagnostics) settings {
 	s := settings{
 		maxRetries:     defaultMaxRetries,
 		requestTimeout: defaultRequestTimeout,
 		maxConcurrency: defaultMaxConcurrency,
 	}
-	r := resolver{model: &m, diags: diags}
+	r := resolver{model: &m, getenv: getenv, diags: diags}
 	errorsBefore := diags.ErrorsCount()
 	r.profile = readProfile(r)
 	r.profileFailed = diags.ErrorsCount() > errorsBefore
@@ -240,7 +240,7 @@ func resolveSettings(m providerModel, diags *diag.Diagnostics) settings {
 
 	if !m.MaxRetries.IsNull() {
 		s.maxRetries = int(m.MaxRetries.ValueInt64())
-	} else if raw, env := envValue("max_retries"); env != "" {
+	} else if raw, env := r.envValue("max_retries"); env != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(raw))
 		if err != nil || n < 0 || n > maxRetriesLimit {
 			diags.AddAttributeError(path.Root("max_retries"), "Invalid SMS Max Retries",
@@ -265,7 +265,7 @@ func resolveSettings(m providerModel, diags *diag.Diagnostics) settings {
 
 	if !m.Insecure.IsNull() {
 		s.insecure = m.Insecure.ValueBool()
-	} else if raw, env := envValue("insecure"); env != "" {
+	} else if raw, env := r.envValue("insecure"); env != "" {
 		b, err := strconv.ParseBool(strings.TrimSpace(raw))
 		if err != nil {
 			diags.AddAttributeError(path.Root("insecure"), "Invalid SMS Insecure Setting",

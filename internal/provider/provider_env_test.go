@@ -88,8 +88,8 @@ output "total_count" {
 	}
 }
 
-// resolveForTest resolves a provider block with the given string arguments.
-func resolveForTest(t *testing.T, args map[string]string) (settings, diag.Diagnostics) {
+// resolveForTest resolves a provider block with the given string arguments in env.
+func resolveForTest(t *testing.T, env environment, args map[string]string) (settings, diag.Diagnostics) {
 	t.Helper()
 	var m providerModel
 	for name, v := range args {
@@ -114,12 +114,13 @@ func resolveForTest(t *testing.T, args map[string]string) (settings, diag.Diagno
 		}
 	}
 	var diags diag.Diagnostics
-	return resolveSettings(m, &diags), diags
+	return resolveSettings(m, env.getenv, &diags), diags
 }
 
 // The SMS endpoint and the IAM URL follow region and cloud, with the Europe site's own domain
 // for its regions, as in the huaweicloud provider.
 func TestProvider_CloudDerivesEndpointAndAuthURL(t *testing.T) {
+	t.Parallel()
 	password := map[string]string{"user_name": "u", "password": "p", "domain_name": "d"}
 	cases := []struct {
 		args                   map[string]string
@@ -137,7 +138,6 @@ func TestProvider_CloudDerivesEndpointAndAuthURL(t *testing.T) {
 			"https://sms.ru-moscow-1.example.org", "https://iam.ru-moscow-1.example.org/v3"},
 	}
 	for _, tc := range cases {
-		clearProviderEnv(t)
 		args := map[string]string{}
 		for k, v := range password {
 			args[k] = v
@@ -145,7 +145,7 @@ func TestProvider_CloudDerivesEndpointAndAuthURL(t *testing.T) {
 		for k, v := range tc.args {
 			args[k] = v
 		}
-		s, diags := resolveForTest(t, args)
+		s, diags := resolveForTest(t, nil, args)
 		if diags.HasError() {
 			t.Fatalf("%v: %v", tc.args, diags)
 		}
@@ -157,17 +157,15 @@ func TestProvider_CloudDerivesEndpointAndAuthURL(t *testing.T) {
 
 // Ours win over the huaweicloud provider's names, and the block wins over both.
 func TestProvider_SMSVariablesWinOverHW(t *testing.T) {
-	clearProviderEnv(t)
-	t.Setenv("HW_REGION_NAME", "cn-north-4")
-	t.Setenv("SMS_REGION", "ap-southeast-3")
-	t.Setenv("HW_AUTH_TOKEN", "hw-token")
-	t.Setenv("SMS_TOKEN", "sms-token")
-	t.Setenv("HW_MAX_RETRIES", "7")
-	t.Setenv("SMS_MAX_RETRIES", "2")
-	t.Setenv("HW_INSECURE", "true")
-	t.Setenv("SMS_INSECURE", "false")
-	t.Setenv("HW_CLOUD", "example.org")
-	s, diags := resolveForTest(t, nil)
+	t.Parallel()
+	env := environment{
+		"HW_REGION_NAME": "cn-north-4", "SMS_REGION": "ap-southeast-3",
+		"HW_AUTH_TOKEN": "hw-token", "SMS_TOKEN": "sms-token",
+		"HW_MAX_RETRIES": "7", "SMS_MAX_RETRIES": "2",
+		"HW_INSECURE": "true", "SMS_INSECURE": "false",
+		"HW_CLOUD": "example.org",
+	}
+	s, diags := resolveForTest(t, env, nil)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -175,17 +173,16 @@ func TestProvider_SMSVariablesWinOverHW(t *testing.T) {
 		t.Errorf("got endpoint %q, token %q, max_retries %d, insecure %v; want SMS_* values", s.endpoint, s.credentials.token, s.maxRetries, s.insecure)
 	}
 
-	s, _ = resolveForTest(t, map[string]string{"region": "my-kualalumpur-1", "token": "block-token"})
+	s, _ = resolveForTest(t, env, map[string]string{"region": "my-kualalumpur-1", "token": "block-token"})
 	if s.endpoint != "https://sms.my-kualalumpur-1.example.org" || s.credentials.token != "block-token" {
 		t.Errorf("got endpoint %q, token %q; want the block's values", s.endpoint, s.credentials.token)
 	}
 
-	t.Setenv("SMS_REGION", "")
-	t.Setenv("SMS_TOKEN", "")
-	t.Setenv("SMS_MAX_RETRIES", "")
-	t.Setenv("SMS_INSECURE", "")
-	t.Setenv("HW_CLOUD", "not a domain")
-	s, diags = resolveForTest(t, nil)
+	for _, name := range []string{"SMS_REGION", "SMS_TOKEN", "SMS_MAX_RETRIES", "SMS_INSECURE"} {
+		delete(env, name)
+	}
+	env["HW_CLOUD"] = "not a domain"
+	s, diags = resolveForTest(t, env, nil)
 	if s.credentials.token != "hw-token" || !strings.Contains(s.endpoint, "cn-north-4") || s.maxRetries != 7 || !s.insecure {
 		t.Errorf("got endpoint %q, token %q, max_retries %d, insecure %v; want the HW_* values",
 			s.endpoint, s.credentials.token, s.maxRetries, s.insecure)
@@ -212,6 +209,7 @@ func sharedConfigJSON(current string) string {
 // A profile of the shared configuration file supplies keys and IDs: the file's current profile,
 // or the one HW_PROFILE names, SSO profiles with their temporary keys.
 func TestProvider_SharedConfigProfile(t *testing.T) {
+	t.Parallel()
 	opts := akskOptions(4)
 	opts.SecurityToken = testSecurityToken
 	sso := startAuthServer(t, opts)
@@ -229,12 +227,9 @@ func TestProvider_SharedConfigProfile(t *testing.T) {
 		{"SSO profile", "sso", sso, "4", map[string]string{"X-Project-Id": "project-sso", "X-Security-Token": testSecurityToken}},
 	}
 	for _, tc := range cases {
-		clearProviderEnv(t)
-		t.Setenv("SMS_ENDPOINT", tc.server.url)
-		t.Setenv("HW_SHARED_CONFIG_FILE", file)
-		t.Setenv("HW_PROFILE", tc.profile)
+		env := environment{"SMS_ENDPOINT": tc.server.url, "HW_SHARED_CONFIG_FILE": file, "HW_PROFILE": tc.profile}
 		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			ProtoV6ProviderFactories: factoriesWith(env),
 			Steps: []resource.TestStep{{
 				Config: `provider "sms" {}` + "\n" + readAll,
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -255,6 +250,7 @@ func TestProvider_SharedConfigProfile(t *testing.T) {
 // A missing file, a missing profile or a file that is not JSON fail with the attribute named,
 // and never quote the file's content.
 func TestProvider_SharedConfigProfileErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	good, broken := filepath.Join(dir, "config.json"), filepath.Join(dir, "broken.json")
 	writeFile(t, good, sharedConfigJSON("ops"))
@@ -269,9 +265,9 @@ func TestProvider_SharedConfigProfileErrors(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			clearProviderEnv(t)
+			t.Parallel()
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				ProtoV6ProviderFactories: factoriesWith(nil),
 				Steps: []resource.TestStep{{
 					Config:      "provider \"sms\" {\n  endpoint = \"https://sms.example.invalid\"\n  " + tc.block + "\n}\n" + readAll,
 					ExpectError: regexp.MustCompile(tc.want),
@@ -279,9 +275,8 @@ func TestProvider_SharedConfigProfileErrors(t *testing.T) {
 			})
 		})
 	}
-	clearProviderEnv(t)
 	var diags diag.Diagnostics
-	readProfile(resolver{model: &providerModel{SharedConfigFile: types.StringValue(broken)}, diags: &diags})
+	readProfile(resolver{model: &providerModel{SharedConfigFile: types.StringValue(broken)}, getenv: environment(nil).getenv, diags: &diags})
 	for _, d := range diags {
 		if strings.Contains(d.Detail(), testSecretKey[:8]) {
 			t.Errorf("the diagnostic quotes the file: %s", d.Detail())

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"testing"
 
@@ -17,15 +18,13 @@ const testToken = "test-token-5f0c2a"
 
 // protoV6ProviderFactories serves the provider in-process, so the tests run through the real
 // Terraform CLI without installing anything. It is the server main serves, with the direct
-// encoding of listing reads.
-var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"sms": NewServer("test"),
-}
+// encoding of listing reads, and an empty environment.
+var protoV6ProviderFactories = factoriesWith(nil)
 
 // frameworkProviderFactories serves the provider through the framework alone: the reference the
 // direct encoding must match.
 var frameworkProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"sms": providerserver.NewProtocol6WithError(New("test")()),
+	"sms": frameworkServer(nil),
 }
 
 // startEmulator serves tasks on loopback for one test.
@@ -50,20 +49,54 @@ provider "sms" {
 `, server.URL(), testToken, extra)
 }
 
-// clearProviderEnv makes sure no SMS_* or HW_* variable of the machine leaks into a test.
-func clearProviderEnv(tb testing.TB) {
-	tb.Helper()
-	for _, s := range settingsTable {
-		for _, name := range s.env {
-			tb.Setenv(name, "")
+// environment is the environment a provider instance sees in a test. The machine's SMS_* and
+// HW_* variables never reach it, and tests that configure the provider through variables run in
+// parallel, because none of them changes the process environment.
+type environment map[string]string
+
+func (e environment) getenv(name string) string { return e[name] }
+
+// factoriesWith serves the provider as main does, with env as its only environment.
+func factoriesWith(env environment) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){"sms": directServer(env)}
+}
+
+// directServer is NewServer with env as the provider's environment;
+// TestDirectServer_IsWhatMainServes keeps the two alike.
+func directServer(env environment) func() (tfprotov6.ProviderServer, error) {
+	return func() (tfprotov6.ProviderServer, error) {
+		framework, err := frameworkServer(env)()
+		if err != nil {
+			return nil, err
 		}
+		return directReadServer{framework}, nil
+	}
+}
+
+// frameworkServer serves the provider through the framework alone, with env as its environment.
+func frameworkServer(env environment) func() (tfprotov6.ProviderServer, error) {
+	return providerserver.NewProtocol6WithError(&smsProvider{version: "test", getenv: env.getenv})
+}
+
+func TestDirectServer_IsWhatMainServes(t *testing.T) {
+	t.Parallel()
+	want, err := NewServer("test")()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := directServer(nil)()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reflect.TypeOf(got) != reflect.TypeOf(want) {
+		t.Errorf("the test server is a %T, main serves a %T", got, want)
 	}
 }
 
 func TestProvider_MissingEndpointAndToken(t *testing.T) {
-	clearProviderEnv(t)
+	t.Parallel()
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: factoriesWith(nil),
 		Steps: []resource.TestStep{
 			{
 				Config:      `provider "sms" {}` + "\n" + `data "sms_tasks" "all" {}`,
@@ -113,15 +146,13 @@ data "sms_tasks" "all" {}`, tc.block),
 }
 
 func TestProvider_EnvironmentConfiguration(t *testing.T) {
+	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(7, 1)})
-	clearProviderEnv(t)
-	t.Setenv("SMS_ENDPOINT", server.URL())
-	t.Setenv("SMS_TOKEN", testToken)
-	t.Setenv("SMS_MAX_RETRIES", "0")
+	env := environment{"SMS_ENDPOINT": server.URL(), "SMS_TOKEN": testToken, "SMS_MAX_RETRIES": "0"}
 	server.InjectFaults(emulator.Fault{Status: 503})
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: factoriesWith(env),
 		Steps: []resource.TestStep{
 			{
 				// SMS_MAX_RETRIES=0 means the injected 503 is not retried.
@@ -137,13 +168,10 @@ func TestProvider_EnvironmentConfiguration(t *testing.T) {
 }
 
 func TestProvider_InvalidEnvironmentValues(t *testing.T) {
-	clearProviderEnv(t)
-	t.Setenv("SMS_TOKEN", testToken)
-	t.Setenv("SMS_ENDPOINT", "not a url")
-	t.Setenv("SMS_MAX_RETRIES", "many")
-	t.Setenv("SMS_INSECURE", "perhaps")
+	t.Parallel()
+	env := environment{"SMS_TOKEN": testToken, "SMS_ENDPOINT": "not a url", "SMS_MAX_RETRIES": "many", "SMS_INSECURE": "perhaps"}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: factoriesWith(env),
 		Steps: []resource.TestStep{{
 			Config:      `provider "sms" {}` + "\n" + `data "sms_tasks" "all" {}`,
 			ExpectError: regexp.MustCompile(`(?s)SMS_ENDPOINT.*SMS_MAX_RETRIES.*"many".*SMS_INSECURE.*"perhaps"`),
@@ -152,9 +180,9 @@ func TestProvider_InvalidEnvironmentValues(t *testing.T) {
 }
 
 func TestProvider_UnknownEndpointAtConfigure(t *testing.T) {
-	clearProviderEnv(t)
+	t.Parallel()
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: factoriesWith(nil),
 		Steps: []resource.TestStep{{
 			Config: `
 resource "terraform_data" "endpoint" {

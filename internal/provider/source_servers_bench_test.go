@@ -20,7 +20,7 @@ func BenchmarkReadSourceServers_1000(b *testing.B) {
 	server := emulator.NewTestServer(opts)
 	b.Cleanup(func() { _ = server.Close() })
 	ctx := context.Background()
-	srv, _ := configuredProviderServer(b, NewServer("test"), server.URL())
+	srv, _ := configuredProviderServer(b, directServer(nil), server.URL())
 	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		b.Fatal(err)
