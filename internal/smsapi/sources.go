@@ -2,7 +2,6 @@ package smsapi
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strconv"
 )
@@ -49,22 +48,12 @@ func (q ListSourceServersQuery) Values() url.Values {
 	return v
 }
 
-func (q ListSourceServersQuery) pageSize() (int, error) {
-	return ListTasksQuery{PageSize: q.PageSize}.pageSize()
-}
-
 // ListSourceServersPage fetches one page of GET /v3/sources at a record offset, holding one slot
 // of the client-wide concurrency limit across its retries.
 func (c *Client) ListSourceServersPage(ctx context.Context, q ListSourceServersQuery, offset int) (*ListSourceServersResponse, error) {
-	if err := c.usable(ctx); err != nil {
-		return nil, err
-	}
-	limit, err := q.pageSize()
+	limit, err := c.pageArguments(ctx, q.PageSize, offset)
 	if err != nil {
 		return nil, err
-	}
-	if offset < 0 || offset > MaxOffset {
-		return nil, fmt.Errorf("smsapi: offset must be between 0 and %d, got %d", MaxOffset, offset)
 	}
 	resp, _, err := c.sourceServersPage(ctx, q, limit, offset, nil)
 	return resp, err
@@ -102,10 +91,7 @@ type SourceServerList = Listing[SourceServerItem]
 // ListSourceServers reads every page of GET /v3/sources with the paging engine (ListAll): the
 // client-wide concurrency limit, retries, the consistency rules and one re-read, as for tasks.
 func (c *Client) ListSourceServers(ctx context.Context, q ListSourceServersQuery) (*SourceServerList, error) {
-	if err := c.usable(ctx); err != nil {
-		return nil, err
-	}
-	limit, err := q.pageSize()
+	limit, err := c.listArguments(ctx, q.PageSize)
 	if err != nil {
 		return nil, err
 	}

@@ -20,16 +20,6 @@ type ListTasksQuery struct {
 	PageSize int
 }
 
-func (q ListTasksQuery) pageSize() (int, error) {
-	switch {
-	case q.PageSize == 0:
-		return MaxPageSize, nil
-	case q.PageSize < 0 || q.PageSize > MaxPageSize:
-		return 0, fmt.Errorf("smsapi: PageSize must be between 1 and %d, got %d", MaxPageSize, q.PageSize)
-	}
-	return q.PageSize, nil
-}
-
 func (q ListTasksQuery) values(limit, offset int) url.Values {
 	v := url.Values{}
 	v.Set("limit", strconv.Itoa(limit))
@@ -77,15 +67,9 @@ func (l *TaskList) Incomplete() bool {
 // ListTasksPage fetches one page at a record offset, holding one slot of the client-wide
 // concurrency limit across its retries.
 func (c *Client) ListTasksPage(ctx context.Context, q ListTasksQuery, offset int) (*ListTasksResponse, error) {
-	if err := c.usable(ctx); err != nil {
-		return nil, err
-	}
-	limit, err := q.pageSize()
+	limit, err := c.pageArguments(ctx, q.PageSize, offset)
 	if err != nil {
 		return nil, err
-	}
-	if offset < 0 || offset > MaxOffset {
-		return nil, fmt.Errorf("smsapi: offset must be between 0 and %d, got %d", MaxOffset, offset)
 	}
 	resp, _, err := c.page(ctx, q, limit, offset, nil)
 	return resp, err
@@ -95,10 +79,7 @@ func (c *Client) ListTasksPage(ctx context.Context, q ListTasksQuery, offset int
 // query once, in API order, or an error; never part of a listing, since a partial list would let
 // a gate pass on part of the fleet.
 func (c *Client) ListTasks(ctx context.Context, q ListTasksQuery) (*TaskList, error) {
-	if err := c.usable(ctx); err != nil {
-		return nil, err
-	}
-	limit, err := q.pageSize()
+	limit, err := c.listArguments(ctx, q.PageSize)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,146 @@
+package smsapi
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Endpoint describes one offset-paged list endpoint of the API (GET /v3/tasks, GET /v3/sources)
+// to the paging engine, ListAll. Everything that differs between endpoints is here; everything
+// that must be the same for all of them (the client-wide concurrency limit, the consistency
+// rules, the one re-read, the cross-page dedupe, the offset cap) is in ListAll.
+//
+// A list method is a thin use of it, as ListTasks shows (tasksEndpoint):
+//
+//	l, err := ListAll(ctx, c, Endpoint[Task]{
+//		Noun: "tasks", ItemsKey: "tasks", MaxLimit: MaxPageSize, MaxOffset: MaxOffset,
+//		FetchPage: func(ctx context.Context, limit, offset int, dst []Task) (Page[Task], error) {
+//			// One GET holding a slot of c.acquire, a DecodeError for a bad status or body, then
+//			// checkPageShape(body, "tasks", limit) and json.Unmarshal into dst[:0]; ItemsNull is
+//			// !shape.itemsPresent.
+//		},
+//		ItemID: taskID,
+//	}, limit)
+//
+// The API of Endpoint, Page, Listing, ListAll and InconsistentListingError only grows: fields
+// and functions are added, never renamed or removed.
+type Endpoint[T any] struct {
+	// Noun names the items in messages, in the plural: "tasks", "source servers".
+	Noun string
+	// ItemsKey is the body's key of the items array ("tasks", "source_servers"), named in errors.
+	ItemsKey string
+	// MaxLimit is the largest limit the endpoint accepts; MaxOffset the largest offset.
+	MaxLimit  int
+	MaxOffset int
+	// FetchPage performs the GET of the page at (limit, offset), holding one slot of the
+	// client-wide concurrency limit while the request runs (Client.acquire), and decodes it.
+	// dst is zeroed memory of capacity limit that the items may be decoded into (encoding/json
+	// appends to the slice it is given), so pages need no copy when joined; nil for the first
+	// page. Errors are returned as they are (an *APIError, a *DecodeError, a context error).
+	// FetchPage should reject a page with more than limit items before decoding them, which is
+	// what bounds memory (see checkPageShape); ListAll checks it again after.
+	FetchPage func(ctx context.Context, limit, offset int, dst []T) (Page[T], error)
+	// ItemID returns the id by which an item repeated on a later page is dropped; ok false
+	// means the item has no id and is never dropped.
+	ItemID func(item *T) (id string, ok bool)
+}
+
+// Page is one decoded page.
+type Page[T any] struct {
+	// Count is the body's count, nil when absent or null.
+	Count *int64
+	// Items are the page's items in API order.
+	Items []T
+	// ItemsNull reports that the items key was absent or null (as opposed to []).
+	ItemsNull bool
+	// RequestID is the response's request id, for diagnostics.
+	RequestID string
+}
+
+// Listing is the result of ListAll.
+type Listing[T any] struct {
+	// Count is the API's count from the first page of the listing used.
+	Count int64
+	// Items are in API order, deduplicated across pages by id (never within a page). Never nil.
+	Items []T
+	// Requests is the number of pages fetched, over both listings when the first was re-read.
+	Requests int
+	// DuplicatesDropped counts items dropped because their id appeared on an earlier page,
+	// which happens when items are created while the pages are read.
+	DuplicatesDropped int
+	// OffsetCapped reports that Count exceeds what offsets up to MaxOffset can reach.
+	OffsetCapped bool
+	// Reread reports that the first listing contradicted itself and this is the second.
+	Reread bool
+	// FirstInconsistency says how the first listing contradicted itself when Reread is set.
+	FirstInconsistency string
+}
+
+// InconsistentListingError is returned when two listings in a row contradict themselves: the
+// pages hold more or fewer items than count, or a short page is followed by more items. It names
+// what was read against what was counted, and the request ids of the pages that disagree.
+type InconsistentListingError struct {
+	// Noun names the items: "tasks".
+	Noun string
+	// Count is the count of the second listing's first page.
+	Count int64
+	// Read is the number of items the second listing held after dropping repeats.
+	Read int
+	// Dropped is the number of items the second listing dropped as repeated across pages.
+	Dropped int
+	// Reason says how the second listing contradicts itself; FirstReason the first.
+	Reason      string
+	FirstReason string
+	// RequestIDs are the request ids of the second listing's pages that disagree;
+	// FirstRequestIDs those of the first listing.
+	RequestIDs      []string
+	FirstRequestIDs []string
+}
+
+func (e *InconsistentListingError) Error() string {
+	if e == nil {
+		return "smsapi: <nil InconsistentListingError>"
+	}
+	return "smsapi: the " + e.Noun + " listing contradicted itself on two reads in a row: " + e.Details()
+}
+
+// Details says what was read against what was counted, and how each read contradicted itself,
+// with the request ids.
+func (e *InconsistentListingError) Details() string {
+	return fmt.Sprintf("read %d %s against a count of %d (%d more were dropped as repeated across pages). "+
+		"Second read: %s%s. First read: %s%s",
+		e.Read, e.Noun, e.Count, e.Dropped,
+		e.Reason, requestIDsSuffix(e.RequestIDs), e.FirstReason, requestIDsSuffix(e.FirstRequestIDs))
+}
+
+func requestIDsSuffix(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return " (request ids " + strings.Join(ids, ", ") + ")"
+}
+
+// listArguments checks what every listing call checks before its first request, a usable client
+// and a page size the API accepts, and returns the limit to send: PageSize 0 means MaxPageSize.
+func (c *Client) listArguments(ctx context.Context, pageSize int) (int, error) {
+	if err := c.usable(ctx); err != nil {
+		return 0, err
+	}
+	switch {
+	case pageSize == 0:
+		return MaxPageSize, nil
+	case pageSize < 0 || pageSize > MaxPageSize:
+		return 0, fmt.Errorf("smsapi: PageSize must be between 1 and %d, got %d", MaxPageSize, pageSize)
+	}
+	return pageSize, nil
+}
+
+// pageArguments is listArguments for a call that fetches one page, with its offset checked too.
+func (c *Client) pageArguments(ctx context.Context, pageSize, offset int) (int, error) {
+	limit, err := c.listArguments(ctx, pageSize)
+	if err == nil && (offset < 0 || offset > MaxOffset) {
+		err = fmt.Errorf("smsapi: offset must be between 0 and %d, got %d", MaxOffset, offset)
+	}
+	return limit, err
+}
