@@ -7,24 +7,9 @@ import (
 )
 
 // Endpoint describes one offset-paged list endpoint of the API (GET /v3/tasks, GET /v3/sources)
-// to the paging engine, ListAll. Everything that differs between endpoints is here; everything
-// that must be the same for all of them (the client-wide concurrency limit, the consistency
-// rules, the one re-read, the cross-page dedupe, the offset cap) is in ListAll.
-//
-// A list method is a thin use of it, as ListTasks shows (tasksEndpoint):
-//
-//	l, err := ListAll(ctx, c, Endpoint[Task]{
-//		Noun: "tasks", ItemsKey: "tasks", MaxLimit: MaxPageSize, MaxOffset: MaxOffset,
-//		FetchPage: func(ctx context.Context, limit, offset int, dst []Task) (Page[Task], error) {
-//			// One GET holding a slot of c.acquire, a DecodeError for a bad status or body, then
-//			// checkPageShape(body, "tasks", limit) and json.Unmarshal into dst[:0]; ItemsNull is
-//			// !shape.itemsPresent.
-//		},
-//		ItemID: taskID,
-//	}, limit)
-//
-// The API of Endpoint, Page, Listing, ListAll and InconsistentListingError only grows: fields
-// and functions are added, never renamed or removed.
+// to the paging engine, ListAll: what differs between endpoints is here, what must be the same for
+// all of them is in ListAll. ListTasks (tasksEndpoint) and ListSourceServers show its use. The API
+// of Endpoint, Page, Listing, ListAll and InconsistentListingError only grows.
 type Endpoint[T any] struct {
 	// Noun names the items in messages, in the plural: "tasks", "source servers".
 	Noun string

@@ -10,23 +10,11 @@ import (
 )
 
 // ListAll reads every page of an endpoint with page size limit and returns the items once each,
-// in API order, or an error: never part of a listing. The rules (DESIGN.md, "Consistent
-// listings"):
-//
-//   - Page one gives count. The other pages, at limit, 2·limit, … below count and not above
-//     MaxOffset, are fetched concurrently, each holding one slot of the client-wide limit.
-//   - A page holding more than limit items, count missing, null or negative, or the items
-//     missing or null while count > 0 fail the read at once as an invalid response.
-//   - A page shorter than limit ends the listing: no page at a higher offset is started after
-//     one is seen.
-//   - The listing is consistent when no page before the last is short or followed by items,
-//     the items read (repeats across pages included) are what the last page's count puts in
-//     reach, and, unless the offset cap applies, the items kept are the first page's count. An
-//     item pushed onto the next page by one created in front of it is a repeat: it is dropped
-//     and accounted for by the count having grown by one.
-//   - An inconsistent listing is read once more from offset 0 under the same context (so the
-//     re-read counts against the caller's deadline); a second inconsistent one fails with an
-//     *InconsistentListingError.
+// in API order, or an error: never part of a listing, since a gate that passes on part of the
+// fleet is worse than none. Page one gives count; the other pages are fetched concurrently. An
+// invalid page fails the read at once; a listing that contradicts itself is read once more from
+// offset 0 under the same context, then fails with an *InconsistentListingError. The rules are
+// in DESIGN.md, "Consistent listings".
 func ListAll[T any](ctx context.Context, c *Client, ep Endpoint[T], limit int) (*Listing[T], error) {
 	if err := c.usable(ctx); err != nil {
 		return nil, err

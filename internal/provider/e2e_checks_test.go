@@ -1,0 +1,113 @@
+package provider
+
+// Checks on what terraform printed and wrote, and the root module most end-to-end tests apply.
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
+)
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mustSucceed fails the test with the whole output unless terraform exited 0.
+func mustSucceed(t *testing.T, r tfResult) tfResult {
+	t.Helper()
+	if r.ExitCode != 0 {
+		t.Fatalf("want success, got %s", r)
+	}
+	return r
+}
+
+// mustFail fails the test unless terraform exited non-zero.
+func mustFail(t *testing.T, r tfResult) tfResult {
+	t.Helper()
+	if r.ExitCode == 0 {
+		t.Fatalf("want a failure, got %s", r)
+	}
+	return r
+}
+
+// Outputs returns the root module's outputs after an apply, as raw JSON values by name.
+func (h *tfHarness) Outputs() map[string]json.RawMessage {
+	h.t.Helper()
+	r := mustSucceed(h.t, h.Run("output", "-json", "-no-color"))
+	var outputs map[string]struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &outputs); err != nil {
+		h.t.Fatalf("terraform output -json: %v\n%s", err, r.Stdout)
+	}
+	values := make(map[string]json.RawMessage, len(outputs))
+	for name, o := range outputs {
+		values[name] = o.Value
+	}
+	return values
+}
+
+// readConfig is a root module that reads data.sms_tasks.all from the emulator, with extra
+// arguments in the provider block and the data source's body, and outputs the API's count and
+// the names of the tasks in the order the data source returned them.
+func readConfig(server *emulator.Server, providerArgs, dataSourceBody string) string {
+	return smsVersions + providerBlock(server, providerArgs) + `
+data "sms_tasks" "all" {
+  ` + dataSourceBody + `
+}
+
+output "total_count" {
+  value = data.sms_tasks.all.total_count
+}
+
+output "names" {
+  value = [for t in data.sms_tasks.all.tasks : t.name]
+}
+`
+}
+
+// flat joins all runs of white space into single spaces, because Terraform wraps the text of
+// diagnostics at its own line width.
+func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// mustContain fails the test for every wanted text that the output lacks, ignoring line wraps.
+func mustContain(t *testing.T, r tfResult, want ...string) {
+	t.Helper()
+	out := flat(r.Output())
+	for _, w := range want {
+		if !strings.Contains(out, flat(w)) {
+			t.Errorf("output lacks %q\n%s", w, r)
+		}
+	}
+}
+
+// mustNotContain fails the test for every text that the output has, ignoring line wraps.
+func mustNotContain(t *testing.T, r tfResult, unwanted ...string) {
+	t.Helper()
+	out := flat(r.Output())
+	for _, u := range unwanted {
+		if strings.Contains(out, flat(u)) {
+			t.Errorf("output has %q\n%s", u, r)
+		}
+	}
+}
+
+// decodeJSON unmarshals raw into a new value of type T, failing the test on error.
+func decodeJSON[T any](t *testing.T, raw json.RawMessage) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("decoding %s: %v", raw, err)
+	}
+	return v
+}
