@@ -12,8 +12,8 @@ import (
 
 // BenchmarkReadSourceServers_1000 measures the whole ReadDataSource RPC of sms_source_servers
 // for 1,000 servers, the per-account maximum the service documents: paging through an
-// in-process emulator with no latency, the reflection-based values, the framework's processing
-// of the new state and the msgpack state out.
+// in-process emulator with no latency, the framework's processing of the other attributes and
+// the msgpack state out, with servers written directly as main serves them (serversEncoding).
 func BenchmarkReadSourceServers_1000(b *testing.B) {
 	opts := emulator.GenerateFleet(1300, 1).Options()
 	opts.Servers, opts.Token = opts.Servers[:1000], testToken
