@@ -92,33 +92,8 @@ func TestDirectEncoding_SourceServersSameBytesAsFramework(t *testing.T) {
 	for name, raw := range fleets {
 		t.Run(name, func(t *testing.T) {
 			servers := decodeAPIServers(t, raw)
-			wantValue, err := tfprotov6.NewDynamicValue(serversTFType, apiValue(reflect.ValueOf(servers), serversTFType))
-			if err != nil {
-				t.Fatal(err)
-			}
 			got := serversEncoding.encode(servers)
-			if size := serversEncoding.value(servers).size; size != len(got) {
-				t.Errorf("planned size %d, written %d bytes", size, len(got))
-			}
-			decoded, err := (&tfprotov6.DynamicValue{MsgPack: got}).Unmarshal(serversTFType)
-			if err != nil {
-				t.Fatalf("the direct encoding does not decode: %v", err)
-			}
-			wantDecoded, err := wantValue.Unmarshal(serversTFType)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !decoded.Equal(wantDecoded) {
-				diffs, _ := decoded.Diff(wantDecoded)
-				t.Errorf("the direct encoding decodes to a different value; %d differences, first: %v", len(diffs), diffs[:min(len(diffs), 3)])
-			}
-			if !bytes.Equal(got, wantValue.MsgPack) {
-				at := 0
-				for at < min(len(got), len(wantValue.MsgPack)) && got[at] == wantValue.MsgPack[at] {
-					at++
-				}
-				t.Errorf("bytes differ from byte %d of %d (framework %d bytes)", at, len(got), len(wantValue.MsgPack))
-			}
+			checkSameEncoding(t, serversTFType, apiValue(reflect.ValueOf(servers), serversTFType), got, serversEncoding.value(servers).size)
 			if len(servers) > 0 && !bytes.Contains(got, []byte("\xb4replication_progress")) {
 				t.Error("the encoding lacks replication_progress")
 			}
@@ -147,7 +122,7 @@ func TestDirectEncoding_DerivedProgressValues(t *testing.T) {
 }
 
 // dataSourceType is the object type of a data source's schema as the server reports it.
-func dataSourceType(t *testing.T, srv tfprotov6.ProviderServer, tasksType tftypes.Object, name string) tftypes.Object {
+func dataSourceType(t testing.TB, srv tfprotov6.ProviderServer, tasksType tftypes.Object, name string) tftypes.Object {
 	t.Helper()
 	if name == "sms_tasks" {
 		return tasksType

@@ -27,27 +27,28 @@ func BenchmarkReadTask(b *testing.B) {
 	if err := json.Unmarshal(fleet.Tasks[0], &task); err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
-	srv, _ := configuredProviderServer(b, NewServer("test"), server.URL())
-	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	dsType, ok := schemas.DataSourceSchemas["sms_task"].ValueType().(tftypes.Object)
-	if !ok {
-		b.Fatal("sms_task has no object schema")
-	}
+	srv, tasksType := configuredProviderServer(b, NewServer("test"), server.URL())
+	dsType := dataSourceType(b, srv, tasksType, "sms_task")
 	config := dynamicValue(b, dsType, map[string]tftypes.Value{"task_id": tftypes.NewValue(tftypes.String, task.ID)})
-	req := &tfprotov6.ReadDataSourceRequest{TypeName: "sms_task", Config: &config}
-	stateBytes := 0
+	n, stateBytes := benchReads(b, srv, &tfprotov6.ReadDataSourceRequest{TypeName: "sms_task", Config: &config})
+	if n > 0 {
+		b.ReportMetric(float64(stateBytes), "state-bytes")
+	}
+}
+
+// benchReads runs req for the benchmark's iterations, failing on any diagnostic, and returns the
+// number of reads and the size of the last state.
+func benchReads(b *testing.B, srv tfprotov6.ProviderServer, req *tfprotov6.ReadDataSourceRequest) (n, stateBytes int) {
+	b.Helper()
 	b.ReportAllocs()
 	for b.Loop() {
-		resp, err := srv.ReadDataSource(ctx, req)
+		resp, err := srv.ReadDataSource(context.Background(), req)
 		if err != nil {
 			b.Fatal(err)
 		}
 		failOnDiagnostics(b, "ReadDataSource", resp.Diagnostics)
 		stateBytes = len(resp.State.MsgPack)
+		n++
 	}
-	b.ReportMetric(float64(stateBytes), "state-bytes")
+	return n, stateBytes
 }
