@@ -166,9 +166,14 @@ func TestDirectRead_SourceServersSameResponseAsFramework(t *testing.T) {
 		"no match":           {servers: fleet, set: setOne("name", tftypes.NewValue(tftypes.String, "no-such-server")), wantTasks: 0},
 		"API error":          {servers: fleet, faults: []emulator.Fault{{Status: 403, Offset: new(200)}}, wantError: "403"},
 		"invalid API answer": {servers: fleet, faults: []emulator.Fault{{MalformedJSON: true}}, wantError: "Invalid SMS API Response"},
-		"read timeout":       {servers: fleet, latency: 2 * time.Second, set: readTimeout, wantError: "SMS Source Servers Read Timed Out"},
-		"filter rejected":    {servers: fleet, set: setOne("state", tftypes.NewValue(tftypes.String, "no-such-state")), wantError: "SMS API Rejected The Request"},
-		"deferred":           {servers: fleet, deferral: true, wantUnread: true},
+		// Both reads of the listing see a page that contradicts the count, so the re-read fails too.
+		// Two pages only, so that the diagnostic, which tells how the pages went, does not depend
+		// on the order in which concurrent pages come back.
+		"inconsistent listing": {servers: fleet[:350], faults: []emulator.Fault{{Status: 200, Offset: new(200), Times: 2,
+			Body: `{"count":3,"source_servers":[]}`}}, wantError: "Inconsistent SMS Source Server List"},
+		"read timeout":    {servers: fleet, latency: 2 * time.Second, set: readTimeout, wantError: "SMS Source Servers Read Timed Out"},
+		"filter rejected": {servers: fleet, set: setOne("state", tftypes.NewValue(tftypes.String, "no-such-state")), wantError: "SMS API Rejected The Request"},
+		"deferred":        {servers: fleet, deferral: true, wantUnread: true},
 	}
 	for name, c := range cases {
 		c.dataSource = ds
