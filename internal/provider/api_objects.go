@@ -30,8 +30,12 @@ type derivedAttribute struct {
 	value     func(object reflect.Value) tftypes.Value
 }
 
-// derivedAttributes lists the derived attributes of each API type; see source_servers_data_source.go.
-var derivedAttributes = map[reflect.Type][]derivedAttribute{}
+// derivedAttributes lists the derived attributes of each API type. It is a variable's initial
+// value, not filled by init functions, because the direct encodings planned in other package
+// variables (serversEncoding) need it, and variables are initialized before init functions run.
+var derivedAttributes = map[reflect.Type][]derivedAttribute{
+	reflect.TypeFor[smsapi.SourceServerItem](): sourceServerDerivedAttributes,
+}
 
 // codeSpan turns the doc tags' 'code' into Markdown `code`.
 var codeSpan = regexp.MustCompile(`'([^'\s]+)'`)

@@ -22,14 +22,16 @@ import (
 
 // readCase is one ReadDataSource call made through both servers.
 type readCase struct {
+	dataSource string // sms_tasks when empty
 	tasks      []json.RawMessage
+	servers    []json.RawMessage
 	latency    time.Duration
 	faults     []emulator.Fault
 	set        func(dsType tftypes.Object) map[string]tftypes.Value
 	deferral   bool // the provider's endpoint is unknown and the client allows deferral
 	wantError  string
 	wantWarn   string
-	wantTasks  int // nullTasks: the tasks attribute is null; someTasks: at least one
+	wantTasks  int // of the listed attribute; nullTasks: it is null; someTasks: at least one
 	wantUnread bool
 }
 
@@ -78,27 +80,42 @@ func TestDirectRead_SameResponseAsFramework(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			direct := readThrough(t, directServer(nil), c)
-			reference := readThrough(t, frameworkServer(nil), c)
-			if direct.diagnostics != reference.diagnostics {
-				t.Errorf("diagnostics differ:\ndirect:    %s\nframework: %s", direct.diagnostics, reference.diagnostics)
-			}
-			if direct.deferred != reference.deferred {
-				t.Errorf("deferred: direct %q, framework %q", direct.deferred, reference.deferred)
-			}
-			switch {
-			case direct.state.Type() == nil || reference.state.Type() == nil:
-				if direct.state.Type() != nil || reference.state.Type() != nil {
-					t.Errorf("state: direct %v, framework %v", direct.state, reference.state)
-				}
-			case !direct.state.Equal(reference.state):
-				diffs, _ := direct.state.Diff(reference.state)
-				t.Errorf("states differ in %d places, first: %v", len(diffs), diffs[:min(len(diffs), 3)])
-			}
-			// The case must be what it claims to be, or the comparison proves little.
-			checkReadCase(t, c, direct)
+			compareReads(t, c)
 		})
 	}
+}
+
+// compareReads makes the read of c through the server main serves and through the framework
+// alone, and compares what they answer.
+func compareReads(t *testing.T, c readCase) {
+	t.Helper()
+	direct := readThrough(t, directServer(nil), c)
+	reference := readThrough(t, frameworkServer(nil), c)
+	if direct.diagnostics != reference.diagnostics {
+		t.Errorf("diagnostics differ:\ndirect:    %s\nframework: %s", direct.diagnostics, reference.diagnostics)
+	}
+	if direct.deferred != reference.deferred {
+		t.Errorf("deferred: direct %q, framework %q", direct.deferred, reference.deferred)
+	}
+	switch {
+	case direct.state.Type() == nil || reference.state.Type() == nil:
+		if direct.state.Type() != nil || reference.state.Type() != nil {
+			t.Errorf("state: direct %v, framework %v", direct.state, reference.state)
+		}
+	case !direct.state.Equal(reference.state):
+		diffs, _ := direct.state.Diff(reference.state)
+		t.Errorf("states differ in %d places, first: %v", len(diffs), diffs[:min(len(diffs), 3)])
+	}
+	// The case must be what it claims to be, or the comparison proves little.
+	checkReadCase(t, c, direct)
+}
+
+// names are the case's data source and the list attribute it reads.
+func (c readCase) names() (dataSource, list string) {
+	if c.dataSource == "sms_source_servers" {
+		return c.dataSource, "servers"
+	}
+	return "sms_tasks", "tasks"
 }
 
 // readResult is what one ReadDataSource call answered, normalised for comparison: request ids
@@ -116,7 +133,7 @@ var requestIDPattern = regexp.MustCompile(`[0-9a-f]{32}`)
 
 func readThrough(t *testing.T, newServer func() (tfprotov6.ProviderServer, error), c readCase) readResult {
 	t.Helper()
-	server := startEmulator(t, emulator.Options{Tasks: c.tasks, Latency: c.latency})
+	server := startEmulator(t, emulator.Options{Tasks: c.tasks, Servers: c.servers, Latency: c.latency})
 	server.InjectFaults(c.faults...)
 	ctx := context.Background()
 	endpoint := tftypes.NewValue(tftypes.String, server.URL())
@@ -124,13 +141,15 @@ func readThrough(t *testing.T, newServer func() (tfprotov6.ProviderServer, error
 		endpoint = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 	}
 	srv, dsType := startProviderServer(t, newServer, endpoint, c.deferral)
+	dataSource, _ := c.names()
+	dsType = dataSourceType(t, srv, dsType, dataSource)
 	var set map[string]tftypes.Value
 	if c.set != nil {
 		set = c.set(dsType)
 	}
 	config := dynamicValue(t, dsType, set)
 	resp, err := srv.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{
-		TypeName: "sms_tasks", Config: &config,
+		TypeName: dataSource, Config: &config,
 		ClientCapabilities: &tfprotov6.ReadDataSourceClientCapabilities{DeferralAllowed: true},
 	})
 	if err != nil {
@@ -175,21 +194,22 @@ func checkReadCase(t *testing.T, c readCase, r readResult) {
 	if err := r.state.As(&attrs); err != nil {
 		t.Fatal(err)
 	}
-	var tasks []tftypes.Value
-	if err := attrs["tasks"].As(&tasks); err != nil {
+	_, name := c.names()
+	var items []tftypes.Value
+	if err := attrs[name].As(&items); err != nil {
 		t.Fatal(err)
 	}
 	switch {
 	case c.wantTasks == nullTasks:
-		if !attrs["tasks"].IsNull() {
-			t.Errorf("tasks: want null, got %d", len(tasks))
+		if !attrs[name].IsNull() {
+			t.Errorf("%s: want null, got %d", name, len(items))
 		}
 	case c.wantTasks == someTasks:
-		if len(tasks) == 0 {
-			t.Error("tasks: want some, got none")
+		if len(items) == 0 {
+			t.Errorf("%s: want some, got none", name)
 		}
-	case attrs["tasks"].IsNull() || len(tasks) != c.wantTasks:
-		t.Errorf("tasks: got %d (null %t), want %d", len(tasks), attrs["tasks"].IsNull(), c.wantTasks)
+	case attrs[name].IsNull() || len(items) != c.wantTasks:
+		t.Errorf("%s: got %d (null %t), want %d", name, len(items), attrs[name].IsNull(), c.wantTasks)
 	}
 }
 

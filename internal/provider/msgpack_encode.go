@@ -34,17 +34,21 @@ type fieldPlan struct {
 	// elem plans the object of an object field (a pointer to a struct) or the elements of a list
 	// field (a slice of structs).
 	elem *objectPlan
+	// derive computes a derived attribute from the whole object; see msgpack_derived.go.
+	derive func(object reflect.Value) tftypes.Value
 }
 
 type fieldKind uint8
 
 const (
-	stringField  fieldKind = iota // *string as String
-	int64Field                    // *int64 as Number
-	float64Field                  // *float64 as Number
-	boolField                     // *bool as Bool
-	objectField                   // *struct as Object
-	listField                     // []struct as List of Object
+	stringField     fieldKind = iota // *string as String
+	int64Field                       // *int64 as Number
+	float64Field                     // *float64 as Number
+	boolField                        // *bool as Bool
+	objectField                      // *struct as Object
+	listField                        // []struct as List of Object
+	stringListField                  // []*string as List of String
+	derivedField                     // a derivedAttribute, not a struct field
 )
 
 // planObject matches the exported fields of goType, by their JSON names, to the attributes of
@@ -66,18 +70,36 @@ func planObject(goType reflect.Type, objType tftypes.Object) (*objectPlan, error
 	slices.Sort(names)
 	plan := &objectPlan{goType: goType, header: appendMapLen(nil, len(names))}
 	for _, name := range names {
-		field, ok := byName[name]
-		if !ok {
-			return nil, fmt.Errorf("%s has no field with JSON name %q for the attribute of that name", goType, name)
-		}
-		fp, err := planField(field, objType.AttributeTypes[name])
+		fp, err := planAttribute(goType, byName, name, objType.AttributeTypes[name])
 		if err != nil {
-			return nil, fmt.Errorf("%s.%s: %w", goType, field.Name, err)
+			return nil, err
 		}
 		fp.key = appendString(nil, name)
 		plan.fields = append(plan.fields, fp)
 	}
 	return plan, nil
+}
+
+// planAttribute plans one attribute: from the struct field of its JSON name, or else from the
+// derived attribute of that name registered for the struct type.
+func planAttribute(goType reflect.Type, byName map[string]reflect.StructField, name string, attrType tftypes.Type) (fieldPlan, error) {
+	if field, ok := byName[name]; ok {
+		fp, err := planField(field, attrType)
+		if err != nil {
+			return fp, fmt.Errorf("%s.%s: %w", goType, field.Name, err)
+		}
+		return fp, nil
+	}
+	for _, d := range derivedAttributes[goType] {
+		if d.name == name {
+			fp, err := planDerived(d, attrType)
+			if err != nil {
+				return fp, fmt.Errorf("%s derived attribute %q: %w", goType, name, err)
+			}
+			return fp, nil
+		}
+	}
+	return fieldPlan{}, fmt.Errorf("%s has no field with JSON name %q and no derived attribute of that name", goType, name)
 }
 
 func planField(field reflect.StructField, attrType tftypes.Type) (fieldPlan, error) {
@@ -106,6 +128,8 @@ func planField(field reflect.StructField, attrType tftypes.Type) (fieldPlan, err
 			return fp, err
 		}
 		fp.kind, fp.elem = objectField, elem
+	case t == reflect.TypeFor[[]*string]() && attrType.Equal(tftypes.List{ElementType: tftypes.String}):
+		fp.kind = stringListField
 	case t.Kind() == reflect.Slice && attrType.Is(tftypes.List{}):
 		objType, ok := attrType.(tftypes.List).ElementType.(tftypes.Object)
 		if !ok {
@@ -142,11 +166,18 @@ func (p *objectPlan) appendObject(b []byte, v reflect.Value) []byte {
 	for i := range p.fields {
 		f := &p.fields[i]
 		b = append(b, f.key...)
-		fv := v.Field(f.index)
-		if f.kind == listField {
-			b = f.elem.appendList(b, fv)
+		switch f.kind {
+		case derivedField:
+			b = appendPrimitive(b, f.derive(v))
+			continue
+		case listField:
+			b = f.elem.appendList(b, v.Field(f.index))
+			continue
+		case stringListField:
+			b = appendStringList(b, v.Field(f.index))
 			continue
 		}
+		fv := v.Field(f.index)
 		if fv.IsNil() {
 			b = appendNil(b)
 			continue
@@ -187,11 +218,18 @@ func (p *objectPlan) objectSize(v reflect.Value) int {
 	for i := range p.fields {
 		f := &p.fields[i]
 		size += len(f.key)
-		fv := v.Field(f.index)
-		if f.kind == listField {
-			size += f.elem.listSize(fv)
+		switch f.kind {
+		case derivedField:
+			size += len(appendPrimitive(scratch[:0], f.derive(v)))
+			continue
+		case listField:
+			size += f.elem.listSize(v.Field(f.index))
+			continue
+		case stringListField:
+			size += stringListSize(v.Field(f.index))
 			continue
 		}
+		fv := v.Field(f.index)
 		if fv.IsNil() {
 			size++
 			continue
@@ -340,8 +378,12 @@ func appendNumber(b []byte, f float64) []byte {
 	case whole && f >= math.MinInt64 && f < math.MaxInt64:
 		return appendInt(b, int64(f))
 	case !whole:
-		u := math.Float64bits(f)
-		return append(b, 0xcb, byte(u>>56), byte(u>>48), byte(u>>40), byte(u>>32), byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+		return appendFloat64(b, f)
 	}
 	return appendString(b, big.NewFloat(f).Text('f', -1))
+}
+
+func appendFloat64(b []byte, f float64) []byte {
+	u := math.Float64bits(f)
+	return append(b, 0xcb, byte(u>>56), byte(u>>48), byte(u>>40), byte(u>>32), byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
 }

@@ -65,38 +65,45 @@ func TestDirectEncoding_SameBytesAsFramework(t *testing.T) {
 	for name, raw := range fleets {
 		t.Run(name, func(t *testing.T) {
 			tasks := decodeAPITasks(t, raw)
-			reference := flattenTasks(tasks)
-			wantValue, err := tfprotov6.NewDynamicValue(tasksTFType, reference)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := wantValue.MsgPack
 			got := tasksEncoding.encode(tasks)
-			if size := tasksEncoding.value(tasks).size; size != len(got) {
-				t.Errorf("planned size %d, written %d bytes", size, len(got))
-			}
-			decoded, err := (&tfprotov6.DynamicValue{MsgPack: got}).Unmarshal(tasksTFType)
-			if err != nil {
-				t.Fatalf("the direct encoding does not decode: %v", err)
-			}
-			// Terraform sees values decoded from msgpack, so both sides are compared decoded: a
-			// number beyond float64's integers decodes with more precision than it was built with.
-			wantDecoded, err := wantValue.Unmarshal(tasksTFType)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !decoded.Equal(wantDecoded) {
-				diffs, _ := decoded.Diff(wantDecoded)
-				t.Errorf("the direct encoding decodes to a different value; %d differences, first: %v", len(diffs), diffs[:min(len(diffs), 3)])
-			}
-			if !bytes.Equal(got, want) {
-				at := 0
-				for at < min(len(got), len(want)) && got[at] == want[at] {
-					at++
-				}
-				t.Errorf("bytes differ from byte %d of %d (framework %d bytes)", at, len(got), len(want))
-			}
+			checkSameEncoding(t, tasksTFType, flattenTasks(tasks), got, tasksEncoding.value(tasks).size)
 		})
+	}
+}
+
+// checkSameEncoding compares a direct encoding and its planned size with the msgpack
+// terraform-plugin-go writes for the framework path's value of type typ: the same bytes, and
+// the same value once both are decoded.
+func checkSameEncoding(t *testing.T, typ tftypes.Type, reference tftypes.Value, got []byte, plannedSize int) {
+	t.Helper()
+	wantValue, err := tfprotov6.NewDynamicValue(typ, reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := wantValue.MsgPack
+	if plannedSize != len(got) {
+		t.Errorf("planned size %d, written %d bytes", plannedSize, len(got))
+	}
+	decoded, err := (&tfprotov6.DynamicValue{MsgPack: got}).Unmarshal(typ)
+	if err != nil {
+		t.Fatalf("the direct encoding does not decode: %v", err)
+	}
+	// Terraform sees values decoded from msgpack, so both sides are compared decoded: a number
+	// beyond float64's integers decodes with more precision than it was built with.
+	wantDecoded, err := wantValue.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !decoded.Equal(wantDecoded) {
+		diffs, _ := decoded.Diff(wantDecoded)
+		t.Errorf("the direct encoding decodes to a different value; %d differences, first: %v", len(diffs), diffs[:min(len(diffs), 3)])
+	}
+	if !bytes.Equal(got, want) {
+		at := 0
+		for at < min(len(got), len(want)) && got[at] == want[at] {
+			at++
+		}
+		t.Errorf("bytes differ from byte %d of %d (framework %d bytes)", at, len(got), len(want))
 	}
 }
 

@@ -43,22 +43,24 @@ var sourceServersTarget = readTarget{
 	permission: "list source servers: grant the IAM policy action sms:server:list", list: "SMS Source Server List",
 }
 
-func init() {
-	// replication_progress is the one attribute of a server that the API does not return.
-	derivedAttributes[reflect.TypeFor[smsapi.SourceServerItem]()] = []derivedAttribute{{
-		name: "replication_progress",
-		attribute: computedFloat64("Derived by the provider, not returned by the API: `replicatesize` / `totalsize` in " +
-			"percent (0 to 100, more if the API reports more replicated than total). Null when either size is absent, " +
-			"null or 0, since the API reports 0 before it has measured the source."),
-		value: func(v reflect.Value) tftypes.Value {
-			s, ok := v.Addr().Interface().(*smsapi.SourceServerItem)
-			if !ok {
-				return nullNumber // Only registered for this type, so never reached.
-			}
-			return replicationProgress(s.ReplicateSize, s.TotalSize)
-		},
-	}}
-}
+// sourceServerDerivedAttributes are the attributes of a server that the API does not return.
+var sourceServerDerivedAttributes = []derivedAttribute{{
+	name: "replication_progress",
+	attribute: computedFloat64("Derived by the provider, not returned by the API: `replicatesize` / `totalsize` in " +
+		"percent (0 to 100, more if the API reports more replicated than total). Null when either size is absent, " +
+		"null or 0, since the API reports 0 before it has measured the source."),
+	value: func(v reflect.Value) tftypes.Value {
+		s, ok := v.Addr().Interface().(*smsapi.SourceServerItem)
+		if !ok {
+			return nullNumber // Only registered for this type, so never reached.
+		}
+		return replicationProgress(s.ReplicateSize, s.TotalSize)
+	},
+}}
+
+// serversEncoding writes the servers attribute directly when the provider runs under NewServer;
+// see DESIGN.md, "Encoding listing reads directly".
+var serversEncoding = mustListEncoding[smsapi.SourceServerItem]("servers", terraformTypeOf(serversAttribute().GetType()))
 
 // replicationProgress is replicated / total in percent, or null when either is unknown or zero.
 func replicationProgress(replicated, total *int64) tftypes.Value {
@@ -143,16 +145,20 @@ func (d *sourceServersDataSource) Schema(ctx context.Context, _ datasource.Schem
 				MarkdownDescription: "Number of returned servers in each migration stage (`migration_cycle`); stages " +
 					"with no server are absent.",
 			},
-			"servers": withFixedTypes(schema.ListNestedAttribute{
-				Computed: true,
-				MarkdownDescription: "Servers that match the filters, in API order, with every field of the response " +
-					"under its API name. Fields the API returns as null or leaves out are null here, never `\"\"`, `0` or " +
-					"`false`. Null when `summary_only` is true.",
-				NestedObject: schema.NestedAttributeObject{Attributes: apiAttributes(reflect.TypeFor[smsapi.SourceServerItem]())},
-			}),
+			"servers":  serversAttribute(),
 			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{}),
 		},
 	}
+}
+
+func serversAttribute() schema.ListNestedAttribute {
+	return withFixedTypes(schema.ListNestedAttribute{
+		Computed: true,
+		MarkdownDescription: "Servers that match the filters, in API order, with every field of the response " +
+			"under its API name. Fields the API returns as null or leaves out are null here, never `\"\"`, `0` or " +
+			"`false`. Null when `summary_only` is true.",
+		NestedObject: schema.NestedAttributeObject{Attributes: apiAttributes(reflect.TypeFor[smsapi.SourceServerItem]())},
+	})
 }
 
 func (d *sourceServersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -195,7 +201,8 @@ func (d *sourceServersDataSource) Read(ctx context.Context, req datasource.ReadR
 	attrs["total_count"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(list.Count))
 	attrs["state_counts"] = countBy(list.Items, func(s *smsapi.SourceServerItem) *string { return s.State })
 	attrs["migration_cycle_counts"] = countBy(list.Items, func(s *smsapi.SourceServerItem) *string { return s.MigrationCycle })
-	if !summaryOnly {
+	// Under NewServer the servers are written directly and left null here; see serversEncoding.
+	if !summaryOnly && !serversEncoding.put(ctx, list.Items) {
 		attrs["servers"] = apiValue(reflect.ValueOf(list.Items), stateType.AttributeTypes["servers"])
 	}
 	resp.State.Raw = tftypes.NewValue(stateType, attrs)

@@ -12,6 +12,7 @@
 // provider as its child and records the child's CPU time and maximum resident set size when it
 // exits. terraform's CPU time is its own rusage less that of its plugins; its peak is sampled
 // from /proc every 50 ms (Linux only).
+// -data-source sms_source_servers reads that many generated source servers instead of tasks.
 // -provider-env sets variables such as GOMEMLIMIT for the provider alone; a copy of the
 // provider's standard error (GODEBUG=gctrace=1 output, for one) is kept with -keep.
 //
@@ -62,6 +63,7 @@ type options struct {
 	commands       []string
 	planTasks      map[int]bool
 	maxConcurrency int
+	dataSource     string
 	runs           int
 	timeout        time.Duration
 	terraform      string
@@ -80,6 +82,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	commands := fs.String("commands", "apply", "comma-separated terraform commands run for every case: apply, plan")
 	planTasks := fs.String("plan-tasks", "65535", "comma-separated task counts that also get a terraform plan row; empty for none")
 	maxConcurrency := fs.Int("max-concurrency", 4, "the provider's max_concurrency (1 to 64)")
+	dataSource := fs.String("data-source", "sms_tasks", "listing data source to read: sms_tasks or sms_source_servers (then -tasks counts servers)")
 	runs := fs.Int("runs", 1, "runs per case; the row shows the median wall time and the largest peaks")
 	timeout := fs.Duration("timeout", 10*time.Minute, "bound on each terraform run; a run that takes longer is killed")
 	terraform := fs.String("terraform", "terraform", "terraform CLI to run")
@@ -97,7 +100,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
-	o := &options{maxConcurrency: *maxConcurrency, runs: *runs, timeout: *timeout, terraform: *terraform,
+	o := &options{maxConcurrency: *maxConcurrency, dataSource: *dataSource, runs: *runs, timeout: *timeout, terraform: *terraform,
 		root: *root, seed: *seed, keep: *keep, planTasks: map[int]bool{}, providerEnv: providerEnv}
 	for _, kv := range o.providerEnv {
 		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" || strings.ContainsAny(kv, "\n") {
@@ -146,6 +149,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	switch {
 	case len(o.tasks) == 0 || len(o.latencies) == 0 || len(o.commands) == 0:
 		return nil, errors.New("-tasks, -latency and -commands need at least one value each")
+	case o.dataSource != "sms_tasks" && o.dataSource != "sms_source_servers":
+		return nil, fmt.Errorf("-data-source must be sms_tasks or sms_source_servers, got %q", o.dataSource)
 	case o.maxConcurrency < 1 || o.maxConcurrency > 64:
 		return nil, fmt.Errorf("-max-concurrency must be from 1 to 64, got %d", o.maxConcurrency)
 	case o.runs < 1:

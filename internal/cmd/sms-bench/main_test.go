@@ -57,6 +57,7 @@ func TestParseFlags_RejectsBadValues(t *testing.T) {
 		{"-commands", "destroy"},
 		{"-max-concurrency", "0"},
 		{"-runs", "0"},
+		{"-data-source", "sms_task"},
 		{"-timeout", "0s"},
 		{"-provider-env", "GOGC"},
 		{"extra"},
@@ -108,8 +109,9 @@ func TestAPIPhase(t *testing.T) {
 }
 
 func TestConfigSetsSummaryOnly(t *testing.T) {
-	cfg := config(benchCase{tasks: 10, summaryOnly: true}, 6)
-	for _, want := range []string{"max_concurrency = 6", "summary_only = true", `source = "smsops/sms"`} {
+	cfg := config(benchCase{tasks: 10, summaryOnly: true}, 6, "sms_source_servers")
+	for _, want := range []string{"max_concurrency = 6", "summary_only = true", `source = "smsops/sms"`,
+		`data "sms_source_servers" "all"`, "data.sms_source_servers.all.total_count"} {
 		if !strings.Contains(cfg, want) {
 			t.Errorf("config lacks %q:\n%s", want, cfg)
 		}

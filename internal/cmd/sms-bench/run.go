@@ -87,7 +87,7 @@ type result struct {
 
 // config is the Terraform configuration of a case. Only total_count is output: printing the
 // tasks would measure terraform's rendering, not the provider.
-func config(c benchCase, maxConcurrency int) string {
+func config(c benchCase, maxConcurrency int, dataSource string) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
     sms = { source = "smsops/sms" }
@@ -98,14 +98,22 @@ provider "sms" {
   max_concurrency = %d
 }
 
-data "sms_tasks" "all" {
-  summary_only = %t
+data "%[2]s" "all" {
+  summary_only = %[3]t
 }
 
 output "total_count" {
-  value = data.sms_tasks.all.total_count
+  value = data.%[2]s.all.total_count
 }
-`, maxConcurrency, c.summaryOnly)
+`, maxConcurrency, dataSource, c.summaryOnly)
+}
+
+// generateServers is a generated fleet cut to n source servers; a fleet of m tasks has at
+// most about 1.1 m servers, so 2 n tasks always give enough.
+func generateServers(n int, seed int64) emulator.Options {
+	opts := emulator.GenerateFleet(2*n, seed).Options()
+	opts.Tasks, opts.Servers = nil, opts.Servers[:min(n, len(opts.Servers))]
+	return opts
 }
 
 var totalCountLine = regexp.MustCompile(`total_count\s+=\s+(\d+)`)
@@ -117,11 +125,16 @@ func (env *environment) runCase(ctx context.Context, c benchCase, o *options, di
 		res.err = err
 		return res
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config(c, o.maxConcurrency)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config(c, o.maxConcurrency, o.dataSource)), 0o644); err != nil {
 		res.err = err
 		return res
 	}
-	server := emulator.New(emulator.Options{Tasks: emulator.GenerateTasks(c.tasks, o.seed), Token: benchToken, Latency: c.latency})
+	opts := emulator.Options{Tasks: emulator.GenerateTasks(c.tasks, o.seed)}
+	if o.dataSource == "sms_source_servers" {
+		opts = generateServers(c.tasks, o.seed)
+	}
+	opts.Token, opts.Latency = benchToken, c.latency
+	server := emulator.New(opts)
 	rec := &timingRecorder{next: server}
 	endpoint, stop, err := serve(rec)
 	if err != nil {
