@@ -38,9 +38,7 @@ func (c *Client) decodePage(ex *exchange, dst []Task, limit int) (*ListTasksResp
 			return nil, errors.New(b.String())
 		}
 	}
-	if echoed {
-		maskTaskStrings(reflect.ValueOf(resp.Tasks), secrets)
-	}
+	cleanDecodedStrings(ex.body, reflect.ValueOf(resp.Tasks), secrets, echoed)
 	return resp, nil
 }
 
@@ -55,27 +53,71 @@ func containsAny(body []byte, secrets []string) bool {
 	return false
 }
 
-// maskTaskStrings masks secrets in every string reachable from v. Reflection is fine here: it
-// runs only for the rare body that echoes a credential.
-func maskTaskStrings(v reflect.Value, secrets []string) {
+// cleanDecodedStrings rewrites the strings decoded from body into v: a credential the body
+// echoes is masked (echoed), and control characters are escaped (see escapeDataControls) when
+// the body may hold one. Reflection is fine here: it runs only for the rare body that needs it,
+// and the scan that tells is one pass over bytes already read.
+func cleanDecodedStrings(body []byte, v reflect.Value, secrets []string, echoed bool) {
+	controls := mayHoldControls(body)
+	if !echoed && !controls {
+		return
+	}
+	rewriteStrings(v, func(s string) string {
+		if echoed {
+			s = maskSecrets(s, secrets)
+		}
+		if controls {
+			s = escapeDataControls(s)
+		}
+		return s
+	})
+}
+
+// rewriteStrings replaces every string reachable from v with rewrite(string).
+func rewriteStrings(v reflect.Value, rewrite func(string) string) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
-			maskTaskStrings(v.Elem(), secrets)
+			rewriteStrings(v.Elem(), rewrite)
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
-			maskTaskStrings(v.Index(i), secrets)
+			rewriteStrings(v.Index(i), rewrite)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
-			maskTaskStrings(v.Field(i), secrets)
+			rewriteStrings(v.Field(i), rewrite)
 		}
 	case reflect.String:
 		if v.CanSet() {
-			v.SetString(maskSecrets(v.String(), secrets))
+			v.SetString(rewrite(v.String()))
 		}
 	}
+}
+
+// mayHoldControls reports whether a JSON body can decode to a string with a control or
+// bidirectional-override character (see isControl): JSON writes C0 controls only as escapes
+// (\uXXXX, \b, \f, \r), while DEL, C1 controls and the bidi marks may also stand raw in UTF-8.
+// A false positive (an escaped backslash before a u) only costs the rewrite.
+func mayHoldControls(body []byte) bool {
+	for i := 0; i < len(body); i++ {
+		switch b := body[i]; {
+		case b == 0x7f:
+			return true
+		case i+1 == len(body):
+		case b == '\\':
+			switch body[i+1] {
+			case 'u', 'b', 'f', 'r':
+				return true
+			}
+			i++ // The escaped character cannot start another escape.
+		case b == 0xc2 && body[i+1] >= 0x80 && body[i+1] <= 0x9f, // U+0080..U+009F
+			b == 0xd8 && body[i+1] == 0x9c,                        // U+061C
+			b == 0xe2 && (body[i+1] == 0x80 || body[i+1] == 0x81): // U+2000..U+207F
+			return true
+		}
+	}
+	return false
 }
 
 // decodeListTasks parses one page. It checks the shape first so that the common wrong answers

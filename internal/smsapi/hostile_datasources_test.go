@@ -1,0 +1,127 @@
+package smsapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// A 200 for GET /v3/tasks/{task_id} that holds no task, or another task than the one asked
+// for, must fail the read: a gate over sms_task would otherwise pass on nulls or judge the
+// wrong task.
+func TestShowTask_BodyThatIsNotTheTaskFails(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct{ body, want string }{
+		"empty object":   {`{}`, "holds none of the task's fields"},
+		"unknown fields": {`{"count":"x","tasks":[]}`, "holds none of the task's fields"},
+		"another task":   {`{"id":"other-task","name":"n","state":"MIGRATE_FAIL"}`, `the task "other-task"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, tc.body) })
+			detail, err := newTestClient(t, srv.URL).ShowTask(context.Background(), "abc-123")
+			var de *DecodeError
+			if err == nil || !errors.As(err, &de) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want a DecodeError saying %q, got %v (detail %+v)", tc.want, err, detail)
+			}
+		})
+	}
+}
+
+// A detail without an id but with other fields is kept: the reference does not promise the id
+// in the detail, and the fields it holds are still the answer for the path's id.
+func TestShowTask_DetailWithoutIDIsKept(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 200, `{"name":"n","state":"RUNNING"}`)
+	})
+	detail, err := newTestClient(t, srv.URL).ShowTask(context.Background(), "abc-123")
+	if err != nil || detail.State == nil || *detail.State != "RUNNING" {
+		t.Fatalf("got %+v, %v", detail, err)
+	}
+}
+
+// An overview that holds none of the counters, or a negative one, is not an overview.
+func TestShowSourcesOverview_NoCounterOrNegativeFails(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct{ body, want string }{
+		"empty object":     {`{}`, "holds none of the counters"},
+		"unknown fields":   {`{"count":3}`, "holds none of the counters"},
+		"negative counter": {`{"waiting":-5,"finished":3}`, `"waiting" is negative (-5)`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, tc.body) })
+			o, err := newTestClient(t, srv.URL).ShowSourcesOverview(context.Background())
+			var de *DecodeError
+			if err == nil || !errors.As(err, &de) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want a DecodeError saying %q, got %v (overview %+v)", tc.want, err, o)
+			}
+		})
+	}
+}
+
+// The older four-counter layout stays readable: every counter is optional.
+func TestShowSourcesOverview_OlderLayoutKept(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, `{"waiting":2,"finished":0}`) })
+	o, err := newTestClient(t, srv.URL).ShowSourcesOverview(context.Background())
+	if err != nil || o.Waiting == nil || *o.Waiting != 2 || o.Finished == nil || *o.Finished != 0 || o.Error != nil {
+		t.Fatalf("got %+v, %v", o, err)
+	}
+}
+
+// hostileName holds ESC, BEL, CR, DEL, a C1 CSI and a bidi override, JSON-escaped and raw,
+// next to a newline and a tab, which stay.
+const hostileName = `x\u001b[2J\u0007\r\u007f` + "\u009b\u202e" + `y\n\tz`
+
+const cleanedName = `x\x1b[2J\x07\x0d\x7f\x9b\u202ey` + "\n\tz"
+
+// API strings are data, but a user's check or precondition error_message interpolates them and
+// Terraform prints that raw: control characters are escaped when the body is decoded, for every
+// endpoint.
+func TestDecode_ControlCharactersInDataAreEscaped(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v3/tasks":
+			writeJSON(w, 200, `{"count":1,"tasks":[{"id":"t1","name":"`+hostileName+`","source_server":{"name":"`+hostileName+`"}}]}`)
+		case "/v3/sources":
+			writeJSON(w, 200, `{"count":1,"source_servers":[{"id":"s1","name":"`+hostileName+`","checks":[{"name":"`+hostileName+`"}]}]}`)
+		default:
+			writeJSON(w, 200, `{"id":"abc-123","name":"`+hostileName+`","error_json":"`+hostileName+`"}`)
+		}
+	})
+	c := newTestClient(t, srv.URL)
+	ctx := context.Background()
+	tasks, err := c.ListTasks(ctx, ListTasksQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers, err := c.ListSourceServers(ctx, ListSourceServersQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	detail, err := c.ShowTask(ctx, "abc-123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, got := range map[string]*string{
+		"task name": tasks.Tasks[0].Name, "task source server name": tasks.Tasks[0].SourceServer.Name,
+		"server name": servers.Items[0].Name, "server check name": servers.Items[0].Checks[0].Name,
+		"detail name": detail.Name, "detail error_json": detail.ErrorJSON,
+	} {
+		if got == nil || *got != cleanedName {
+			t.Errorf("%s: got %q, want %q", what, deref(got), cleanedName)
+		}
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return *s
+}
