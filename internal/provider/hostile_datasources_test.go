@@ -12,7 +12,8 @@ import (
 // hostileAPI serves the four endpoints from fixed bodies, switched by a test between steps.
 type hostileAPI struct {
 	*httptest.Server
-	bodies atomic.Pointer[map[string]string] // path → 200 body
+	bodies   atomic.Pointer[map[string]string] // path → 200 body
+	requests atomic.Int64
 }
 
 func newHostileAPI(t *testing.T, bodies map[string]string) *hostileAPI {
@@ -20,6 +21,7 @@ func newHostileAPI(t *testing.T, bodies map[string]string) *hostileAPI {
 	api := &hostileAPI{}
 	api.Set(bodies)
 	api.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		api.requests.Add(1)
 		body, ok := (*api.bodies.Load())[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)
@@ -150,5 +152,31 @@ output "progress" { value = [for s in data.sms_source_servers.all.servers : s.re
 	mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
 	if got := flat(string(h.Outputs()["progress"])); got != "[ null, null, 25 ]" {
 		t.Errorf("progress = %s, want [null, null, 25]", got)
+	}
+}
+
+// A server that ignores offset answers every page with the first one. With an endless count and
+// page_size = 1 both list data sources fail after a few requests, not 131,072, and say why.
+func TestE2E_ServerIgnoringOffsetFailsAfterFewRequests(t *testing.T) {
+	t.Parallel()
+	api := newHostileAPI(t, map[string]string{
+		"/v3/tasks":   `{"count":1000000000000,"tasks":[{"id":"same","name":"n","state":"RUNNING"}]}`,
+		"/v3/sources": `{"count":1000000000000,"source_servers":[{"id":"same","name":"n","state":"waiting"}]}`,
+	})
+	h := newHarness(t)
+	h.Write("main.tf", smsVersions+api.providerBlock()+`
+data "sms_tasks" "all" {
+  page_size = 1
+}
+data "sms_source_servers" "all" {
+  page_size = 1
+}
+`)
+	r := mustFail(t, h.Run("plan", "-no-color"))
+	mustContain(t, r, "Error: Inconsistent SMS Task List", "Error: Inconsistent SMS Source Server List",
+		"the page at offset 2 repeats the first page's tasks (the API may ignore offset)",
+		"the page at offset 2 repeats the first page's source servers")
+	if n := api.requests.Load(); n > 80 {
+		t.Errorf("requests = %d, want at most 80", n)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -124,4 +125,65 @@ func deref(s *string) string {
 		return "<nil>"
 	}
 	return *s
+}
+
+// A server that ignores offset answers every page with the first page, full. With page_size 1
+// and an endless count that was 65,536 requests per listing, twice; a full page at offset
+// 2·limit or more that only repeats the first page ends the pass as inconsistent instead, so
+// the read fails after a few requests, for every list endpoint.
+func TestListAll_ServerIgnoringOffsetStopsEarly(t *testing.T) {
+	t.Parallel()
+	for _, path := range []string{"/v3/tasks", "/v3/sources"} {
+		t.Run(path, func(t *testing.T) {
+			t.Parallel()
+			var requests atomic.Int64
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				requests.Add(1)
+				key := "tasks"
+				if r.URL.Path == "/v3/sources" {
+					key = "source_servers"
+				}
+				writeJSON(w, 200, `{"count":1000000000000,"`+key+`":[{"id":"same","name":"n"}]}`)
+			})
+			c := newTestClient(t, srv.URL)
+			var err error
+			if path == "/v3/tasks" {
+				_, err = c.ListTasks(context.Background(), ListTasksQuery{PageSize: 1})
+			} else {
+				_, err = c.ListSourceServers(context.Background(), ListSourceServersQuery{PageSize: 1})
+			}
+			var inconsistent *InconsistentListingError
+			if !errors.As(err, &inconsistent) || !strings.Contains(err.Error(), "repeats the first page") {
+				t.Fatalf("want an InconsistentListingError naming the repeated first page, got %v", err)
+			}
+			if n := requests.Load(); n > 40 {
+				t.Errorf("requests = %d, want at most 40", n)
+			}
+		})
+	}
+}
+
+// One task created in front while a page_size 1 listing is read pushes the first task onto the
+// second page: that is drift, which the re-read resolves, not a server ignoring offset.
+func TestListAll_OneInsertionWithPageSizeOneIsNotAStall(t *testing.T) {
+	t.Parallel()
+	var passes atomic.Int64
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		offset := r.URL.Query().Get("offset")
+		if offset == "0" && passes.Add(1) == 1 {
+			writeJSON(w, 200, `{"count":4,"tasks":[{"id":"a"}]}`)
+			return
+		}
+		if passes.Load() == 1 { // "new" was created in front after page 0 was read.
+			ids := map[string]string{"1": "a", "2": "b", "3": "c"}
+			writeJSON(w, 200, `{"count":5,"tasks":[{"id":"`+ids[offset]+`"}]}`)
+			return
+		}
+		ids := map[string]string{"0": "new", "1": "a", "2": "b", "3": "c", "4": "d"}
+		writeJSON(w, 200, `{"count":5,"tasks":[{"id":"`+ids[offset]+`"}]}`)
+	})
+	l, err := newTestClient(t, srv.URL).ListTasks(context.Background(), ListTasksQuery{PageSize: 1})
+	if err != nil || strings.Join(taskIDs(l.Tasks), ",") != "new,a,b,c,d" || !l.Reread {
+		t.Fatalf("got %+v, %v", l, err)
+	}
 }
