@@ -22,13 +22,13 @@ func newHostileAPI(t *testing.T, bodies map[string]string) *hostileAPI {
 	api.Set(bodies)
 	api.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		api.requests.Add(1)
+		w.Header().Set("X-Request-Id", "rid-hostile")
 		body, ok := (*api.bodies.Load())[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("X-Request-Id", "rid-hostile")
 		_, _ = w.Write([]byte(body))
 	}))
 	t.Cleanup(api.Close)
@@ -179,4 +179,21 @@ data "sms_source_servers" "all" {
 	if n := api.requests.Load(); n > 80 {
 		t.Errorf("requests = %d, want at most 80", n)
 	}
+}
+
+// The 404 of sms_task names the task id and reads as one message: the API's block of
+// error_code, error_msg and request id, then the advice, with no stray full stop between them.
+func TestE2E_TaskNotFoundNamesTheIDOnce(t *testing.T) {
+	t.Parallel()
+	api := newHostileAPI(t, map[string]string{})
+	h := newHarness(t)
+	h.Write("main.tf", smsVersions+api.providerBlock()+`
+data "sms_task" "gone" {
+  task_id = "abc-123"
+}
+`)
+	r := mustFail(t, h.Run("plan", "-no-color"))
+	mustContain(t, r, "Error: SMS Task Not Found", `No migration task has the id "abc-123"`, "HTTP 404",
+		"request id: rid-hostile Check task_id")
+	mustNotContain(t, r, "rid-hostile . Check")
 }
