@@ -54,23 +54,27 @@ func containsAny(body []byte, secrets []string) bool {
 }
 
 // cleanDecodedStrings rewrites the strings decoded from body into v: a credential the body
-// echoes is masked (echoed), and control characters are escaped (see escapeDataControls) when
-// the body may hold one. Reflection is fine here: it runs only for the rare body that needs it,
-// and the scan that tells is one pass over bytes already read.
+// echoes is masked (echoed, or possibly hidden behind a \uXXXX or \/ escape, which a byte search
+// of the body cannot see; a credential holds no other character JSON escapes, apart from " and
+// \ that containsAny looks for), and control characters are escaped (see escapeDataControls)
+// when the body may hold one. Reflection is fine here: it runs only for the rare body that needs
+// it, and the scans that tell are passes over bytes already read.
 func cleanDecodedStrings(body []byte, v reflect.Value, secrets []string, echoed bool) {
+	mask := len(secrets) > 0 && (echoed || hasEscape(body, 'u', '/'))
 	controls := mayHoldControls(body)
-	if !echoed && !controls {
+	if !mask && !controls {
 		return
 	}
-	rewriteStrings(v, func(s string) string {
-		if echoed {
+	rewrite := func(s string) string {
+		if mask {
 			s = maskSecrets(s, secrets)
 		}
 		if controls {
 			s = escapeDataControls(s)
 		}
 		return s
-	})
+	}
+	rewriteStrings(v, rewrite)
 }
 
 // rewriteStrings replaces every string reachable from v with rewrite(string).
@@ -116,6 +120,22 @@ func mayHoldControls(body []byte) bool {
 			b == 0xe2 && (body[i+1] == 0x80 || body[i+1] == 0x81): // U+2000..U+207F
 			return true
 		}
+	}
+	return false
+}
+
+// hasEscape reports whether body holds a JSON escape of one of the letters (\u for 'u'). An
+// escaped backslash does not start an escape.
+func hasEscape(body []byte, letters ...byte) bool {
+	for i := bytes.IndexByte(body, '\\'); i >= 0 && i+1 < len(body); {
+		if bytes.IndexByte(letters, body[i+1]) >= 0 {
+			return true
+		}
+		next := bytes.IndexByte(body[i+2:], '\\')
+		if next < 0 {
+			return false
+		}
+		i += 2 + next
 	}
 	return false
 }

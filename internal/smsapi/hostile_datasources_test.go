@@ -3,6 +3,7 @@ package smsapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -185,5 +186,44 @@ func TestListAll_OneInsertionWithPageSizeOneIsNotAStall(t *testing.T) {
 	l, err := newTestClient(t, srv.URL).ListTasks(context.Background(), ListTasksQuery{PageSize: 1})
 	if err != nil || strings.Join(taskIDs(l.Tasks), ",") != "new,a,b,c,d" || !l.Reread {
 		t.Fatalf("got %+v, %v", l, err)
+	}
+}
+
+// A credential echoed with a JSON escape inside it (\u004d for its first letter, \/ where the
+// encoder escapes slashes) is not found by a byte search of the body, yet decodes to the
+// credential: it is masked all the same, on every endpoint.
+func TestDecode_EscapedEchoOfTheTokenIsMasked(t *testing.T) {
+	t.Parallel()
+	escaped := fmt.Sprintf(`\u%04x`, testToken[0]) + testToken[1:]
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v3/tasks":
+			writeJSON(w, 200, `{"count":1,"tasks":[{"id":"t1","name":"`+escaped+`"}]}`)
+		case "/v3/sources":
+			writeJSON(w, 200, `{"count":1,"source_servers":[{"id":"s1","name":"`+escaped+`"}]}`)
+		default:
+			writeJSON(w, 200, `{"id":"abc-123","error_json":"`+escaped+`"}`)
+		}
+	})
+	c := newTestClient(t, srv.URL)
+	ctx := context.Background()
+	tasks, err := c.ListTasks(ctx, ListTasksQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers, err := c.ListSourceServers(ctx, ListSourceServersQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	detail, err := c.ShowTask(ctx, "abc-123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, got := range map[string]*string{
+		"task name": tasks.Tasks[0].Name, "server name": servers.Items[0].Name, "detail error_json": detail.ErrorJSON,
+	} {
+		if got == nil || *got != redactedMark {
+			t.Errorf("%s: got %q, want %q", what, deref(got), redactedMark)
+		}
 	}
 }
