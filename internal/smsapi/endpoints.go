@@ -192,7 +192,7 @@ func checkTaskDetail(d *TaskDetail, taskID string) error {
 		return errors.New("the body holds none of the task's fields")
 	}
 	if d.ID != nil && !strings.EqualFold(*d.ID, taskID) {
-		return fmt.Errorf("the body describes the task %q, not the task %q that was asked for", *d.ID, taskID)
+		return fmt.Errorf("the body describes the task %q, not the task %q that was asked for", truncate(*d.ID, 80), taskID)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ func TestShowTask_BodyThatIsNotTheTaskFails(t *testing.T) {
 		"empty object":   {`{}`, "holds none of the task's fields"},
 		"unknown fields": {`{"count":"x","tasks":[]}`, "holds none of the task's fields"},
 		"another task":   {`{"id":"other-task","name":"n","state":"MIGRATE_FAIL"}`, `the task "other-task"`},
+		"a huge id":      {`{"id":"` + strings.Repeat("x", 100000) + `"}`, `the task "xxxx`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -27,6 +28,9 @@ func TestShowTask_BodyThatIsNotTheTaskFails(t *testing.T) {
 			var de *DecodeError
 			if err == nil || !errors.As(err, &de) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("want a DecodeError saying %q, got %v (detail %+v)", tc.want, err, detail)
+			}
+			if n := len(err.Error()); n > 400 {
+				t.Errorf("the error is %d bytes long", n)
 			}
 		})
 	}
