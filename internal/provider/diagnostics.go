@@ -53,7 +53,7 @@ func addReadErrorFor(diags *diag.Diagnostics, ctx context.Context, err error, re
 	var notFound *smsapi.TaskNotFoundError
 	if errors.As(err, &notFound) {
 		diags.AddError("SMS Task Not Found", fmt.Sprintf("No migration task has the id %q: ", notFound.TaskID)+
-			describeAPIError(notFound.APIError)+".\n\nCheck task_id: the task may have been deleted, or belong to "+
+			describeAPIError(notFound.APIError)+"\nCheck task_id: the task may have been deleted, or belong to "+
 			"another account or region (endpoint).")
 		return
 	}

@@ -48,7 +48,8 @@ var sourceServerDerivedAttributes = []derivedAttribute{{
 	name: "replication_progress",
 	attribute: computedFloat64("Derived by the provider, not returned by the API: `replicatesize` / `totalsize` in " +
 		"percent (0 to 100, more if the API reports more replicated than total). Null when either size is absent, " +
-		"null or 0, since the API reports 0 before it has measured the source."),
+		"null or 0, since the API reports 0 before it has measured the source, and when either is negative, which no " +
+		"size can be."),
 	value: func(v reflect.Value) tftypes.Value {
 		s, ok := v.Addr().Interface().(*smsapi.SourceServerItem)
 		if !ok {
@@ -62,9 +63,10 @@ var sourceServerDerivedAttributes = []derivedAttribute{{
 // see DESIGN.md, "Encoding listing reads directly".
 var serversEncoding = mustListEncoding[smsapi.SourceServerItem]("servers", terraformTypeOf(serversAttribute().GetType()))
 
-// replicationProgress is replicated / total in percent, or null when either is unknown or zero.
+// replicationProgress is replicated / total in percent, or null when either is unknown, zero or
+// negative (a hostile or broken answer must not show as progress).
 func replicationProgress(replicated, total *int64) tftypes.Value {
-	if replicated == nil || total == nil || *replicated == 0 || *total == 0 {
+	if replicated == nil || total == nil || *replicated <= 0 || *total <= 0 {
 		return nullNumber
 	}
 	percent := new(big.Float).Quo(new(big.Float).SetInt64(*replicated), new(big.Float).SetInt64(*total))

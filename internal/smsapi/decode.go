@@ -38,9 +38,7 @@ func (c *Client) decodePage(ex *exchange, dst []Task, limit int) (*ListTasksResp
 			return nil, errors.New(b.String())
 		}
 	}
-	if echoed {
-		maskTaskStrings(reflect.ValueOf(resp.Tasks), secrets)
-	}
+	cleanDecodedStrings(ex.body, reflect.ValueOf(resp.Tasks), secrets, echoed)
 	return resp, nil
 }
 
@@ -55,27 +53,91 @@ func containsAny(body []byte, secrets []string) bool {
 	return false
 }
 
-// maskTaskStrings masks secrets in every string reachable from v. Reflection is fine here: it
-// runs only for the rare body that echoes a credential.
-func maskTaskStrings(v reflect.Value, secrets []string) {
+// cleanDecodedStrings rewrites the strings decoded from body into v: a credential the body
+// echoes is masked (echoed, or possibly hidden behind a \uXXXX or \/ escape, which a byte search
+// of the body cannot see; a credential holds no other character JSON escapes, apart from " and
+// \ that containsAny looks for), and control characters are escaped (see escapeDataControls)
+// when the body may hold one. Reflection is fine here: it runs only for the rare body that needs
+// it, and the scans that tell are passes over bytes already read.
+func cleanDecodedStrings(body []byte, v reflect.Value, secrets []string, echoed bool) {
+	mask := len(secrets) > 0 && (echoed || hasEscape(body, 'u', '/'))
+	controls := mayHoldControls(body)
+	if !mask && !controls {
+		return
+	}
+	rewrite := func(s string) string {
+		if mask {
+			s = maskSecrets(s, secrets)
+		}
+		if controls {
+			s = escapeDataControls(s)
+		}
+		return s
+	}
+	rewriteStrings(v, rewrite)
+}
+
+// rewriteStrings replaces every string reachable from v with rewrite(string).
+func rewriteStrings(v reflect.Value, rewrite func(string) string) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
-			maskTaskStrings(v.Elem(), secrets)
+			rewriteStrings(v.Elem(), rewrite)
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
-			maskTaskStrings(v.Index(i), secrets)
+			rewriteStrings(v.Index(i), rewrite)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
-			maskTaskStrings(v.Field(i), secrets)
+			rewriteStrings(v.Field(i), rewrite)
 		}
 	case reflect.String:
 		if v.CanSet() {
-			v.SetString(maskSecrets(v.String(), secrets))
+			v.SetString(rewrite(v.String()))
 		}
 	}
+}
+
+// mayHoldControls reports whether a JSON body can decode to a string with a control or
+// bidirectional-override character (see isControl): JSON writes C0 controls only as escapes
+// (\uXXXX, \b, \f, \r), while DEL, C1 controls and the bidi marks may also stand raw in UTF-8.
+// A false positive (an escaped backslash before a u) only costs the rewrite.
+func mayHoldControls(body []byte) bool {
+	for i := 0; i < len(body); i++ {
+		switch b := body[i]; {
+		case b == 0x7f:
+			return true
+		case i+1 == len(body):
+		case b == '\\':
+			switch body[i+1] {
+			case 'u', 'b', 'f', 'r':
+				return true
+			}
+			i++ // The escaped character cannot start another escape.
+		case b == 0xc2 && body[i+1] >= 0x80 && body[i+1] <= 0x9f, // U+0080..U+009F
+			b == 0xd8 && body[i+1] == 0x9c,                        // U+061C
+			b == 0xe2 && (body[i+1] == 0x80 || body[i+1] == 0x81): // U+2000..U+207F
+			return true
+		}
+	}
+	return false
+}
+
+// hasEscape reports whether body holds a JSON escape of one of the letters (\u for 'u'). An
+// escaped backslash does not start an escape.
+func hasEscape(body []byte, letters ...byte) bool {
+	for i := bytes.IndexByte(body, '\\'); i >= 0 && i+1 < len(body); {
+		if bytes.IndexByte(letters, body[i+1]) >= 0 {
+			return true
+		}
+		next := bytes.IndexByte(body[i+2:], '\\')
+		if next < 0 {
+			return false
+		}
+		i += 2 + next
+	}
+	return false
 }
 
 // decodeListTasks parses one page. It checks the shape first so that the common wrong answers

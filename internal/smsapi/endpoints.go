@@ -32,6 +32,9 @@ type objectRequest struct {
 	want     string // what the body should be, for errors: "a JSON object of counters"
 	itemsKey string // the items array of a page, "" for a single object
 	limit    int    // the page's limit
+	// validate, when set, judges the decoded object; its error fails the read as an invalid
+	// response, like a body that does not decode.
+	validate func() error
 }
 
 // getObject GETs one JSON object into dst through the client-wide concurrency limit and the
@@ -85,9 +88,12 @@ func (c *Client) getObject(ctx context.Context, u *url.URL, r objectRequest, dst
 			return reqID, false, fail(errors.New(b.String()))
 		}
 	}
-	if echoed {
-		maskTaskStrings(reflect.ValueOf(dst), secrets)
+	if r.validate != nil {
+		if err := r.validate(); err != nil {
+			return reqID, false, fail(sanitizeErr(err, secrets))
+		}
 	}
+	cleanDecodedStrings(ex.body, reflect.ValueOf(dst), secrets, echoed)
 	return reqID, present, nil
 }
 
@@ -145,7 +151,8 @@ func (c *Client) ShowTask(ctx context.Context, taskID string) (*TaskDetail, erro
 		return nil, err
 	}
 	var detail TaskDetail
-	req := objectRequest{resource: "task " + taskID, want: "a JSON object with the task's fields"}
+	req := objectRequest{resource: "task " + taskID, want: "a JSON object with the task's fields",
+		validate: func() error { return checkTaskDetail(&detail, taskID) }}
 	if _, _, err := c.getObject(ctx, u, req, &detail); err != nil {
 		if ae, ok := AsAPIError(err); ok && ae.Status == 404 {
 			return nil, &TaskNotFoundError{TaskID: taskID, APIError: ae}
@@ -165,7 +172,8 @@ func (c *Client) ShowSourcesOverview(ctx context.Context) (*SourcesOverview, err
 		return nil, err
 	}
 	var overview SourcesOverview
-	req := objectRequest{resource: "source server overview", want: "a JSON object of counters"}
+	req := objectRequest{resource: "source server overview", want: "a JSON object of counters",
+		validate: func() error { return checkOverview(&overview) }}
 	if _, _, err := c.getObject(ctx, u, req, &overview); err != nil {
 		return nil, err
 	}
@@ -175,3 +183,32 @@ func (c *Client) ShowSourcesOverview(ctx context.Context) (*SourcesOverview, err
 // TaskIDPattern is the pattern ShowTask checks task ids against, for callers that validate
 // earlier (the provider, at plan time).
 const TaskIDPattern = `^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$`
+
+// checkTaskDetail rejects a detail that cannot be the task asked for: one that holds none of a
+// task's fields (a gate would judge nulls) or that names another task. A detail without an id
+// is kept, since the reference does not promise one.
+func checkTaskDetail(d *TaskDetail, taskID string) error {
+	if reflect.ValueOf(d).Elem().IsZero() {
+		return errors.New("the body holds none of the task's fields")
+	}
+	if d.ID != nil && !strings.EqualFold(*d.ID, taskID) {
+		return fmt.Errorf("the body describes the task %q, not the task %q that was asked for", truncate(*d.ID, 80), taskID)
+	}
+	return nil
+}
+
+// checkOverview rejects an overview that holds none of the counters, or a negative one. Every
+// counter is optional on its own, since older regions answer with four of the fourteen.
+func checkOverview(o *SourcesOverview) error {
+	v := reflect.ValueOf(o).Elem()
+	if v.IsZero() {
+		return errors.New("the body holds none of the counters")
+	}
+	for i := range v.NumField() {
+		if n, ok := v.Field(i).Interface().(*int64); ok && n != nil && *n < 0 {
+			name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+			return fmt.Errorf("%q is negative (%d)", name, *n)
+		}
+	}
+	return nil
+}

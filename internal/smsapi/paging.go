@@ -86,7 +86,7 @@ func readListing[T any](ctx context.Context, c *Client, ep Endpoint[T], limit in
 		}
 		// One array for all pages, each decoded straight into its window (see joinPages).
 		buf = make([]T, (1+len(offsets))*limit)
-		rest, err := fetchPages(ctx, c, ep, limit, offsets, buf)
+		rest, err := fetchPages(ctx, c, ep, limit, offsets, buf, firstPageIDs(ep, first.Items))
 		if err != nil {
 			return nil, err
 		}
@@ -101,6 +101,42 @@ type fetchedPage[T any] struct {
 	page    Page[T]
 	offset  int
 	fetched bool
+	// repeatsFirst reports a full page, at offset 2·limit or more, whose items all repeat the
+	// first page (see repeatsFirstPage); it ends the listing like a short page.
+	repeatsFirst bool
+}
+
+// firstPageIDs is the set of the ids of the first page's items.
+func firstPageIDs[T any](ep Endpoint[T], items []T) map[string]struct{} {
+	ids := make(map[string]struct{}, len(items))
+	for i := range items {
+		if id, ok := ep.ItemID(&items[i]); ok {
+			ids[id] = struct{}{}
+		}
+	}
+	return ids
+}
+
+// repeatsFirstPage reports a full page at offset 2·limit or more whose items all have ids of the
+// first page: what a server that ignores offset answers for every page. Left alone, with an
+// endless count and page_size 1, it cost 65,536 requests per listing, twice. Creating items in
+// front while the pages are read pushes first-page items only as far as the number created, so
+// an offset of 2·limit needs 2·limit creations during one read; even then the listing is read
+// again, not failed.
+func repeatsFirstPage[T any](ep Endpoint[T], p Page[T], limit, offset int, first map[string]struct{}) bool {
+	if offset < 2*limit || len(p.Items) < limit {
+		return false
+	}
+	for i := range p.Items {
+		id, ok := ep.ItemID(&p.Items[i])
+		if !ok {
+			return false
+		}
+		if _, seen := first[id]; !seen {
+			return false
+		}
+	}
+	return true
 }
 
 // checkPage applies the rules every page must meet on its own; a page that breaks one is an
@@ -132,7 +168,7 @@ func checkPage[T any](ep Endpoint[T], p Page[T], limit, offset int) error {
 // for any count. A short page ends the listing: pages above it that are running are cancelled
 // and pages above it that have not started never start. The first failure of a page that is
 // still part of the listing cancels the others and is returned.
-func fetchPages[T any](ctx context.Context, c *Client, ep Endpoint[T], limit int, offsets []int, buf []T) ([]fetchedPage[T], error) {
+func fetchPages[T any](ctx context.Context, c *Client, ep Endpoint[T], limit int, offsets []int, buf []T, firstIDs map[string]struct{}) ([]fetchedPage[T], error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -192,7 +228,8 @@ func fetchPages[T any](ctx context.Context, c *Client, ep Endpoint[T], limit int
 				if err == nil {
 					err = checkPage(ep, p, limit, offsets[i])
 				}
-				if finish(i, err == nil && len(p.Items) < limit) {
+				repeats := err == nil && repeatsFirstPage(ep, p, limit, offsets[i], firstIDs)
+				if finish(i, err == nil && (len(p.Items) < limit || repeats)) {
 					continue // Above the end of the listing: whatever it returned is not used.
 				}
 				if err != nil {
@@ -202,7 +239,7 @@ func fetchPages[T any](ctx context.Context, c *Client, ep Endpoint[T], limit int
 					})
 					return
 				}
-				out[i] = fetchedPage[T]{page: p, offset: offsets[i], fetched: true}
+				out[i] = fetchedPage[T]{page: p, offset: offsets[i], fetched: true, repeatsFirst: repeats}
 			}
 		})
 	}
@@ -228,7 +265,7 @@ func judge[T any](ep Endpoint[T], pages []fetchedPage[T], buf []T, limit int, co
 			continue
 		}
 		read.Requests++
-		if len(p.page.Items) < limit && i < last {
+		if (len(p.page.Items) < limit || p.repeatsFirst) && i < last {
 			last = i
 		}
 	}
@@ -236,6 +273,12 @@ func judge[T any](ep Endpoint[T], pages []fetchedPage[T], buf []T, limit int, co
 		if id := pages[i].page.RequestID; id != "" {
 			read.requestIDs = append(read.requestIDs, id)
 		}
+	}
+	if pages[last].repeatsFirst {
+		read.inconsistency = fmt.Sprintf("the page at offset %d repeats the first page's %s (the API may ignore offset), "+
+			"where the count is %d", pages[last].offset, ep.Noun, *pages[last].page.Count)
+		idOf(0)
+		idOf(last)
 	}
 	for i := last + 1; i < len(pages); i++ {
 		if pages[i].fetched && len(pages[i].page.Items) > 0 && read.inconsistency == "" {

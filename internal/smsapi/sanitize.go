@@ -108,6 +108,36 @@ func escapeControls(s string) string {
 	return b.String()
 }
 
+// escapeDataControls escapes the control and bidirectional-override characters of a string the
+// API returns as data (a task name, error_json) as escapeControls does, except tabs and line
+// breaks, which multi-line texts hold and which cannot move the cursor back or clear the screen.
+// Terraform prints a user's check or precondition error_message raw, so a name with ESC or CR
+// interpolated there would otherwise reach the terminal. See DESIGN.md, "Hostile input".
+func escapeDataControls(s string) string {
+	clean := true
+	for _, r := range s {
+		if isControl(r) && r != '\t' && r != '\n' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\t' || r == '\n' || !isControl(r):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
+}
+
 func isControl(r rune) bool {
 	return r < 0x20 || (r >= 0x7f && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) ||
 		(r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c

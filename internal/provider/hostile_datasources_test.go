@@ -1,0 +1,199 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// hostileAPI serves the four endpoints from fixed bodies, switched by a test between steps.
+type hostileAPI struct {
+	*httptest.Server
+	bodies   atomic.Pointer[map[string]string] // path → 200 body
+	requests atomic.Int64
+}
+
+func newHostileAPI(t *testing.T, bodies map[string]string) *hostileAPI {
+	t.Helper()
+	api := &hostileAPI{}
+	api.Set(bodies)
+	api.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		api.requests.Add(1)
+		w.Header().Set("X-Request-Id", "rid-hostile")
+		body, ok := (*api.bodies.Load())[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(api.Close)
+	return api
+}
+
+func (a *hostileAPI) Set(bodies map[string]string) { a.bodies.Store(&bodies) }
+
+func (a *hostileAPI) providerBlock() string {
+	return fmt.Sprintf("provider \"sms\" {\n  endpoint    = %q\n  token       = %q\n  max_retries = 0\n}\n", a.URL, testToken)
+}
+
+// A 200 for sms_task that describes another task, or holds none of a task's fields, fails the
+// read and leaves the previous state as it was; so does an overview without any counter.
+func TestE2E_DetailAndOverviewThatAreNotTheAnswerFail(t *testing.T) {
+	t.Parallel()
+	good := map[string]string{
+		"/v3/tasks/abc-123":    `{"id":"abc-123","name":"wave-1","state":"RUNNING"}`,
+		"/v3/sources/overview": `{"waiting":2,"finished":5}`,
+	}
+	cases := map[string]struct {
+		bad  map[string]string
+		want []string
+	}{
+		"another task": {map[string]string{"/v3/tasks/abc-123": `{"id":"zzz-999","state":"MIGRATE_FAIL"}`, "/v3/sources/overview": good["/v3/sources/overview"]},
+			[]string{"Error: Invalid SMS API Response", `the body describes the task "zzz-999", not the task "abc-123"`}},
+		"no task field": {map[string]string{"/v3/tasks/abc-123": `{}`, "/v3/sources/overview": good["/v3/sources/overview"]},
+			[]string{"Error: Invalid SMS API Response", "holds none of the task's fields"}},
+		"no counter": {map[string]string{"/v3/tasks/abc-123": good["/v3/tasks/abc-123"], "/v3/sources/overview": `{"count":3}`},
+			[]string{"Error: Invalid SMS API Response", "holds none of the counters"}},
+		"negative counter": {map[string]string{"/v3/tasks/abc-123": good["/v3/tasks/abc-123"], "/v3/sources/overview": `{"waiting":-1}`},
+			[]string{"Error: Invalid SMS API Response", `"waiting" is negative (-1)`}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			api := newHostileAPI(t, good)
+			h := newHarness(t)
+			h.Write("main.tf", smsVersions+api.providerBlock()+`
+data "sms_task" "one" {
+  task_id = "abc-123"
+}
+data "sms_source_server_overview" "all" {}
+output "state" { value = data.sms_task.one.state }
+output "waiting" { value = data.sms_source_server_overview.all.waiting }
+`)
+			mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+			before := h.Read("terraform.tfstate")
+			api.Set(tc.bad)
+			r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
+			mustContain(t, r, tc.want...)
+			mustContain(t, r, "rid-hostile")
+			if got := h.Read("terraform.tfstate"); got != before {
+				t.Errorf("the failed read changed the state:\nbefore %s\nafter %s", before, got)
+			}
+		})
+	}
+}
+
+// hostileText is a name with ESC (clear screen, colour), BEL, CR, DEL, a C1 CSI and a bidi
+// override, as JSON escapes.
+const hostileText = `x\u001b[2J\u001b[31mFAKE\u0007\r\u007f\u009b31m\u202eEVIL`
+
+// rawControls are the bytes of hostileText's control characters as they would reach a terminal.
+var rawControls = []string{"\x1b[2J", "\x07", "\r", "\x7f", "\u009b", "\u202e"}
+
+// Terraform prints a check's or a precondition's error_message as it is, so an API string
+// interpolated there must not hold control characters: they are escaped when decoded, for the
+// three data sources that return API text, with and without -no-color.
+func TestE2E_ControlCharactersInAPIDataNeverReachTheTerminal(t *testing.T) {
+	t.Parallel()
+	api := newHostileAPI(t, map[string]string{
+		"/v3/tasks":         `{"count":1,"tasks":[{"id":"t1","name":"` + hostileText + `","state":"MIGRATE_FAIL"}]}`,
+		"/v3/sources":       `{"count":1,"source_servers":[{"id":"s1","name":"` + hostileText + `","state":"error"}]}`,
+		"/v3/tasks/abc-123": `{"id":"abc-123","name":"` + hostileText + `","state":"MIGRATE_FAIL"}`,
+	})
+	h := newHarness(t)
+	h.Write("main.tf", smsVersions+api.providerBlock()+`
+data "sms_tasks" "all" {}
+data "sms_source_servers" "all" {}
+data "sms_task" "one" {
+  task_id = "abc-123"
+}
+check "names" {
+  assert {
+    condition     = data.sms_task.one.name == "clean"
+    error_message = "tasks ${data.sms_tasks.all.tasks[0].name} servers ${data.sms_source_servers.all.servers[0].name} task ${data.sms_task.one.name}"
+  }
+}
+output "name" { value = data.sms_task.one.name }
+`)
+	for _, args := range [][]string{{"apply", "-auto-approve"}, {"apply", "-auto-approve", "-no-color"}} {
+		r := mustSucceed(t, h.Run(args...))
+		mustContain(t, r, `\x1b[2J`, `\x07`, `\u202eEVIL`)
+		for _, raw := range rawControls {
+			if strings.Contains(r.Output(), "x"+raw) || strings.Contains(r.Output(), "FAKE"+raw) || strings.Contains(r.Output(), raw+"EVIL") {
+				t.Errorf("terraform %v printed the raw control %q:\n%q", args, raw, r.Output())
+			}
+		}
+	}
+	if out := mustSucceed(t, h.Run("output", "-raw", "name")).Stdout; out != `x\x1b[2J\x1b[31mFAKE\x07\x0d\x7f\x9b31m\u202eEVIL` {
+		t.Errorf("output -raw name = %q", out)
+	}
+}
+
+// replication_progress is derived only from sizes a server can have: a negative size gives null,
+// not a negative or huge percentage.
+func TestE2E_ReplicationProgressOfNegativeSizesIsNull(t *testing.T) {
+	t.Parallel()
+	api := newHostileAPI(t, map[string]string{
+		"/v3/sources": `{"count":3,"source_servers":[` +
+			`{"id":"s1","totalsize":-1,"replicatesize":5},` +
+			`{"id":"s2","totalsize":100,"replicatesize":-5},` +
+			`{"id":"s3","totalsize":200,"replicatesize":50}]}`,
+	})
+	h := newHarness(t)
+	h.Write("main.tf", smsVersions+api.providerBlock()+`
+data "sms_source_servers" "all" {}
+output "progress" { value = [for s in data.sms_source_servers.all.servers : s.replication_progress] }
+`)
+	mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+	if got := flat(string(h.Outputs()["progress"])); got != "[ null, null, 25 ]" {
+		t.Errorf("progress = %s, want [null, null, 25]", got)
+	}
+}
+
+// A server that ignores offset answers every page with the first one. With an endless count and
+// page_size = 1 both list data sources fail after a few requests, not 131,072, and say why.
+func TestE2E_ServerIgnoringOffsetFailsAfterFewRequests(t *testing.T) {
+	t.Parallel()
+	api := newHostileAPI(t, map[string]string{
+		"/v3/tasks":   `{"count":1000000000000,"tasks":[{"id":"same","name":"n","state":"RUNNING"}]}`,
+		"/v3/sources": `{"count":1000000000000,"source_servers":[{"id":"same","name":"n","state":"waiting"}]}`,
+	})
+	h := newHarness(t)
+	h.Write("main.tf", smsVersions+api.providerBlock()+`
+data "sms_tasks" "all" {
+  page_size = 1
+}
+data "sms_source_servers" "all" {
+  page_size = 1
+}
+`)
+	r := mustFail(t, h.Run("plan", "-no-color"))
+	mustContain(t, r, "Error: Inconsistent SMS Task List", "Error: Inconsistent SMS Source Server List",
+		"the page at offset 2 repeats the first page's tasks (the API may ignore offset)",
+		"the page at offset 2 repeats the first page's source servers")
+	if n := api.requests.Load(); n > 80 {
+		t.Errorf("requests = %d, want at most 80", n)
+	}
+}
+
+// The 404 of sms_task names the task id and reads as one message: the API's block of
+// error_code, error_msg and request id, then the advice, with no stray full stop between them.
+func TestE2E_TaskNotFoundNamesTheIDOnce(t *testing.T) {
+	t.Parallel()
+	api := newHostileAPI(t, map[string]string{})
+	h := newHarness(t)
+	h.Write("main.tf", smsVersions+api.providerBlock()+`
+data "sms_task" "gone" {
+  task_id = "abc-123"
+}
+`)
+	r := mustFail(t, h.Run("plan", "-no-color"))
+	mustContain(t, r, "Error: SMS Task Not Found", `No migration task has the id "abc-123"`, "HTTP 404",
+		"request id: rid-hostile Check task_id")
+	mustNotContain(t, r, "rid-hostile . Check")
+}
