@@ -243,12 +243,27 @@ func TestNewRecord(t *testing.T) {
 	New(Options{Tasks: []json.RawMessage{json.RawMessage(`{"id":`)}})
 }
 
-// checkKeys compares the scanner's keys with those encoding/json finds, the reference behavior.
+// checkKeys compares the record's keys with a plain reading of the JSON. encoding/json matches a
+// struct field's name case-insensitively, so the reading does too; an object with two keys that
+// fold to one filtered name depends on their order, which a map loses, and is skipped.
 func checkKeys(t *testing.T, src string, r record) {
 	t.Helper()
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(src), &m); err != nil {
 		t.Fatalf("%s: %v", src, err)
+	}
+	field := func(obj map[string]json.RawMessage, name string) json.RawMessage {
+		var found json.RawMessage
+		matches := 0
+		for k, v := range obj {
+			if strings.EqualFold(k, name) {
+				found, matches = v, matches+1
+			}
+		}
+		if matches > 1 {
+			t.Skipf("%s: %d keys fold to %q", src, matches, name)
+		}
+		return found
 	}
 	str := func(raw json.RawMessage) string {
 		var s string
@@ -256,9 +271,9 @@ func checkKeys(t *testing.T, src string, r record) {
 		return s
 	}
 	var ss map[string]json.RawMessage
-	json.Unmarshal(m["source_server"], &ss) //nolint:errcheck // Same: not an object leaves nil.
-	want := record{id: str(m["id"]), name: str(m["name"]), state: str(m["state"]),
-		sourceServerID: str(ss["id"]), enterpriseProjectID: str(m["enterprise_project_id"])}
+	json.Unmarshal(field(m, "source_server"), &ss) //nolint:errcheck // Same: not an object leaves nil.
+	want := record{id: str(field(m, "id")), name: str(field(m, "name")), state: str(field(m, "state")),
+		sourceServerID: str(field(ss, "id")), enterpriseProjectID: str(field(m, "enterprise_project_id"))}
 	if r.id != want.id || r.name != want.name || r.state != want.state ||
 		r.sourceServerID != want.sourceServerID || r.enterpriseProjectID != want.enterpriseProjectID {
 		t.Errorf("%s: keys %+v, want %+v", src, r, want)
