@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -89,91 +90,101 @@ func TestTasksDataSource_ManyPages(t *testing.T) {
 	})
 }
 
-// Each filter reaches the API under its query name, and unset filters are not sent at all.
+// Each filter reaches the API under its query name, and unset filters are not sent at all. The
+// three data sources share one step (Terraform CPU is the cost of this package), so every query
+// they send is checked against the set of the three expected ones.
 func TestTasksDataSource_Filters(t *testing.T) {
 	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(30, 3)})
-	lastQuery := func(want url.Values) func(*terraform.State) error {
-		return func(*terraform.State) error {
-			queries := server.Queries()
-			got := queries[len(queries)-1]
-			if !reflect.DeepEqual(got, want) {
-				return fmt.Errorf("query sent %v, want %v", got, want)
-			}
-			return nil
-		}
-	}
+	const filtered, failed = "data.sms_tasks.filtered", "data.sms_tasks.failed"
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: providerBlock(server, "") + `data "sms_tasks" "all" {}`,
-				Check:  lastQuery(url.Values{"limit": {"200"}, "offset": {"0"}}),
-			},
-			{
-				Config: providerBlock(server, "") + `
-data "sms_tasks" "all" {
+		Steps: []resource.TestStep{{
+			Config: providerBlock(server, "") + `
+data "sms_tasks" "all" {}
+data "sms_tasks" "filtered" {
   state                 = "MIGRATE_FAIL"
   name                  = "sms-task-00001"
   task_id               = "some-id"
   source_server_id      = "some-server"
   enterprise_project_id = "0"
   page_size             = 50
-}`,
-				Check: lastQuery(url.Values{
-					"state": {"MIGRATE_FAIL"}, "name": {"sms-task-00001"}, "id": {"some-id"},
-					"source_server_id": {"some-server"}, "enterprise_project_id": {"0"},
-					"limit": {"50"}, "offset": {"0"},
-				}),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
-					expect(tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0)),
-					expect(tfjsonpath.New("state_counts"), knownvalue.MapSizeExact(0)),
-				},
-			},
-			{
-				Config: providerBlock(server, "") + `
-data "sms_tasks" "all" {
+}
+data "sms_tasks" "failed" {
   state = "MIGRATE_FAIL"
 }`,
-				Check: resource.ComposeTestCheckFunc(
-					lastQuery(url.Values{"state": {"MIGRATE_FAIL"}, "limit": {"200"}, "offset": {"0"}}),
-					resource.TestCheckResourceAttr(allTasks, "tasks.0.state", "MIGRATE_FAIL"),
-				),
+			Check: resource.ComposeTestCheckFunc(
+				func(*terraform.State) error {
+					return checkQuerySet(server, []url.Values{
+						{"limit": {"200"}, "offset": {"0"}},
+						{
+							"state": {"MIGRATE_FAIL"}, "name": {"sms-task-00001"}, "id": {"some-id"},
+							"source_server_id": {"some-server"}, "enterprise_project_id": {"0"},
+							"limit": {"50"}, "offset": {"0"},
+						},
+						{"state": {"MIGRATE_FAIL"}, "limit": {"200"}, "offset": {"0"}},
+					})
+				},
+				resource.TestCheckResourceAttr(failed, "tasks.0.state", "MIGRATE_FAIL"),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(filtered, tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
+				statecheck.ExpectKnownValue(filtered, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue(filtered, tfjsonpath.New("state_counts"), knownvalue.MapSizeExact(0)),
 			},
-		},
+		}},
 	})
 }
 
+// checkQuerySet compares the distinct queries the server received with want, exactly and in any
+// order: data sources in one configuration are read concurrently, and each is read more than once
+// per step. A filter that is not set must not be sent, and no query may be missing.
+func checkQuerySet(server *emulator.Server, want []url.Values) error {
+	got := server.Queries()
+	for _, q := range got {
+		if !slices.ContainsFunc(want, func(w url.Values) bool { return reflect.DeepEqual(q, w) }) {
+			return fmt.Errorf("unexpected query %v, want one of %v", q, want)
+		}
+	}
+	for _, w := range want {
+		if !slices.ContainsFunc(got, func(q url.Values) bool { return reflect.DeepEqual(q, w) }) {
+			return fmt.Errorf("query %v never sent; sent %v", w, got)
+		}
+	}
+	return nil
+}
+
 // The id depends on the filters only: the same filters keep it across runs and page sizes,
-// other filters change it.
+// other filters change it. The first step reads three data sources at once; the second reads
+// the first of them again.
 func TestTasksDataSource_StableID(t *testing.T) {
 	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(20, 5)})
+	const ready, readyPaged, running = "data.sms_tasks.ready", "data.sms_tasks.ready_paged", "data.sms_tasks.running"
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	differentID := statecheck.CompareValue(compare.ValuesDiffer())
-	config := func(ds string) string { return providerBlock(server, "") + ds }
+	id := tfjsonpath.New("id")
+	config := providerBlock(server, "") + `data "sms_tasks" "ready" { state = "READY" }
+data "sms_tasks" "ready_paged" {
+  state     = "READY"
+  page_size = 7
+}
+data "sms_tasks" "running" { state = "RUNNING" }`
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: config(`data "sms_tasks" "all" { state = "READY" }`),
+				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(allTasks, tfjsonpath.New("id")),
-					differentID.AddStateValue(allTasks, tfjsonpath.New("id")),
+					sameID.AddStateValue(ready, id),
+					sameID.AddStateValue(readyPaged, id),
+					differentID.AddStateValue(ready, id),
+					differentID.AddStateValue(running, id),
 				},
 			},
 			{
-				Config:            config(`data "sms_tasks" "all" { state = "READY" }`),
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(allTasks, tfjsonpath.New("id"))},
-			},
-			{
-				Config:            config("data \"sms_tasks\" \"all\" {\n  state = \"READY\"\n  page_size = 7\n}"),
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(allTasks, tfjsonpath.New("id"))},
-			},
-			{
-				Config:            config(`data "sms_tasks" "all" { state = "RUNNING" }`),
-				ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue(allTasks, tfjsonpath.New("id"))},
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(ready, id)},
 			},
 		},
 	})
