@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"reflect"
+	"net/url"
 	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -99,6 +100,8 @@ func TestSourceServersDataSource_FiltersToQuery(t *testing.T) {
 	fleet := emulator.GenerateFleet(40, 9)
 	server := startEmulator(t, fleet.Options())
 	idOf := statecheck.CompareValue(compare.ValuesSame())
+	project := emulator.MigrationProjects[0]
+	const projectAddr, summaryAddr = "data.sms_source_servers.project", "data.sms_source_servers.summary"
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -111,6 +114,8 @@ func TestSourceServersDataSource_FiltersToQuery(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Match.*migration_cycle.*cutovered`),
 			},
 			{
+				// Three data sources in one step: every filter set, one filter, and the same
+				// filter as summary over small pages, whose id must not change.
 				PreConfig: server.ResetStats,
 				Config: providerBlock(server, "") + `data "sms_source_servers" "wave" {
   state                       = "finished"
@@ -125,57 +130,62 @@ func TestSourceServersDataSource_FiltersToQuery(t *testing.T) {
   is_consistency_result_exist = true
   vm_id                       = "vm-1"
   page_size                   = 7
-}`,
-				ConfigStateChecks: []statecheck.StateCheck{expectServers(tfjsonpath.New("total_count"), knownvalue.Int64Exact(0))},
-				Check: func(*terraform.State) error {
-					return checkLastQuery(server, map[string]string{
-						"state": "finished", "name": "src-web-000", "id": "s-1", "ip": "10.0.0.1", "ipv6": "::1",
-						"migproject": "p-1", "migration_cycle": "cutovered", "connected": "false",
-						"enterprise_project_id": "0", "is_consistency_result_exist": "true", "vm_id": "vm-1",
-						"limit": "7", "offset": "0",
-					})
-				},
-			},
-			{
-				PreConfig: server.ResetStats,
-				Config:    providerBlock(server, "") + `data "sms_source_servers" "wave" { migproject_id = "` + emulator.MigrationProjects[0] + `" }`,
-				ConfigStateChecks: []statecheck.StateCheck{
-					idOf.AddStateValue(sourceServersAddr, tfjsonpath.New("id")),
-					expectServers(tfjsonpath.New("servers"), knownvalue.NotNull()),
-				},
-				Check: func(*terraform.State) error {
-					return checkLastQuery(server, map[string]string{"migproject": emulator.MigrationProjects[0], "limit": "200", "offset": "0"})
-				},
-			},
-			{
-				Config: providerBlock(server, "") + `data "sms_source_servers" "wave" {
-  migproject_id = "` + emulator.MigrationProjects[0] + `"
+}
+data "sms_source_servers" "project" { migproject_id = "` + project + `" }
+data "sms_source_servers" "summary" {
+  migproject_id = "` + project + `"
   page_size     = 3
   summary_only  = true
 }`,
 				ConfigStateChecks: []statecheck.StateCheck{
-					idOf.AddStateValue(sourceServersAddr, tfjsonpath.New("id")),
-					expectServers(tfjsonpath.New("servers"), knownvalue.Null()),
-					expectServers(tfjsonpath.New("total_count"), knownvalue.Int64Exact(int64(projectSize(fleet, emulator.MigrationProjects[0])))),
+					expectServers(tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
+					idOf.AddStateValue(projectAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(projectAddr, tfjsonpath.New("servers"), knownvalue.NotNull()),
+					idOf.AddStateValue(summaryAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(summaryAddr, tfjsonpath.New("servers"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(summaryAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(int64(projectSize(fleet, project)))),
+				},
+				Check: func(*terraform.State) error {
+					var summaryPages, others []url.Values
+					for _, q := range server.Queries() {
+						if q.Get("limit") == "3" {
+							summaryPages = append(summaryPages, q)
+						} else {
+							others = append(others, q)
+						}
+					}
+					if err := checkSummaryPages(summaryPages, project, projectSize(fleet, project)); err != nil {
+						return err
+					}
+					return checkQuerySet(others, []url.Values{
+						{
+							"state": {"finished"}, "name": {"src-web-000"}, "id": {"s-1"}, "ip": {"10.0.0.1"}, "ipv6": {"::1"},
+							"migproject": {"p-1"}, "migration_cycle": {"cutovered"}, "connected": {"false"},
+							"enterprise_project_id": {"0"}, "is_consistency_result_exist": {"true"}, "vm_id": {"vm-1"},
+							"limit": {"7"}, "offset": {"0"},
+						},
+						{"migproject": {project}, "limit": {"200"}, "offset": {"0"}},
+					})
 				},
 			},
 		},
 	})
 }
 
-// checkLastQuery compares the query of the last request with want, exactly: a filter that is
-// not set must not be sent.
-func checkLastQuery(server *emulator.Server, want map[string]string) error {
-	queries := server.Queries()
-	if len(queries) == 0 {
-		return fmt.Errorf("no request")
+// checkSummaryPages checks the queries of a summary over pages of three: each carries only the
+// project filter, the limit and an offset on a page boundary inside the project, and the first
+// page is among them.
+func checkSummaryPages(queries []url.Values, project string, size int) error {
+	first := false
+	for _, q := range queries {
+		offset, err := strconv.Atoi(q.Get("offset"))
+		if err != nil || offset%3 != 0 || offset >= max(size, 1) || len(q) != 3 || q.Get("migproject") != project {
+			return fmt.Errorf("unexpected summary query %v", q)
+		}
+		first = first || offset == 0
 	}
-	got := map[string]string{}
-	for k, v := range queries[len(queries)-1] {
-		got[k] = v[0]
-	}
-	if !reflect.DeepEqual(got, want) {
-		return fmt.Errorf("query sent %v, want %v", got, want)
+	if !first {
+		return fmt.Errorf("the summary never read its first page; sent %v", queries)
 	}
 	return nil
 }

@@ -115,7 +115,7 @@ data "sms_tasks" "failed" {
 }`,
 			Check: resource.ComposeTestCheckFunc(
 				func(*terraform.State) error {
-					return checkQuerySet(server, []url.Values{
+					return checkQuerySet(server.Queries(), []url.Values{
 						{"limit": {"200"}, "offset": {"0"}},
 						{
 							"state": {"MIGRATE_FAIL"}, "name": {"sms-task-00001"}, "id": {"some-id"},
@@ -139,8 +139,7 @@ data "sms_tasks" "failed" {
 // checkQuerySet compares the distinct queries the server received with want, exactly and in any
 // order: data sources in one configuration are read concurrently, and each is read more than once
 // per step. A filter that is not set must not be sent, and no query may be missing.
-func checkQuerySet(server *emulator.Server, want []url.Values) error {
-	got := server.Queries()
+func checkQuerySet(got, want []url.Values) error {
 	for _, q := range got {
 		if !slices.ContainsFunc(want, func(w url.Values) bool { return reflect.DeepEqual(q, w) }) {
 			return fmt.Errorf("unexpected query %v, want one of %v", q, want)
