@@ -155,6 +155,7 @@ func TestReadError_Wording(t *testing.T) {
 
 // Issue 10, item 6: a read timeout that is not above zero fails at plan.
 func TestTasksDataSource_ReadTimeoutMustBePositive(t *testing.T) {
+	t.Parallel()
 	for _, value := range []string{"0s", "-1m"} {
 		t.Run(value, func(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{

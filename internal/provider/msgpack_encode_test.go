@@ -55,6 +55,7 @@ func edgeTasks(longest int) []json.RawMessage {
 // and they decode to the same value, on the API reference example, generated fleets and the
 // edge cases.
 func TestDirectEncoding_SameBytesAsFramework(t *testing.T) {
+	t.Parallel()
 	fleets := map[string][]json.RawMessage{
 		"reference example": emulator.ExampleTasks(),
 		"generated seed 1":  emulator.GenerateTasks(700, 1),

@@ -82,6 +82,7 @@ func decodeAPIServers(t *testing.T, raw []json.RawMessage) []smsapi.SourceServer
 // framework path's value (apiValue, derived replication_progress included), and they decode to
 // the same value.
 func TestDirectEncoding_SourceServersSameBytesAsFramework(t *testing.T) {
+	t.Parallel()
 	fleets := map[string][]json.RawMessage{
 		"reference example": referenceServers(),
 		"generated seed 1":  emulator.GenerateFleet(900, 1).Servers,
