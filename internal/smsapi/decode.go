@@ -9,37 +9,55 @@ import (
 	"strings"
 )
 
-// decodePage decodes the body of a 2xx answer into a page. Error messages quote the body, so a
-// body holding a credential is described from a masked copy; a credential echoed inside a task
-// field is masked there too, so it never reaches the state.
+// decodePage decodes the body of a 2xx answer into a page of tasks (see decodeAnswer).
 func (c *Client) decodePage(ex *exchange, dst []Task, limit int) (*ListTasksResponse, error) {
+	var resp *ListTasksResponse
+	err := c.decodeAnswer(ex, "a task list", "for one page; use a smaller page size", func(body []byte, keep bool) (any, error) {
+		if !keep {
+			dst = nil // A masked copy is decoded only for its error; it must not overwrite dst.
+		}
+		page, err := decodeListTasksInto(body, dst, limit)
+		if keep {
+			resp = page
+		}
+		return page, err
+	})
+	return resp, err
+}
+
+// decodeAnswer decodes the body of a 2xx answer with decode (keep is false for a masked copy,
+// whose result is thrown away) and makes the result safe for the state. Error messages quote the
+// body, so a body holding a credential is described from a masked copy; a 200 that carries a
+// Huawei error body says so; credentials echoed in decoded strings are masked and control
+// characters escaped (cleanDecodedStrings). want names the answer in messages ("a task list");
+// sizeHint ends the message for a body over the size cap.
+func (c *Client) decodeAnswer(ex *exchange, want, sizeHint string, decode func(body []byte, keep bool) (any, error)) error {
 	if ex.tooLarge {
-		return nil, fmt.Errorf("the body is larger than %s, the most that is read for one page; use a smaller page size",
-			byteSize(c.cfg.MaxResponseBytes))
+		return fmt.Errorf("the body is larger than %s, the most that is read %s", byteSize(c.cfg.MaxResponseBytes), sizeHint)
 	}
 	secrets := c.secrets()
 	echoed := containsAny(ex.body, secrets)
-	resp, err := decodeListTasksInto(ex.body, dst, limit)
+	decoded, err := decode(ex.body, true)
 	if err != nil {
 		if echoed {
-			if _, maskedErr := decodeListTasksInto([]byte(maskSecrets(string(ex.body), secrets)), nil, limit); maskedErr != nil {
+			if _, maskedErr := decode([]byte(maskSecrets(string(ex.body), secrets)), false); maskedErr != nil {
 				err = maskedErr
 			}
 		}
-		return nil, sanitizeErr(err, secrets)
+		return sanitizeErr(err, secrets)
 	}
-	if resp.Count == nil && len(resp.Tasks) == 0 {
+	if v := reflect.ValueOf(decoded); v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().IsZero() {
 		// Some gateways answer 200 with an error body; its code and message say what went wrong.
 		if eb := parseErrorBody(ex.body); eb.found {
 			var b strings.Builder
-			b.WriteString("the API answered with an error instead of a task list")
+			b.WriteString("the API answered with an error instead of " + want)
 			writeIdentifiers(&b, sanitize(eb.code, secrets, maxIDLen), "")
 			b.WriteString(": " + sanitize(eb.message, secrets, maxMessageLen))
-			return nil, errors.New(b.String())
+			return errors.New(b.String())
 		}
 	}
-	cleanDecodedStrings(ex.body, reflect.ValueOf(resp.Tasks), secrets, echoed)
-	return resp, nil
+	cleanDecodedStrings(ex.body, reflect.ValueOf(decoded), secrets, echoed)
+	return nil
 }
 
 // containsAny reports whether body holds one of the secrets, as is or JSON-escaped.

@@ -60,40 +60,26 @@ func (c *Client) getObject(ctx context.Context, u *url.URL, r objectRequest, dst
 	fail := func(err error) error {
 		return &DecodeError{Resource: resource, Offset: r.offset, RequestID: reqID, URL: ex.url, Err: err}
 	}
-	if ex.tooLarge {
-		return reqID, false, fail(fmt.Errorf("the body is larger than %s, the most that is read for one answer",
-			byteSize(c.cfg.MaxResponseBytes)))
-	}
-	// As for task pages (decodePage): errors describe a masked copy of a body that echoes a
-	// credential, and the decoded strings are masked before they can reach the state.
-	secrets := c.secrets()
-	echoed := containsAny(ex.body, secrets)
-	present, err := decodeObject(ex.body, r.want, r.itemsKey, r.limit, dst)
+	var present bool
+	err = c.decodeAnswer(ex, r.want, "for one answer", func(body []byte, keep bool) (any, error) {
+		into := dst
+		if !keep {
+			into = new(map[string]any) // A masked copy is decoded only for its error.
+		}
+		itemsPresent, err := decodeObject(body, r.want, r.itemsKey, r.limit, into)
+		if keep {
+			present = itemsPresent
+		}
+		return into, err
+	})
 	if err != nil {
-		if echoed {
-			masked := []byte(maskSecrets(string(ex.body), secrets))
-			if _, maskedErr := decodeObject(masked, r.want, r.itemsKey, r.limit, new(map[string]any)); maskedErr != nil {
-				err = maskedErr
-			}
-		}
-		return reqID, false, fail(sanitizeErr(err, secrets))
-	}
-	if decoded := reflect.ValueOf(dst); decoded.Kind() == reflect.Pointer && decoded.Elem().IsZero() {
-		// Some gateways answer 200 with an error body; its code and message say what went wrong.
-		if eb := parseErrorBody(ex.body); eb.found {
-			var b strings.Builder
-			b.WriteString("the API answered with an error instead of " + r.want)
-			writeIdentifiers(&b, sanitize(eb.code, secrets, maxIDLen), "")
-			b.WriteString(": " + sanitize(eb.message, secrets, maxMessageLen))
-			return reqID, false, fail(errors.New(b.String()))
-		}
+		return reqID, false, fail(err)
 	}
 	if r.validate != nil {
 		if err := r.validate(); err != nil {
-			return reqID, false, fail(sanitizeErr(err, secrets))
+			return reqID, false, fail(sanitizeErr(err, c.secrets()))
 		}
 	}
-	cleanDecodedStrings(ex.body, reflect.ValueOf(dst), secrets, echoed)
 	return reqID, present, nil
 }
 
