@@ -153,28 +153,38 @@ func TestReadError_Wording(t *testing.T) {
 	})
 }
 
-// Issue 10, item 6: a read timeout that is not above zero fails at plan.
-func TestTasksDataSource_ReadTimeoutMustBePositive(t *testing.T) {
+// Issue 10, item 6: a read timeout that is not above zero fails at plan, on every data source.
+func TestDataSources_ReadTimeoutMustBePositive(t *testing.T) {
 	t.Parallel()
-	for _, value := range []string{"0s", "-1m"} {
-		t.Run(value, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: fmt.Sprintf(`provider "sms" {
+	sources := map[string]string{
+		"sms_tasks":                  "",
+		"sms_source_servers":         "",
+		"sms_source_server_overview": "",
+		"sms_task":                   `task_id = "t-1"`,
+	}
+	for source, required := range sources {
+		for _, value := range []string{"0s", "-1m"} {
+			t.Run(source+"/"+value, func(t *testing.T) {
+				t.Parallel()
+				resource.UnitTest(t, resource.TestCase{
+					ProtoV6ProviderFactories: protoV6ProviderFactories,
+					Steps: []resource.TestStep{{
+						Config: fmt.Sprintf(`provider "sms" {
   endpoint = "http://127.0.0.1:1"
   token    = "x"
 }
-data "sms_tasks" "all" {
+data %q "this" {
+  %s
   timeouts = {
     read = %q
   }
-}`, value),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(`(?s)Invalid Read Timeout.*must be above zero`),
-				}},
+}`, source, required, value),
+						PlanOnly:    true,
+						ExpectError: regexp.MustCompile(`(?s)Invalid Read Timeout.*must be above zero`),
+					}},
+				})
 			})
-		})
+		}
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"reflect"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -39,7 +38,7 @@ func (d *sourceServerOverviewDataSource) Metadata(_ context.Context, req datasou
 
 func (d *sourceServerOverviewDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := apiAttributes(reflect.TypeFor[smsapi.SourcesOverview]())
-	attrs["timeouts"] = timeouts.AttributesWithOpts(ctx, timeouts.Opts{})
+	attrs["timeouts"] = timeoutsAttribute(ctx)
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Counts the account's Huawei Cloud SMS source servers per state (`GET /v3/sources/overview`) in " +
 			"one request, for dashboards and cheap gates. Each counter is named as the API's field. A counter the API " +

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -148,7 +147,7 @@ func (d *sourceServersDataSource) Schema(ctx context.Context, _ datasource.Schem
 					"with no server are absent.",
 			},
 			"servers":  serversAttribute(),
-			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{}),
+			"timeouts": timeoutsAttribute(ctx),
 		},
 	}
 }

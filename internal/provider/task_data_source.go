@@ -4,7 +4,6 @@ import (
 	"context"
 	"reflect"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -49,7 +48,7 @@ func taskSchema(ctx context.Context) schema.Schema {
 		Validators: []validator.String{stringvalidator.RegexMatches(taskIDRegexp,
 			"must be a task id: 1 to 255 letters, digits, '-', '_' or '.', not starting with '.'")},
 	}
-	attrs["timeouts"] = timeouts.AttributesWithOpts(ctx, timeouts.Opts{})
+	attrs["timeouts"] = timeoutsAttribute(ctx)
 	return schema.Schema{
 		MarkdownDescription: "Reads one Huawei Cloud SMS migration task (`GET /v3/tasks/{task_id}`): every field of the " +
 			"detail at the top level, including those the task list lacks, such as `start_date`, `finish_date`, " +

@@ -129,20 +129,6 @@ func (d *tasksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 	}
 }
 
-// timeoutsAttribute is the nested `timeouts = { read = "..." }` argument, the form
-// terraform-plugin-framework-timeouts recommends for new providers, with descriptions for the docs.
-func timeoutsAttribute(ctx context.Context) schema.Attribute {
-	attribute := timeouts.AttributesWithOpts(ctx, timeouts.Opts{
-		ReadDescription: "Bound on the whole read, every page and retry included, as a Go duration such as `\"30s\"` or " +
-			"`\"45m\"`. Defaults to `\"20m\"`.",
-	})
-	if nested, ok := attribute.(schema.SingleNestedAttribute); ok {
-		nested.MarkdownDescription = "Time limits of this data source, for example `timeouts = { read = \"30m\" }`."
-		return nested
-	}
-	return attribute
-}
-
 func (d *tasksDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = providerDataOf(req, resp)
 }
