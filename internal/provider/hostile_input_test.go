@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
@@ -156,20 +154,18 @@ func TestReadError_Wording(t *testing.T) {
 // Issue 10, item 6: a read timeout that is not above zero fails at plan, on every data source.
 func TestDataSources_ReadTimeoutMustBePositive(t *testing.T) {
 	t.Parallel()
-	sources := map[string]string{
-		"sms_tasks":                  "",
-		"sms_source_servers":         "",
-		"sms_source_server_overview": "",
-		"sms_task":                   `task_id = "t-1"`,
+	sources := []struct{ name, required string }{
+		{"sms_tasks", ""},
+		{"sms_source_servers", ""},
+		{"sms_source_server_overview", ""},
+		{"sms_task", `task_id = "t-1"`},
 	}
-	for source, required := range sources {
+	var cases []errorCase
+	for _, source := range sources {
 		for _, value := range []string{"0s", "-1m"} {
-			t.Run(source+"/"+value, func(t *testing.T) {
-				t.Parallel()
-				resource.UnitTest(t, resource.TestCase{
-					ProtoV6ProviderFactories: protoV6ProviderFactories,
-					Steps: []resource.TestStep{{
-						Config: fmt.Sprintf(`provider "sms" {
+			cases = append(cases, errorCase{
+				name: source.name + " " + value,
+				config: fmt.Sprintf(`provider "sms" {
   endpoint = "http://127.0.0.1:1"
   token    = "x"
 }
@@ -178,14 +174,12 @@ data %q "this" {
   timeouts = {
     read = %q
   }
-}`, source, required, value),
-						PlanOnly:    true,
-						ExpectError: regexp.MustCompile(`(?s)Invalid Read Timeout.*must be above zero`),
-					}},
-				})
+}`, source.name, source.required, value),
+				want: `(?s)Invalid Read Timeout.*must be above zero`,
 			})
 		}
 	}
+	expectErrors(t, cases)
 }
 
 // Issue 10, item 8: short secrets leave log lines readable and are masked where they stand alone.

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -41,7 +39,6 @@ type authServer struct {
 	mu       sync.Mutex
 	headers  []http.Header // Of the requests to the tasks endpoint.
 	statuses []int         // Of the same requests.
-	echo     atomic.Bool   // Answer 401 echoing the credentials the request carried.
 }
 
 func startAuthServer(t *testing.T, opts emulator.Options) *authServer {
@@ -53,13 +50,7 @@ func startAuthServer(t *testing.T, opts emulator.Options) *authServer {
 			return
 		}
 		rec := &recorder{ResponseWriter: w}
-		if s.echo.Load() {
-			rec.WriteHeader(http.StatusUnauthorized)
-			fmt.Fprintf(rec, `{"error_code":"APIG.0301","error_msg":"echo %s %s"}`,
-				r.Header.Get("X-Security-Token"), r.Header.Get("X-Auth-Token"))
-		} else {
-			s.ServeHTTP(rec, r)
-		}
+		s.ServeHTTP(rec, r)
 		s.mu.Lock()
 		s.headers = append(s.headers, r.Header.Clone())
 		s.statuses = append(s.statuses, rec.status)
@@ -109,6 +100,30 @@ func (s *authServer) checkHeaders(want map[string]string) resource.TestCheckFunc
 		}
 		return nil
 	}
+}
+
+// checkSignedBy checks that every request to the tasks endpoint was signed with accessKey.
+func (s *authServer) checkSignedBy(accessKey string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if len(s.headers) == 0 {
+			return fmt.Errorf("no request reached the tasks endpoint")
+		}
+		for _, h := range s.headers {
+			if got := h.Get("Authorization"); !strings.HasPrefix(got, "SDK-HMAC-SHA256 Access="+accessKey+",") {
+				return fmt.Errorf("authorization %q, want a signature by %s", got, accessKey)
+			}
+		}
+		return nil
+	}
+}
+
+// forgetRequests clears what was recorded, so that a step checks only its own requests.
+func (s *authServer) forgetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.headers, s.statuses = nil, nil
 }
 
 func akskOptions(tasks int) emulator.Options {
@@ -261,39 +276,23 @@ provider "sms" {
 
 func TestProvider_CredentialConflictsAndGaps(t *testing.T) {
 	t.Parallel()
-	cases := map[string]struct {
-		env   environment
-		block string
-		want  string
-	}{
-		"token and access_key": {nil, `token = "t"
-  access_key = "ak"
-  secret_key = "sk"`, `(?s)Invalid Attribute Combination.*configured together: \[token,access_key\]`},
-		"secret_key and password": {nil, `secret_key = "sk"
-  password = "pw"`, `(?s)Invalid Attribute Combination.*configured together: \[secret_key,password\]`},
-		"access_key without secret_key": {nil, `access_key = "ak"`,
-			`(?s)Missing SMS Credential Argument.*access_key is set but secret_key is not.*SMS_SECRET_KEY or\s+HW_SECRET_KEY`},
-		"HW_SECRET_KEY without access key": {environment{"HW_SECRET_KEY": "sk"}, ``,
-			`(?s)Missing SMS Credential Argument.*secret_key is set but access_key is not.*SMS_ACCESS_KEY or\s+HW_ACCESS_KEY`},
-		"user_name alone": {nil, `user_name = "u"`,
-			`(?s)password.*HW_USER_PASSWORD.*domain_name.*HW_DOMAIN_NAME.*auth_url, or region.*HW_AUTH_URL`},
-		"auth_url not a URL": {nil, `auth_url = "iam.example.com"
-  user_name = "u"
-  password = "p"
-  domain_name = "d"`, `(?s)Invalid IAM Auth URL.*https://iam\.ap-southeast-3`},
+	block := func(arguments string) string {
+		return fmt.Sprintf("provider \"sms\" {\n  endpoint = \"https://sms.example.invalid\"\n  %s\n}\n%s", arguments, readAll)
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: factoriesWith(tc.env),
-				Steps: []resource.TestStep{{
-					Config:      fmt.Sprintf("provider \"sms\" {\n  endpoint = \"https://sms.example.invalid\"\n  %s\n}\n%s", tc.block, readAll),
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
-		})
-	}
+	expectErrors(t, []errorCase{
+		{name: "token and access_key", config: block("token = \"t\"\n  access_key = \"ak\"\n  secret_key = \"sk\""),
+			want: `(?s)Invalid Attribute Combination.*configured together: \[token,access_key\]`},
+		{name: "secret_key and password", config: block("secret_key = \"sk\"\n  password = \"pw\""),
+			want: `(?s)Invalid Attribute Combination.*configured together: \[secret_key,password\]`},
+		{name: "access_key without secret_key", config: block(`access_key = "ak"`),
+			want: `(?s)Missing SMS Credential Argument.*access_key is set but secret_key is not.*SMS_SECRET_KEY or\s+HW_SECRET_KEY`},
+		{name: "HW_SECRET_KEY without access key", env: environment{"HW_SECRET_KEY": "sk"}, config: block(""),
+			want: `(?s)Missing SMS Credential Argument.*secret_key is set but access_key is not.*SMS_ACCESS_KEY or\s+HW_ACCESS_KEY`},
+		{name: "user_name alone", config: block(`user_name = "u"`),
+			want: `(?s)password.*HW_USER_PASSWORD.*domain_name.*HW_DOMAIN_NAME.*auth_url, or region.*HW_AUTH_URL`},
+		{name: "auth_url not a URL", config: block("auth_url = \"iam.example.com\"\n  user_name = \"u\"\n  password = \"p\"\n  domain_name = \"d\""),
+			want: `(?s)Invalid IAM Auth URL.*https://iam\.ap-southeast-3`},
+	})
 }
 
 // TestProvider_EnvironmentPrecedence sets every method in the environment: the token wins, then
@@ -310,70 +309,34 @@ func TestProvider_EnvironmentPrecedence(t *testing.T) {
 		"SMS_TOKEN": testToken,
 	}
 
-	step := resource.TestStep{
-		Config: `provider "sms" {}` + "\n" + readAll,
-		Check:  resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "3"),
-	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: factoriesWith(env), Steps: []resource.TestStep{step}})
-	if err := server.checkHeaders(map[string]string{"X-Auth-Token": testToken, "Authorization": ""})(nil); err != nil {
-		t.Errorf("with SMS_TOKEN set: %v", err)
-	}
-
-	delete(env, "SMS_TOKEN")
-	server.mu.Lock()
-	server.headers = nil
-	server.mu.Unlock()
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: factoriesWith(env), Steps: []resource.TestStep{step}})
-	server.mu.Lock()
-	signed := len(server.headers) > 0 && strings.HasPrefix(server.headers[0].Get("Authorization"), "SDK-HMAC-SHA256 Access="+testAccessKey)
-	server.mu.Unlock()
-	if !signed || server.TokenRequests() != 0 {
-		t.Errorf("without SMS_TOKEN: signed = %v, token requests = %d; want AK/SK and no IAM call", signed, server.TokenRequests())
-	}
-}
-
-// TestProvider_SecretsNeverLogged runs every method at TF_LOG=TRACE, with an API that echoes the
-// credentials it receives in its error body, and searches the Terraform and provider logs for
-// any secret. It cannot run in parallel: terraform-plugin-testing reads TF_ACC_LOG_PATH from the
-// process environment.
-func TestProvider_SecretsNeverLogged(t *testing.T) {
-	logPath := filepath.Join(t.TempDir(), "terraform.log")
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
-	opts := iamOptions(3)
-	opts.Token, opts.AccessKey, opts.SecretKey, opts.SecurityToken = testToken, testAccessKey, testSecretKey, testSecurityToken
-	server := startAuthServer(t, opts)
-
-	methods := map[string]environment{
-		"token": {"SMS_TOKEN": testToken},
-		"aksk":  {"SMS_ACCESS_KEY": testAccessKey, "SMS_SECRET_KEY": testSecretKey, "HW_SECURITY_TOKEN": testSecurityToken},
-		"iam":   {"HW_AUTH_URL": server.url + "/v3", "HW_USER_NAME": testUser, "HW_USER_PASSWORD": testPassword, "HW_DOMAIN_NAME": testDomain},
-	}
-	for _, name := range []string{"token", "aksk", "iam"} {
-		env := environment{"SMS_ENDPOINT": server.url}
-		maps.Copy(env, methods[name])
-		server.echo.Store(false)
-		steps := []resource.TestStep{
-			{Config: `provider "sms" {}` + "\n" + readAll, Check: resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "3")},
-			{
-				PreConfig:   func() { server.echo.Store(true) },
-				Config:      `provider "sms" {}` + "\n" + `data "sms_tasks" "again" {}`,
-				ExpectError: regexp.MustCompile(`error_msg:\s+echo\s+\[REDACTED\]\n`),
-			},
-		}
-		resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: factoriesWith(env), Steps: steps})
-	}
-
-	logs, err := os.ReadFile(logPath)
-	if err != nil || !strings.Contains(string(logs), "smsapi: sending request") {
-		t.Fatalf("the provider's TRACE log was not captured (%v); the test would prove nothing", err)
-	}
-	secrets := append([]string{testToken, testSecretKey, testSecurityToken, testPassword}, server.IssuedTokens()...)
-	if len(secrets) < 5 {
-		t.Fatalf("the emulator issued no IAM token")
-	}
-	for _, secret := range secrets {
-		if strings.Contains(string(logs), secret) {
-			t.Errorf("a secret (%.6s…) appears in the logs", secret)
-		}
-	}
+	withoutToken := maps.Clone(env)
+	delete(withoutToken, "SMS_TOKEN")
+	read := `provider "sms" {}` + "\n" + readAll
+	resource.UnitTest(t, resource.TestCase{Steps: []resource.TestStep{
+		{
+			ProtoV6ProviderFactories: factoriesWith(env),
+			Config:                   read,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "3"),
+				server.checkHeaders(map[string]string{"X-Auth-Token": testToken, "Authorization": ""}),
+			),
+		},
+		{
+			// Without SMS_TOKEN, AK/SK wins over the password: every request is signed and IAM
+			// is never asked for a token.
+			ProtoV6ProviderFactories: factoriesWith(withoutToken),
+			PreConfig:                server.forgetRequests,
+			Config:                   read,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "3"),
+				server.checkSignedBy(testAccessKey),
+				func(*terraform.State) error {
+					if n := server.TokenRequests(); n != 0 {
+						return fmt.Errorf("token requests = %d, want none", n)
+					}
+					return nil
+				},
+			),
+		},
+	}})
 }

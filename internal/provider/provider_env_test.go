@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"maps"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -226,25 +224,21 @@ func TestProvider_SharedConfigProfile(t *testing.T) {
 		{"current profile", "", plain, "3", map[string]string{"X-Project-Id": "project-profile", "X-Domain-Id": "domain-profile", "X-Security-Token": ""}},
 		{"SSO profile", "sso", sso, "4", map[string]string{"X-Project-Id": "project-sso", "X-Security-Token": testSecurityToken}},
 	}
-	for _, tc := range cases {
+	steps := make([]resource.TestStep, len(cases))
+	for i, tc := range cases {
 		env := environment{"SMS_ENDPOINT": tc.server.url, "HW_SHARED_CONFIG_FILE": file, "HW_PROFILE": tc.profile}
-		resource.UnitTest(t, resource.TestCase{
+		steps[i] = resource.TestStep{
 			ProtoV6ProviderFactories: factoriesWith(env),
-			Steps: []resource.TestStep{{
-				Config: `provider "sms" {}` + "\n" + readAll,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", tc.count),
-					tc.server.checkHeaders(tc.headers),
-				),
-			}},
-		})
-		tc.server.mu.Lock()
-		signed := strings.HasPrefix(tc.server.headers[0].Get("Authorization"), "SDK-HMAC-SHA256 Access="+testAccessKey)
-		tc.server.mu.Unlock()
-		if !signed || tc.server.count(http.StatusOK) == 0 {
-			t.Errorf("%s: requests were not signed with the profile's access key", tc.name)
+			PreConfig:                func() { t.Logf("step %d: %s", i+1, tc.name) },
+			Config:                   `provider "sms" {}` + "\n" + readAll,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", tc.count),
+				tc.server.checkHeaders(tc.headers),
+				tc.server.checkSignedBy(testAccessKey),
+			),
 		}
 	}
+	resource.UnitTest(t, resource.TestCase{Steps: steps})
 }
 
 // A missing file, a missing profile or a file that is not JSON fail with the attribute named,
@@ -255,26 +249,17 @@ func TestProvider_SharedConfigProfileErrors(t *testing.T) {
 	good, broken := filepath.Join(dir, "config.json"), filepath.Join(dir, "broken.json")
 	writeFile(t, good, sharedConfigJSON("ops"))
 	writeFile(t, broken, `{"profiles": [{"secretAccessKey": "`+testSecretKey+`" ]}`)
-	cases := map[string]struct {
-		block string
-		want  string
-	}{
-		"missing file":    {`shared_config_file = "` + filepath.Join(dir, "none.json") + `"`, `(?s)Unreadable Shared Configuration File.*does\s+not\s+exist`},
-		"missing profile": {`shared_config_file = "` + good + `"` + "\n  profile = \"prod\"", `(?s)Unknown Shared Configuration Profile.*no\s+profile\s+named\s+"prod"`},
-		"not JSON":        {`shared_config_file = "` + broken + `"`, `(?s)Unreadable Shared Configuration File.*not\s+valid\s+JSON`},
+	block := func(arguments string) string {
+		return "provider \"sms\" {\n  endpoint = \"https://sms.example.invalid\"\n  " + arguments + "\n}\n" + readAll
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: factoriesWith(nil),
-				Steps: []resource.TestStep{{
-					Config:      "provider \"sms\" {\n  endpoint = \"https://sms.example.invalid\"\n  " + tc.block + "\n}\n" + readAll,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
-		})
-	}
+	expectErrors(t, []errorCase{
+		{name: "missing file", config: block(`shared_config_file = "` + filepath.Join(dir, "none.json") + `"`),
+			want: `(?s)Unreadable Shared Configuration File.*does\s+not\s+exist`},
+		{name: "missing profile", config: block(`shared_config_file = "` + good + `"` + "\n  profile = \"prod\""),
+			want: `(?s)Unknown Shared Configuration Profile.*no\s+profile\s+named\s+"prod"`},
+		{name: "not JSON", config: block(`shared_config_file = "` + broken + `"`),
+			want: `(?s)Unreadable Shared Configuration File.*not\s+valid\s+JSON`},
+	})
 	var diags diag.Diagnostics
 	readProfile(resolver{model: &providerModel{SharedConfigFile: types.StringValue(broken)}, getenv: environment(nil).getenv, diags: &diags})
 	for _, d := range diags {

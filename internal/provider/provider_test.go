@@ -115,34 +115,45 @@ data "sms_tasks" "all" {}`,
 
 func TestProvider_InvalidArgumentsFailAtValidate(t *testing.T) {
 	t.Parallel()
-	cases := map[string]struct {
-		block string
-		want  string
-	}{
-		"endpoint scheme":     {`endpoint = "ftp://sms.example.com"`, `(?s)Invalid SMS Endpoint.*https://`},
-		"endpoint no host":    {`endpoint = "https://"`, `(?s)Invalid SMS Endpoint.*no host`},
-		"request_timeout":     {`request_timeout = "5 parsecs"`, `(?s)Invalid Time Duration String Value.*5\s+parsecs`},
-		"request_timeout <=0": {`request_timeout = "0s"`, `(?s)Invalid Duration`},
-		"max_concurrency":     {`max_concurrency = 0`, `(?s)max_concurrency.*between 1 and 64`},
-		"max_retries":         {`max_retries = 100`, `(?s)max_retries.*between 0 and 20`},
-		"region":              {`region = "Narnia"`, `(?s)region.*ap-southeast-3`},
+	block := func(argument string) string {
+		return fmt.Sprintf("provider \"sms\" {\n  token = \"x\"\n  %s\n}\ndata \"sms_tasks\" \"all\" {}", argument)
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: fmt.Sprintf(`provider "sms" {
-  token = "x"
-  %s
+	expectErrors(t, []errorCase{
+		{name: "endpoint scheme", config: block(`endpoint = "ftp://sms.example.com"`), want: `(?s)Invalid SMS Endpoint.*https://`},
+		{name: "endpoint no host", config: block(`endpoint = "https://"`), want: `(?s)Invalid SMS Endpoint.*no host`},
+		{name: "request_timeout", config: block(`request_timeout = "5 parsecs"`), want: `(?s)Invalid Time Duration String Value.*5\s+parsecs`},
+		{name: "request_timeout <=0", config: block(`request_timeout = "0s"`), want: `(?s)Invalid Duration`},
+		{name: "max_concurrency", config: block(`max_concurrency = 0`), want: `(?s)max_concurrency.*between 1 and 64`},
+		{name: "max_retries", config: block(`max_retries = 100`), want: `(?s)max_retries.*between 0 and 20`},
+		{name: "region", config: block(`region = "Narnia"`), want: `(?s)region.*ap-southeast-3`},
+	})
 }
-data "sms_tasks" "all" {}`, tc.block),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
-		})
+
+// errorCase is a configuration that must fail at plan with an error matching want, planned by a
+// provider whose environment is env.
+type errorCase struct {
+	name   string
+	env    environment
+	config string
+	want   string
+}
+
+// expectErrors plans every case as one step of a single TestCase. A TestCase of its own per case
+// would cost a terraform init, two version calls and a destroy each, about as much CPU as the
+// plan that matters; the step's log line names the case, so a failure stays attributable.
+func expectErrors(t *testing.T, cases []errorCase) {
+	t.Helper()
+	steps := make([]resource.TestStep, len(cases))
+	for i, c := range cases {
+		steps[i] = resource.TestStep{
+			ProtoV6ProviderFactories: factoriesWith(c.env),
+			PreConfig:                func() { t.Logf("step %d of %d: %s", i+1, len(cases), c.name) },
+			Config:                   c.config,
+			PlanOnly:                 true,
+			ExpectError:              regexp.MustCompile(c.want),
+		}
 	}
+	resource.UnitTest(t, resource.TestCase{Steps: steps})
 }
 
 func TestProvider_EnvironmentConfiguration(t *testing.T) {
