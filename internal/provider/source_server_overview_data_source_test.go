@@ -13,8 +13,11 @@ import (
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
 )
 
-// The overview counts what the fleet's list holds.
-func TestSourceServerOverviewDataSource_CountsTheFleet(t *testing.T) {
+// A rejected token names the endpoint and the status; a body that is not an object is refused.
+// The overview counts what the fleet's list holds, and an older deployment's four-counter body
+// leaves the current counters null, not 0: both are read in the last step, the older one through
+// a provider alias, since the final destroy plans with the last step's configuration.
+func TestSourceServerOverviewDataSource_CountsOlderLayoutAndErrors(t *testing.T) {
 	t.Parallel()
 	fleet := emulator.GenerateFleet(60, 5)
 	server := startEmulator(t, fleet.Options())
@@ -22,17 +25,40 @@ func TestSourceServerOverviewDataSource_CountsTheFleet(t *testing.T) {
 	if want["unconfigured"] == 0 || want["finished"] == 0 {
 		t.Fatalf("fleet lacks variety: %v", want)
 	}
+	const counted, older = "data.sms_source_server_overview.this", "data.sms_source_server_overview.older"
 	var checks []statecheck.StateCheck
 	for _, counter := range []string{"waiting", "replicate", "syncing", "finished", "error", "unavailable", "unconfigured"} {
-		checks = append(checks, statecheck.ExpectKnownValue("data.sms_source_server_overview.this",
-			tfjsonpath.New(counter), knownvalue.Int64Exact(int64(want[counter]))))
+		checks = append(checks, statecheck.ExpectKnownValue(counted, tfjsonpath.New(counter), knownvalue.Int64Exact(int64(want[counter]))))
 	}
+	checks = append(checks,
+		statecheck.ExpectKnownValue(older, tfjsonpath.New("waiting"), knownvalue.Int64Exact(5)),
+		statecheck.ExpectKnownValue(older, tfjsonpath.New("syncing"), knownvalue.Int64Exact(3)),
+		statecheck.ExpectKnownValue(older, tfjsonpath.New("replicate"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(older, tfjsonpath.New("unconfigured"), knownvalue.Null()),
+	)
+	olderServer := startEmulator(t, emulator.Options{})
+	olderServer.InjectFaults(emulator.Fault{Body: `{"waiting":5,"replicating":6,"syncing":3,"other":2}`, Times: 100})
+	rejecting := startEmulator(t, emulator.Options{Token: "another-token"})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            providerBlock(server, "") + `data "sms_source_server_overview" "this" {}`,
-			ConfigStateChecks: checks,
-		}},
+		Steps: []resource.TestStep{
+			{
+				Config:      providerBlock(rejecting, "") + `data "sms_source_server_overview" "this" {}`,
+				ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*GET \S+/v3/sources/overview\s+returned\s+HTTP\s+401`),
+			},
+			{
+				Config:      providerBlock(startBadBody(t, `[]`), "") + `data "sms_source_server_overview" "this" {}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*GET /v3/sources/overview.*a\s+JSON\s+array`),
+			},
+			{
+				Config: providerBlock(server, "") + providerBlock(olderServer, `alias = "older"`) + `
+data "sms_source_server_overview" "this" {}
+data "sms_source_server_overview" "older" {
+  provider = sms.older
+}`,
+				ConfigStateChecks: checks,
+			},
+		},
 	})
 }
 
@@ -55,38 +81,6 @@ func countServers(t *testing.T, fleet emulator.Fleet) map[string]int {
 		}
 	}
 	return counts
-}
-
-// An older deployment's four-counter body leaves the current counters null, not 0; a rejected
-// token names the endpoint and the status.
-func TestSourceServerOverviewDataSource_OlderLayoutAndErrors(t *testing.T) {
-	t.Parallel()
-	older := startEmulator(t, emulator.Options{})
-	older.InjectFaults(emulator.Fault{Body: `{"waiting":5,"replicating":6,"syncing":3,"other":2}`, Times: 100})
-	rejecting := startEmulator(t, emulator.Options{Token: "another-token"})
-	const addr = "data.sms_source_server_overview.this"
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: providerBlock(older, "") + `data "sms_source_server_overview" "this" {}`,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("waiting"), knownvalue.Int64Exact(5)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("syncing"), knownvalue.Int64Exact(3)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("replicate"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("unconfigured"), knownvalue.Null()),
-				},
-			},
-			{
-				Config:      providerBlock(rejecting, "") + `data "sms_source_server_overview" "this" {}`,
-				ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*GET \S+/v3/sources/overview\s+returned\s+HTTP\s+401`),
-			},
-			{
-				Config:      providerBlock(startBadBody(t, `[]`), "") + `data "sms_source_server_overview" "this" {}`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*GET /v3/sources/overview.*a\s+JSON\s+array`),
-			},
-		},
-	})
 }
 
 // startBadBody starts an emulator whose every answer is body, with status 200.

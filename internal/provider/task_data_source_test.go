@@ -25,13 +25,24 @@ const taskDetailBody = `{"id":"t-1","name":"sms-task-web","state":"RUNNING","rem
  "sub_tasks":[{"id":1001,"name":"MIGRATE","progress":40,"end_date":null,"migrate_speed":85.3,"user_op":""}],
  "network_check_info":{"evaluation_result":"GOOD","network_delay":3.5}}`
 
-func TestTaskDataSource_EveryLevelNullsAndExactInt64(t *testing.T) {
+// One step reads two tasks from one emulator: a hand-written detail with every level of nulls
+// and an exact int64, and a task of a generated fleet with the fields only the detail has.
+func TestTaskDataSource_DetailValues(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{TaskDetails: map[string]json.RawMessage{"t-1": json.RawMessage(taskDetailBody)}})
-	const addr = "data.sms_task.one"
+	fleet := emulator.GenerateFleet(20, 3)
+	var fleetTask struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(fleet.Tasks[2], &fleetTask); err != nil {
+		t.Fatal(err)
+	}
+	opts := fleet.Options()
+	opts.TaskDetails = map[string]json.RawMessage{"t-1": json.RawMessage(taskDetailBody)}
+	server := startEmulator(t, opts)
+	const handWritten, generated = "data.sms_task.one", "data.sms_task.fleet"
 	str, num, null := knownvalue.StringExact, knownvalue.Int64Exact, knownvalue.Null()
 	at := func(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue(addr, p, v)
+		return statecheck.ExpectKnownValue(handWritten, p, v)
 	}
 	top := func(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
 	resource.UnitTest(t, resource.TestCase{
@@ -40,7 +51,8 @@ func TestTaskDataSource_EveryLevelNullsAndExactInt64(t *testing.T) {
 			Config: providerBlock(server, "") + `data "sms_task" "one" {
   task_id  = "t-1"
   timeouts = { read = "2m" }
-}`,
+}
+data "sms_task" "fleet" { task_id = "` + fleetTask.ID + `" }`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				at(top("id"), str("t-1")),
 				at(top("task_id"), str("t-1")),
@@ -62,31 +74,10 @@ func TestTaskDataSource_EveryLevelNullsAndExactInt64(t *testing.T) {
 				at(top("sub_tasks").AtSliceIndex(0).AtMapKey("user_op"), str("")),
 				at(top("network_check_info").AtMapKey("evaluation_result"), str("GOOD")),
 				at(top("timeouts").AtMapKey("read"), str("2m")),
-			},
-		}},
-	})
-}
-
-// A task of a generated fleet reads with the fields only the detail has.
-func TestTaskDataSource_FleetDetail(t *testing.T) {
-	t.Parallel()
-	fleet := emulator.GenerateFleet(20, 3)
-	var first struct {
-		ID string `json:"id"`
-	}
-	if err := json.Unmarshal(fleet.Tasks[2], &first); err != nil {
-		t.Fatal(err)
-	}
-	server := startEmulator(t, fleet.Options())
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "") + `data "sms_task" "one" { task_id = "` + first.ID + `" }`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.sms_task.one", tfjsonpath.New("id"), knownvalue.StringExact(first.ID)),
-				statecheck.ExpectKnownValue("data.sms_task.one", tfjsonpath.New("state"), knownvalue.StringExact("RUNNING")),
-				statecheck.ExpectKnownValue("data.sms_task.one", tfjsonpath.New("remain_seconds"), knownvalue.NotNull()),
-				statecheck.ExpectKnownValue("data.sms_task.one", tfjsonpath.New("region_id"), knownvalue.StringExact("cn-north-4")),
+				statecheck.ExpectKnownValue(generated, top("id"), str(fleetTask.ID)),
+				statecheck.ExpectKnownValue(generated, top("state"), str("RUNNING")),
+				statecheck.ExpectKnownValue(generated, top("remain_seconds"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(generated, top("region_id"), str("cn-north-4")),
 			},
 		}},
 	})
