@@ -35,47 +35,6 @@ func expectServers(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck 
 	return statecheck.ExpectKnownValue(sourceServersAddr, p, v)
 }
 
-// The reference's illustrative servers, with a third one of nulls, read through Terraform with
-// every level, null kept and the derived progress.
-func TestSourceServersDataSource_NestedNullsAndProgress(t *testing.T) {
-	t.Parallel()
-	server := startEmulator(t, emulator.Options{Servers: referenceServers()})
-	str, num, null := knownvalue.StringExact, knownvalue.Int64Exact, knownvalue.Null()
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "") + `data "sms_source_servers" "wave" {}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectServers(tfjsonpath.New("total_count"), num(3)),
-				expectServers(tfjsonpath.New("page_size"), num(200)),
-				expectServers(tfjsonpath.New("summary_only"), knownvalue.Bool(false)),
-				expectServers(tfjsonpath.New("state_counts"), knownvalue.MapExact(map[string]knownvalue.Check{"replicate": num(1), "waiting": num(1)})),
-				expectServers(tfjsonpath.New("migration_cycle_counts"), knownvalue.MapExact(map[string]knownvalue.Check{"replicating": num(1), "setting": num(1)})),
-				expectServers(serverPath(0, "memory"), num(8201400320)),
-				expectServers(serverPath(0, "replicatesize"), num(2147483648)),
-				expectServers(serverPath(0, "replication_progress"), knownvalue.Float64Exact(40)),
-				expectServers(serverPath(0, "current_task", "target_server", "vm_id"), str("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx00b1")),
-				expectServers(serverPath(0, "current_task", "clone_server", "clone_state"), str("NOT_READY")),
-				expectServers(serverPath(0, "current_task", "remain_seconds"), num(2600)),
-				expectServers(serverPath(0, "current_task", "log_bucket"), null),
-				expectServers(serverPath(0, "checks").AtSliceIndex(0).AtMapKey("params"), knownvalue.ListSizeExact(0)),
-				expectServers(serverPath(0, "init_target_server", "disks").AtSliceIndex(0).AtMapKey("physical_volumes").AtSliceIndex(0).AtMapKey("inode_size"), num(256)),
-				expectServers(serverPath(0, "init_target_server", "volume_groups"), knownvalue.ListSizeExact(0)),
-				expectServers(serverPath(0, "start_type"), null),
-				expectServers(serverPath(1, "current_task"), null),
-				expectServers(serverPath(1, "connected"), knownvalue.Bool(false)),
-				expectServers(serverPath(1, "replication_progress"), null), // totalsize 0
-				expectServers(serverPath(1, "init_target_server", "volume_groups"), null),
-				expectServers(serverPath(1, "stage_action_time"), null),
-				expectServers(serverPath(2, "id"), null),
-				expectServers(serverPath(2, "checks"), null),
-				expectServers(serverPath(2, "replication_progress"), null),
-				expectServers(serverPath(2, "add_date"), num(9223372036854775807)),
-			},
-		}},
-	})
-}
-
 // referenceSourcesBody is the illustrative example response of the reference for GET /v3/sources.
 //
 //go:embed testdata/list-source-servers-example.json
@@ -200,12 +159,17 @@ func projectSize(fleet emulator.Fleet, project string) int {
 	return n
 }
 
-// Paging: small pages over a fleet give every server once, in order, and the consistency rules
-// of the engine apply (a page failing with a 5xx is retried).
-func TestSourceServersDataSource_Paging(t *testing.T) {
+// Errors: a rejected token, wrong field types, a null list with a count, a read timeout, a listing
+// that never reconciles and an HTML page each fail the read with what went wrong. Then, in the
+// last step (which the final destroy plans with), two reads whose values are checked: the
+// reference's illustrative servers with a third one of nulls, with every level, nulls kept and
+// the derived progress; and, through a provider alias, small pages over a fleet, which give every
+// server once and in order although the page at offset 4 fails once with a 5xx and is retried.
+func TestSourceServersDataSource_NestedNullsPagingAndErrors(t *testing.T) {
 	t.Parallel()
+	reference := startEmulator(t, emulator.Options{Servers: referenceServers()})
 	fleet := emulator.GenerateFleet(30, 4)
-	server := startEmulator(t, fleet.Options())
+	paged := startEmulator(t, fleet.Options())
 	var lastID struct {
 		ID string `json:"id"`
 	}
@@ -213,27 +177,8 @@ func TestSourceServersDataSource_Paging(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := len(fleet.Servers)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				server.InjectFaults(emulator.Fault{Status: http.StatusServiceUnavailable, Path: "/v3/sources", Offset: new(4)})
-			},
-			Config: providerBlock(server, "") + `data "sms_source_servers" "wave" { page_size = 2 }`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectServers(tfjsonpath.New("total_count"), knownvalue.Int64Exact(int64(n))),
-				expectServers(tfjsonpath.New("servers"), knownvalue.ListSizeExact(n)),
-				expectServers(serverPath(n-1, "id"), knownvalue.StringExact(lastID.ID)),
-			},
-		}},
-	})
-	if server.PendingFaults() != 0 {
-		t.Errorf("the fault at offset 4 was never hit")
-	}
-}
-
-func TestSourceServersDataSource_Errors(t *testing.T) {
-	t.Parallel()
+	const pagedAddr = "data.sms_source_servers.paged"
+	str, num, null := knownvalue.StringExact, knownvalue.Int64Exact, knownvalue.Null()
 	rejecting := startEmulator(t, emulator.Options{Token: "another-token"})
 	slow := startEmulator(t, emulator.Options{Latency: 30 * time.Second})
 	resource.UnitTest(t, resource.TestCase{
@@ -266,6 +211,50 @@ func TestSourceServersDataSource_Errors(t *testing.T) {
 				Config:      providerBlock(startBadBody(t, `<html>gateway</html>`), "") + `data "sms_source_servers" "wave" {}`,
 				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*HTML`),
 			},
+			{
+				PreConfig: func() {
+					paged.InjectFaults(emulator.Fault{Status: http.StatusServiceUnavailable, Path: "/v3/sources", Offset: new(4)})
+				},
+				Config: providerBlock(reference, "") + providerBlock(paged, `alias = "paged"`) + `
+data "sms_source_servers" "wave" {}
+data "sms_source_servers" "paged" {
+  provider  = sms.paged
+  page_size = 2
+}`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectServers(tfjsonpath.New("total_count"), num(3)),
+					expectServers(tfjsonpath.New("page_size"), num(200)),
+					expectServers(tfjsonpath.New("summary_only"), knownvalue.Bool(false)),
+					expectServers(tfjsonpath.New("state_counts"), knownvalue.MapExact(map[string]knownvalue.Check{"replicate": num(1), "waiting": num(1)})),
+					expectServers(tfjsonpath.New("migration_cycle_counts"), knownvalue.MapExact(map[string]knownvalue.Check{"replicating": num(1), "setting": num(1)})),
+					expectServers(serverPath(0, "memory"), num(8201400320)),
+					expectServers(serverPath(0, "replicatesize"), num(2147483648)),
+					expectServers(serverPath(0, "replication_progress"), knownvalue.Float64Exact(40)),
+					expectServers(serverPath(0, "current_task", "target_server", "vm_id"), str("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx00b1")),
+					expectServers(serverPath(0, "current_task", "clone_server", "clone_state"), str("NOT_READY")),
+					expectServers(serverPath(0, "current_task", "remain_seconds"), num(2600)),
+					expectServers(serverPath(0, "current_task", "log_bucket"), null),
+					expectServers(serverPath(0, "checks").AtSliceIndex(0).AtMapKey("params"), knownvalue.ListSizeExact(0)),
+					expectServers(serverPath(0, "init_target_server", "disks").AtSliceIndex(0).AtMapKey("physical_volumes").AtSliceIndex(0).AtMapKey("inode_size"), num(256)),
+					expectServers(serverPath(0, "init_target_server", "volume_groups"), knownvalue.ListSizeExact(0)),
+					expectServers(serverPath(0, "start_type"), null),
+					expectServers(serverPath(1, "current_task"), null),
+					expectServers(serverPath(1, "connected"), knownvalue.Bool(false)),
+					expectServers(serverPath(1, "replication_progress"), null), // totalsize 0
+					expectServers(serverPath(1, "init_target_server", "volume_groups"), null),
+					expectServers(serverPath(1, "stage_action_time"), null),
+					expectServers(serverPath(2, "id"), null),
+					expectServers(serverPath(2, "checks"), null),
+					expectServers(serverPath(2, "replication_progress"), null),
+					expectServers(serverPath(2, "add_date"), num(9223372036854775807)),
+					statecheck.ExpectKnownValue(pagedAddr, tfjsonpath.New("total_count"), num(int64(n))),
+					statecheck.ExpectKnownValue(pagedAddr, tfjsonpath.New("servers"), knownvalue.ListSizeExact(n)),
+					statecheck.ExpectKnownValue(pagedAddr, serverPath(n-1, "id"), str(lastID.ID)),
+				},
+			},
 		},
 	})
+	if paged.PendingFaults() != 0 {
+		t.Errorf("the fault at offset 4 was never hit")
+	}
 }
