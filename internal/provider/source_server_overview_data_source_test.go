@@ -13,10 +13,10 @@ import (
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
 )
 
-// A rejected token names the endpoint and the status; a body that is not an object is refused.
-// The overview counts what the fleet's list holds, and an older deployment's four-counter body
-// leaves the current counters null, not 0: both are read in the last step, the older one through
-// a provider alias, since the final destroy plans with the last step's configuration.
+// A rejected token names the endpoint and the status; a body that is not an object is refused;
+// an older deployment's four-counter body leaves the current counters null, not 0; the overview
+// counts what the fleet's list holds. One TestCase, a step each: provider aliases cannot put two
+// endpoints in one step, since every configuration of an in-process provider shares one server.
 func TestSourceServerOverviewDataSource_CountsOlderLayoutAndErrors(t *testing.T) {
 	t.Parallel()
 	fleet := emulator.GenerateFleet(60, 5)
@@ -25,17 +25,11 @@ func TestSourceServerOverviewDataSource_CountsOlderLayoutAndErrors(t *testing.T)
 	if want["unconfigured"] == 0 || want["finished"] == 0 {
 		t.Fatalf("fleet lacks variety: %v", want)
 	}
-	const counted, older = "data.sms_source_server_overview.this", "data.sms_source_server_overview.older"
-	var checks []statecheck.StateCheck
+	const counted = "data.sms_source_server_overview.this"
+	var counts []statecheck.StateCheck
 	for _, counter := range []string{"waiting", "replicate", "syncing", "finished", "error", "unavailable", "unconfigured"} {
-		checks = append(checks, statecheck.ExpectKnownValue(counted, tfjsonpath.New(counter), knownvalue.Int64Exact(int64(want[counter]))))
+		counts = append(counts, statecheck.ExpectKnownValue(counted, tfjsonpath.New(counter), knownvalue.Int64Exact(int64(want[counter]))))
 	}
-	checks = append(checks,
-		statecheck.ExpectKnownValue(older, tfjsonpath.New("waiting"), knownvalue.Int64Exact(5)),
-		statecheck.ExpectKnownValue(older, tfjsonpath.New("syncing"), knownvalue.Int64Exact(3)),
-		statecheck.ExpectKnownValue(older, tfjsonpath.New("replicate"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(older, tfjsonpath.New("unconfigured"), knownvalue.Null()),
-	)
 	olderServer := startEmulator(t, emulator.Options{})
 	olderServer.InjectFaults(emulator.Fault{Body: `{"waiting":5,"replicating":6,"syncing":3,"other":2}`, Times: 100})
 	rejecting := startEmulator(t, emulator.Options{Token: "another-token"})
@@ -51,12 +45,17 @@ func TestSourceServerOverviewDataSource_CountsOlderLayoutAndErrors(t *testing.T)
 				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*GET /v3/sources/overview.*a\s+JSON\s+array`),
 			},
 			{
-				Config: providerBlock(server, "") + providerBlock(olderServer, `alias = "older"`) + `
-data "sms_source_server_overview" "this" {}
-data "sms_source_server_overview" "older" {
-  provider = sms.older
-}`,
-				ConfigStateChecks: checks,
+				Config: providerBlock(olderServer, "") + `data "sms_source_server_overview" "this" {}`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(counted, tfjsonpath.New("waiting"), knownvalue.Int64Exact(5)),
+					statecheck.ExpectKnownValue(counted, tfjsonpath.New("syncing"), knownvalue.Int64Exact(3)),
+					statecheck.ExpectKnownValue(counted, tfjsonpath.New("replicate"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(counted, tfjsonpath.New("unconfigured"), knownvalue.Null()),
+				},
+			},
+			{
+				Config:            providerBlock(server, "") + `data "sms_source_server_overview" "this" {}`,
+				ConfigStateChecks: counts,
 			},
 		},
 	})

@@ -27,10 +27,22 @@ func expect(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
 }
 
 // The API reference's example response goes through Terraform with every field, every null and
-// all three of its tasks, although they share one id.
-func TestTasksDataSource_ExampleRoundTrip(t *testing.T) {
+// all three of its tasks, although they share one id. A second step reads values the example does
+// not have: nested objects with every field, lists that are empty rather than null, and int64
+// values beyond float64's exact range.
+func TestTasksDataSource_ExampleAndNestedValues(t *testing.T) {
 	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.ExampleTasks()})
+	full := `{"id":"t-1","name":"full","state":"RUNNING","create_date":9007199254740993,
+"sub_tasks":[{"id":9223372036854775807,"name":"CREATE_CLOUD_SERVER","progress":100,"start_date":1,"end_date":null,"process_trace":"ok"}],
+"clone_server":{"vm_id":"vm-9","name":"clone"},"syncing":false,
+"network_check_info":{"domain_connectivity":true,"destination_connectivity":false,"network_delay":12.5,"network_jitter":0.25,
+"migration_speed":100,"loss_percentage":0,"cpu_usage":55.5,"mem_usage":10,"evaluation_result":"GOOD"},
+"special_config":[{"config_key":"EXCLUDE_MIGRATE_PATH","config_value":"/tmp","config_status":null}],
+"total_cpu_usage":12.5,"agent_cpu_usage":1.5,"total_mem_usage":2048,"agent_mem_usage":64,"total_disk_io":3.25,
+"agent_disk_io":0.5,"need_migration_test":true,"subtask_info":"SSL_CONFIG","enterprise_project_id":"0","unknown_field":{"x":1}}`
+	empty := `{"id":"t-2","sub_tasks":[],"special_config":[],"source_server":{}}`
+	nestedServer := startEmulator(t, emulator.Options{Tasks: rawTasks(full, empty)})
 	const id = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001"
 	null := knownvalue.Null()
 	str := knownvalue.StringExact
@@ -86,30 +98,8 @@ func TestTasksDataSource_ExampleRoundTrip(t *testing.T) {
 				expect(taskPath(2, "source_server"), null),
 				expect(taskPath(2, "target_server", "name"), str("xxx-sms-target")),
 			},
-		}},
-	})
-}
-
-// Values the example does not have: nested objects with every field, lists that are empty
-// rather than null, and int64 values beyond float64's exact range.
-func TestTasksDataSource_NestedValuesAndPrecision(t *testing.T) {
-	t.Parallel()
-	full := `{"id":"t-1","name":"full","state":"RUNNING","create_date":9007199254740993,
-"sub_tasks":[{"id":9223372036854775807,"name":"CREATE_CLOUD_SERVER","progress":100,"start_date":1,"end_date":null,"process_trace":"ok"}],
-"clone_server":{"vm_id":"vm-9","name":"clone"},"syncing":false,
-"network_check_info":{"domain_connectivity":true,"destination_connectivity":false,"network_delay":12.5,"network_jitter":0.25,
-"migration_speed":100,"loss_percentage":0,"cpu_usage":55.5,"mem_usage":10,"evaluation_result":"GOOD"},
-"special_config":[{"config_key":"EXCLUDE_MIGRATE_PATH","config_value":"/tmp","config_status":null}],
-"total_cpu_usage":12.5,"agent_cpu_usage":1.5,"total_mem_usage":2048,"agent_mem_usage":64,"total_disk_io":3.25,
-"agent_disk_io":0.5,"need_migration_test":true,"subtask_info":"SSL_CONFIG","enterprise_project_id":"0","unknown_field":{"x":1}}`
-	empty := `{"id":"t-2","sub_tasks":[],"special_config":[],"source_server":{}}`
-	server := startEmulator(t, emulator.Options{Tasks: rawTasks(full, empty)})
-	str := knownvalue.StringExact
-
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "") + `data "sms_tasks" "all" {}`,
+		}, {
+			Config: providerBlock(nestedServer, "") + `data "sms_tasks" "all" {}`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				expect(taskPath(0, "create_date"), knownvalue.Int64Exact(9007199254740993)),
 				expect(taskPath(0, "sub_tasks"), knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
