@@ -102,8 +102,8 @@ func (s *authServer) checkHeaders(want map[string]string) resource.TestCheckFunc
 	}
 }
 
-// checkSignedBy checks that every request to the tasks endpoint was signed with accessKey.
-func (s *authServer) checkSignedBy(accessKey string) resource.TestCheckFunc {
+// checkSignedByTestKey checks that every request to the tasks endpoint was signed with testAccessKey.
+func (s *authServer) checkSignedByTestKey() resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -111,8 +111,8 @@ func (s *authServer) checkSignedBy(accessKey string) resource.TestCheckFunc {
 			return fmt.Errorf("no request reached the tasks endpoint")
 		}
 		for _, h := range s.headers {
-			if got := h.Get("Authorization"); !strings.HasPrefix(got, "SDK-HMAC-SHA256 Access="+accessKey+",") {
-				return fmt.Errorf("authorization %q, want a signature by %s", got, accessKey)
+			if got := h.Get("Authorization"); !strings.HasPrefix(got, "SDK-HMAC-SHA256 Access="+testAccessKey+",") {
+				return fmt.Errorf("authorization %q, want a signature by %s", got, testAccessKey)
 			}
 		}
 		return nil
@@ -137,42 +137,50 @@ func iamOptions(tasks int) emulator.Options {
 	}
 }
 
-func TestProvider_AKSKFromEnvironment(t *testing.T) {
+// AK/SK from the environment (SMS_ACCESS_KEY over HW_ACCESS_KEY, with the project and domain
+// headers), from the provider block (over SMS_TOKEN, with a security token), and a wrong secret
+// key, which the API's signature check rejects with its own code and message.
+func TestProvider_AKSK(t *testing.T) {
 	t.Parallel()
-	server := startAuthServer(t, akskOptions(12))
+	fromEnv := startAuthServer(t, akskOptions(12))
 	env := environment{
-		"SMS_ENDPOINT":  server.url,
+		"SMS_ENDPOINT":  fromEnv.url,
 		"HW_ACCESS_KEY": "AKWRONG-SMS_ACCESS_KEY-wins", "SMS_ACCESS_KEY": testAccessKey,
 		"HW_SECRET_KEY": testSecretKey,
 		"HW_PROJECT_ID": "project-env", "HW_DOMAIN_ID": "domain-env",
 	}
-
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factoriesWith(env),
-		Steps: []resource.TestStep{{
-			Config: `provider "sms" {}` + "\n" + readAll,
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "12"),
-				server.checkHeaders(map[string]string{"X-Auth-Token": "", "X-Project-Id": "project-env", "X-Domain-Id": "domain-env"}),
-			),
-		}},
-	})
-	if server.count(http.StatusOK) == 0 || server.count(http.StatusUnauthorized) != 0 {
-		t.Errorf("statuses = %v, want only 200", server.statuses)
-	}
-}
-
-func TestProvider_AKSKAttributes(t *testing.T) {
-	t.Parallel()
 	opts := akskOptions(5)
 	opts.SecurityToken = testSecurityToken
-	server := startAuthServer(t, opts)
-	env := environment{"SMS_TOKEN": "env-token-ignored"} // The block's AK/SK choose the method.
+	fromBlock := startAuthServer(t, opts)
+	wrongKey := startAuthServer(t, akskOptions(5))
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factoriesWith(env),
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: factoriesWith(environment{"SMS_ACCESS_KEY": testAccessKey, "SMS_SECRET_KEY": "wrong-" + testSecretKey}),
+				Config:                   fmt.Sprintf("provider \"sms\" {\n  endpoint = %q\n}\n%s", wrongKey.url, readAll),
+				ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*HTTP 401.*error_code: APIG\.0301.*` +
+					`error_msg:\s+Incorrect IAM authentication information: verify aksk signature\s+fail.*request id: [0-9a-f]{32}`),
+			},
+			{
+				ProtoV6ProviderFactories: factoriesWith(env),
+				Config:                   `provider "sms" {}` + "\n" + readAll,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "12"),
+					fromEnv.checkHeaders(map[string]string{"X-Auth-Token": "", "X-Project-Id": "project-env", "X-Domain-Id": "domain-env"}),
+					fromEnv.checkSignedByTestKey(),
+					func(*terraform.State) error {
+						if fromEnv.count(http.StatusUnauthorized) != 0 {
+							return fmt.Errorf("statuses = %v, want only 200", fromEnv.statuses)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// The block's AK/SK choose the method over the environment's token.
+				ProtoV6ProviderFactories: factoriesWith(environment{"SMS_TOKEN": "env-token-ignored"}),
+				Config: fmt.Sprintf(`
 provider "sms" {
   endpoint       = %q
   access_key     = %q
@@ -181,73 +189,24 @@ provider "sms" {
   project_id     = "p-123"
   domain_id      = "d-456"
 }
-%s`, server.url, testAccessKey, testSecretKey, testSecurityToken, readAll),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "5"),
-				server.checkHeaders(map[string]string{"X-Auth-Token": "", "X-Security-Token": testSecurityToken,
-					"X-Project-Id": "p-123", "X-Domain-Id": "d-456"}),
-			),
-		}},
+%s`, fromBlock.url, testAccessKey, testSecretKey, testSecurityToken, readAll),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "5"),
+					fromBlock.checkHeaders(map[string]string{"X-Auth-Token": "", "X-Security-Token": testSecurityToken,
+						"X-Project-Id": "p-123", "X-Domain-Id": "d-456"}),
+					fromBlock.checkSignedByTestKey(),
+				),
+			},
+		},
 	})
 }
 
-func TestProvider_AKSKWrongSecretKey(t *testing.T) {
+// The password method: attributes in the block read the fleet and a wrong password names IAM's
+// answer; then, from the environment, every token expires after the first page, and the provider
+// must get a new token once and finish the read.
+func TestProvider_IAMPassword(t *testing.T) {
 	t.Parallel()
-	server := startAuthServer(t, akskOptions(5))
-	env := environment{"SMS_ACCESS_KEY": testAccessKey, "SMS_SECRET_KEY": "wrong-" + testSecretKey}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factoriesWith(env),
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf("provider \"sms\" {\n  endpoint = %q\n}\n%s", server.url, readAll),
-			ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*HTTP 401.*error_code: APIG\.0301.*` +
-				`error_msg:\s+Incorrect IAM authentication information: verify aksk signature\s+fail.*request id: [0-9a-f]{32}`),
-		}},
-	})
-}
-
-// TestProvider_IAMPasswordRefreshesOnce obtains a token from the emulated IAM, then has every
-// token expire after the first page: the provider must get a new token once and finish the read.
-func TestProvider_IAMPasswordRefreshesOnce(t *testing.T) {
-	t.Parallel()
-	var server *authServer
-	var pages atomic.Int64
-	opts := iamOptions(30)
-	opts.OnRequest = func(url.Values) {
-		if pages.Add(1) == 1 {
-			server.ExpireTokens()
-		}
-	}
-	server = startAuthServer(t, opts)
-	env := environment{"HW_AUTH_URL": server.url + "/v3", "HW_USER_NAME": testUser,
-		"HW_USER_PASSWORD": testPassword, "HW_DOMAIN_NAME": testDomain}
-
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factoriesWith(env),
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "sms" {
-  endpoint        = %q
-  max_concurrency = 1
-}
-data "sms_tasks" "all" {
-  page_size = 10
-}`, server.url),
-			Check: resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "30"),
-		}},
-	})
-	// Every Terraform command configures the provider afresh and so gets its own token; only the
-	// one that met the expiry needed a second.
-	if n := server.count(http.StatusUnauthorized); n != 1 {
-		t.Errorf("401 answers = %d, want exactly 1", n)
-	}
-	if n := server.TokenRequests(); n < 2 {
-		t.Errorf("token requests = %d, want the first one and a renewal", n)
-	}
-}
-
-func TestProvider_IAMPasswordAttributesAndWrongPassword(t *testing.T) {
-	t.Parallel()
-	server := startAuthServer(t, iamOptions(4))
+	attributes := startAuthServer(t, iamOptions(4))
 	block := func(password string) string {
 		return fmt.Sprintf(`
 provider "sms" {
@@ -257,21 +216,54 @@ provider "sms" {
   password    = %q
   domain_name = %q
 }
-%s`, server.url, server.url+"/v3", testUser, password, testDomain, readAll)
+%s`, attributes.url, attributes.url+"/v3", testUser, password, testDomain, readAll)
 	}
+	var expiring *authServer
+	var pages atomic.Int64
+	opts := iamOptions(30)
+	opts.OnRequest = func(url.Values) {
+		if pages.Add(1) == 1 {
+			expiring.ExpireTokens()
+		}
+	}
+	expiring = startAuthServer(t, opts)
+	env := environment{"HW_AUTH_URL": expiring.url + "/v3", "HW_USER_NAME": testUser,
+		"HW_USER_PASSWORD": testPassword, "HW_DOMAIN_NAME": testDomain}
+
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factoriesWith(nil),
 		Steps: []resource.TestStep{
 			{
-				Config: block(testPassword),
-				Check:  resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "4"),
+				ProtoV6ProviderFactories: factoriesWith(nil),
+				Config:                   block(testPassword),
+				Check:                    resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "4"),
 			},
 			{
-				Config:      block("wrong-" + testPassword),
-				ExpectError: regexp.MustCompile(`(?s)IAM Token Request Failed.*IAM token request to\s+\S+/v3/auth/tokens\S*\s+failed: HTTP\s+401\s+Unauthorized.*The\s+username\s+or\s+password\s+is\s+wrong`),
+				ProtoV6ProviderFactories: factoriesWith(nil),
+				Config:                   block("wrong-" + testPassword),
+				ExpectError:              regexp.MustCompile(`(?s)IAM Token Request Failed.*IAM token request to\s+\S+/v3/auth/tokens\S*\s+failed: HTTP\s+401\s+Unauthorized.*The\s+username\s+or\s+password\s+is\s+wrong`),
+			},
+			{
+				ProtoV6ProviderFactories: factoriesWith(env),
+				Config: fmt.Sprintf(`
+provider "sms" {
+  endpoint        = %q
+  max_concurrency = 1
+}
+data "sms_tasks" "all" {
+  page_size = 10
+}`, expiring.url),
+				Check: resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "30"),
 			},
 		},
 	})
+	// Every Terraform command configures the provider afresh and so gets its own token; only the
+	// one that met the expiry needed a second.
+	if n := expiring.count(http.StatusUnauthorized); n != 1 {
+		t.Errorf("401 answers = %d, want exactly 1", n)
+	}
+	if n := expiring.TokenRequests(); n < 2 {
+		t.Errorf("token requests = %d, want the first one and a renewal", n)
+	}
 }
 
 func TestProvider_CredentialConflictsAndGaps(t *testing.T) {
@@ -329,7 +321,7 @@ func TestProvider_EnvironmentPrecedence(t *testing.T) {
 			Config:                   read,
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "3"),
-				server.checkSignedBy(testAccessKey),
+				server.checkSignedByTestKey(),
 				func(*terraform.State) error {
 					if n := server.TokenRequests(); n != 0 {
 						return fmt.Errorf("token requests = %d, want none", n)

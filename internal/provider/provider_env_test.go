@@ -234,7 +234,7 @@ func TestProvider_SharedConfigProfile(t *testing.T) {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", tc.count),
 				tc.server.checkHeaders(tc.headers),
-				tc.server.checkSignedBy(testAccessKey),
+				tc.server.checkSignedByTestKey(),
 			),
 		}
 	}

@@ -93,23 +93,28 @@ func TestDirectServer_IsWhatMainServes(t *testing.T) {
 	}
 }
 
-func TestProvider_MissingEndpointAndToken(t *testing.T) {
+// A provider without an endpoint or credentials, with environment values that do not parse, or
+// with an endpoint only known after apply fails with what to set and where.
+func TestProvider_MissingInvalidAndUnknownSettings(t *testing.T) {
 	t.Parallel()
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factoriesWith(nil),
-		Steps: []resource.TestStep{
-			{
-				Config:      `provider "sms" {}` + "\n" + `data "sms_tasks" "all" {}`,
-				ExpectError: regexp.MustCompile(`(?s)Missing SMS Endpoint.*SMS_ENDPOINT`),
-			},
-			{
-				Config: `provider "sms" {
-  endpoint = "https://sms.example.invalid"
+	expectErrors(t, []errorCase{
+		{name: "no endpoint", config: `provider "sms" {}` + "\n" + readAll, want: `(?s)Missing SMS Endpoint.*SMS_ENDPOINT`},
+		{name: "no credentials", config: "provider \"sms\" {\n  endpoint = \"https://sms.example.invalid\"\n}\n" + readAll,
+			want: `(?s)Missing SMS Credentials.*SMS_ACCESS_KEY.*HW_SECRET_KEY.*HW_PROFILE.*SMS_TOKEN.*HW_AUTH_TOKEN.*HW_USER_PASSWORD.*HW_AUTH_URL`},
+		{name: "environment values that do not parse",
+			env:    environment{"SMS_TOKEN": testToken, "SMS_ENDPOINT": "not a url", "SMS_MAX_RETRIES": "many", "SMS_INSECURE": "perhaps"},
+			config: `provider "sms" {}` + "\n" + readAll,
+			want:   `(?s)SMS_ENDPOINT.*SMS_MAX_RETRIES.*"many".*SMS_INSECURE.*"perhaps"`},
+		{name: "endpoint unknown at configure", config: `
+resource "terraform_data" "endpoint" {
+  input = "http://127.0.0.1:1"
 }
-data "sms_tasks" "all" {}`,
-				ExpectError: regexp.MustCompile(`(?s)Missing SMS Credentials.*SMS_ACCESS_KEY.*HW_SECRET_KEY.*HW_PROFILE.*SMS_TOKEN.*HW_AUTH_TOKEN.*HW_USER_PASSWORD.*HW_AUTH_URL`),
-			},
-		},
+provider "sms" {
+  endpoint = terraform_data.endpoint.output
+  token    = "x"
+}
+` + readAll,
+			want: `(?s)Unknown SMS Provider Setting.*"endpoint" is not known`},
 	})
 }
 
@@ -175,38 +180,6 @@ func TestProvider_EnvironmentConfiguration(t *testing.T) {
 				Check:  resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "7"),
 			},
 		},
-	})
-}
-
-func TestProvider_InvalidEnvironmentValues(t *testing.T) {
-	t.Parallel()
-	env := environment{"SMS_TOKEN": testToken, "SMS_ENDPOINT": "not a url", "SMS_MAX_RETRIES": "many", "SMS_INSECURE": "perhaps"}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factoriesWith(env),
-		Steps: []resource.TestStep{{
-			Config:      `provider "sms" {}` + "\n" + `data "sms_tasks" "all" {}`,
-			ExpectError: regexp.MustCompile(`(?s)SMS_ENDPOINT.*SMS_MAX_RETRIES.*"many".*SMS_INSECURE.*"perhaps"`),
-		}},
-	})
-}
-
-func TestProvider_UnknownEndpointAtConfigure(t *testing.T) {
-	t.Parallel()
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factoriesWith(nil),
-		Steps: []resource.TestStep{{
-			Config: `
-resource "terraform_data" "endpoint" {
-  input = "http://127.0.0.1:1"
-}
-provider "sms" {
-  endpoint = terraform_data.endpoint.output
-  token    = "x"
-}
-data "sms_tasks" "all" {}
-`,
-			ExpectError: regexp.MustCompile(`(?s)Unknown SMS Provider Setting.*"endpoint" is not known`),
-		}},
 	})
 }
 
