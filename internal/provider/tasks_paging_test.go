@@ -44,52 +44,6 @@ func taskNames(t *testing.T, tasks []json.RawMessage) []string {
 	return names
 }
 
-// Tasks over several pages arrive whole and in API order, with one request per page, no
-// request past the last page and no more in flight than max_concurrency. page_size = 2 over nine
-// tasks gives the same paging as 200 over a thousand: five pages, the last one short.
-func TestTasksDataSource_ManyPages(t *testing.T) {
-	t.Parallel()
-	tasks := emulator.GenerateTasks(9, 7)
-	names := taskNames(t, tasks)
-	server := startEmulator(t, emulator.Options{Tasks: tasks})
-
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "max_concurrency = 3") + `data "sms_tasks" "all" { page_size = 2 }`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(9)),
-				expect(tfjsonpath.New("page_size"), knownvalue.Int64Exact(2)),
-				expect(tfjsonpath.New("tasks"), knownvalue.ListSizeExact(9)),
-				expect(tfjsonpath.New("task_states"), knownvalue.MapSizeExact(9)),
-				expect(taskPath(0, "name"), knownvalue.StringExact(names[0])),
-				expect(taskPath(1, "name"), knownvalue.StringExact(names[1])),
-				expect(taskPath(2, "name"), knownvalue.StringExact(names[2])),
-				expect(taskPath(8, "name"), knownvalue.StringExact(names[8])),
-			},
-			Check: func(*terraform.State) error {
-				stats := server.Stats()
-				reads := stats.PerOffset[0]
-				if reads == 0 {
-					return fmt.Errorf("no request at offset 0")
-				}
-				for _, offset := range []int{2, 4, 6, 8} {
-					if stats.PerOffset[offset] != reads {
-						return fmt.Errorf("offset %d requested %d times, offset 0 %d times", offset, stats.PerOffset[offset], reads)
-					}
-				}
-				if len(stats.PerOffset) != 5 {
-					return fmt.Errorf("requested offsets %v, want exactly 0, 2, 4, 6, 8", stats.PerOffset)
-				}
-				if stats.MaxInFlight > 3 {
-					return fmt.Errorf("max in flight %d exceeds max_concurrency 3", stats.MaxInFlight)
-				}
-				return nil
-			},
-		}},
-	})
-}
-
 // Each filter reaches the API under its query name, and unset filters are not sent at all. The
 // three data sources share one step (Terraform CPU is the cost of this package), so every query
 // they send is checked against the set of the three expected ones.
@@ -189,37 +143,68 @@ data "sms_tasks" "running" { state = "RUNNING" }`
 	})
 }
 
-// A typo in a state or an impossible page size fails the plan before any request is sent.
-func TestTasksDataSource_InvalidArgumentsFailAtPlan(t *testing.T) {
+// A typo in a state or an impossible page size fails the plan before any request is sent. Tasks
+// over several pages then arrive whole and in API order, with one request per page, no request
+// past the last page and no more in flight than max_concurrency: page_size = 2 over nine tasks
+// gives the same paging as 200 over a thousand, five pages, the last one short. Last,
+// summary_only reads every page but keeps the tasks out of the state.
+func TestTasksDataSource_InvalidArgumentsPagingAndSummaryOnly(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
-	cases := map[string]string{
-		`state = "MIGRATE_FAILED"`: `(?s)Invalid Attribute Value Match.*MIGRATE_FAIL`,
-		`page_size = 0`:            `(?s)page_size.*between 1 and 200`,
-		`page_size = 201`:          `(?s)page_size.*between 1 and 200`,
-		`name = ""`:                `(?s)name.*length`,
+	tasks := emulator.GenerateTasks(9, 7)
+	names := taskNames(t, tasks)
+	server := startEmulator(t, emulator.Options{Tasks: tasks})
+	invalid := []struct{ argument, want string }{
+		{`state = "MIGRATE_FAILED"`, `(?s)Invalid Attribute Value Match.*MIGRATE_FAIL`},
+		{`page_size = 0`, `(?s)page_size.*between 1 and 200`},
+		{`page_size = 201`, `(?s)page_size.*between 1 and 200`},
+		{`name = ""`, `(?s)name.*length`},
 	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for argument, want := range cases {
+	var steps []resource.TestStep
+	for _, c := range invalid {
 		steps = append(steps, resource.TestStep{
-			Config:      providerBlock(server, "") + `data "sms_tasks" "all" {` + "\n" + argument + "\n}",
-			ExpectError: regexp.MustCompile(want),
+			Config:      providerBlock(server, "") + `data "sms_tasks" "all" {` + "\n" + c.argument + "\n}",
+			ExpectError: regexp.MustCompile(c.want),
 		})
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
-	if got := server.Stats().Requests; got != 0 {
-		t.Errorf("invalid arguments sent %d requests, want 0", got)
-	}
-}
-
-// summary_only reads every page but keeps the tasks out of the state.
-func TestTasksDataSource_SummaryOnly(t *testing.T) {
-	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(9, 11)})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "") + `
+	steps = append(steps, resource.TestStep{
+		PreConfig: func() {
+			if got := server.Stats().Requests; got != 0 {
+				t.Errorf("invalid arguments sent %d requests, want 0", got)
+			}
+		},
+		Config: providerBlock(server, "max_concurrency = 3") + `data "sms_tasks" "all" { page_size = 2 }`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(9)),
+			expect(tfjsonpath.New("page_size"), knownvalue.Int64Exact(2)),
+			expect(tfjsonpath.New("tasks"), knownvalue.ListSizeExact(9)),
+			expect(tfjsonpath.New("task_states"), knownvalue.MapSizeExact(9)),
+			expect(taskPath(0, "name"), knownvalue.StringExact(names[0])),
+			expect(taskPath(1, "name"), knownvalue.StringExact(names[1])),
+			expect(taskPath(2, "name"), knownvalue.StringExact(names[2])),
+			expect(taskPath(8, "name"), knownvalue.StringExact(names[8])),
+		},
+		Check: func(*terraform.State) error {
+			stats := server.Stats()
+			reads := stats.PerOffset[0]
+			if reads == 0 {
+				return fmt.Errorf("no request at offset 0")
+			}
+			for _, offset := range []int{2, 4, 6, 8} {
+				if stats.PerOffset[offset] != reads {
+					return fmt.Errorf("offset %d requested %d times, offset 0 %d times", offset, stats.PerOffset[offset], reads)
+				}
+			}
+			if len(stats.PerOffset) != 5 {
+				return fmt.Errorf("requested offsets %v, want exactly 0, 2, 4, 6, 8", stats.PerOffset)
+			}
+			if stats.MaxInFlight > 3 {
+				return fmt.Errorf("max in flight %d exceeds max_concurrency 3", stats.MaxInFlight)
+			}
+			return nil
+		},
+	}, resource.TestStep{
+		PreConfig: server.ResetStats,
+		Config: providerBlock(server, "") + `
 data "sms_tasks" "all" {
   summary_only = true
   page_size    = 2
@@ -227,31 +212,31 @@ data "sms_tasks" "all" {
 output "failed" {
   value = lookup(data.sms_tasks.all.state_counts, "MIGRATE_FAIL", 0)
 }`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect(tfjsonpath.New("tasks"), knownvalue.Null()),
-				expect(tfjsonpath.New("summary_only"), knownvalue.Bool(true)),
-				expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(9)),
-				expect(tfjsonpath.New("task_states"), knownvalue.MapSizeExact(9)),
-				statecheck.ExpectKnownOutputValue("failed", knownvalue.NotNull()),
-			},
-			Check: func(s *terraform.State) error {
-				var sum int
-				for key, value := range s.RootModule().Resources[allTasks].Primary.Attributes {
-					if len(key) > len("state_counts.") && key[:len("state_counts.")] == "state_counts." && key != "state_counts.%" {
-						n, _ := strconv.Atoi(value)
-						sum += n
-					}
+		ConfigStateChecks: []statecheck.StateCheck{
+			expect(tfjsonpath.New("tasks"), knownvalue.Null()),
+			expect(tfjsonpath.New("summary_only"), knownvalue.Bool(true)),
+			expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(9)),
+			expect(tfjsonpath.New("task_states"), knownvalue.MapSizeExact(9)),
+			statecheck.ExpectKnownOutputValue("failed", knownvalue.NotNull()),
+		},
+		Check: func(s *terraform.State) error {
+			var sum int
+			for key, value := range s.RootModule().Resources[allTasks].Primary.Attributes {
+				if len(key) > len("state_counts.") && key[:len("state_counts.")] == "state_counts." && key != "state_counts.%" {
+					n, _ := strconv.Atoi(value)
+					sum += n
 				}
-				if sum != 9 {
-					return fmt.Errorf("state_counts add up to %d, want 9", sum)
-				}
-				if server.Stats().PerOffset[8] == 0 {
-					return fmt.Errorf("the last page was never read")
-				}
-				return nil
-			},
-		}},
+			}
+			if sum != 9 {
+				return fmt.Errorf("state_counts add up to %d, want 9", sum)
+			}
+			if server.Stats().PerOffset[8] == 0 {
+				return fmt.Errorf("the last page was never read")
+			}
+			return nil
+		},
 	})
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
 }
 
 // API errors name the status, error_code, error_msg and request id; a retryable one that
