@@ -25,9 +25,11 @@ const taskDetailBody = `{"id":"t-1","name":"sms-task-web","state":"RUNNING","rem
  "sub_tasks":[{"id":1001,"name":"MIGRATE","progress":40,"end_date":null,"migrate_speed":85.3,"user_op":""}],
  "network_check_info":{"evaluation_result":"GOOD","network_delay":3.5}}`
 
-// One step reads two tasks from one emulator: a hand-written detail with every level of nulls
-// and an exact int64, and a task of a generated fleet with the fields only the detail has.
-func TestTaskDataSource_DetailValues(t *testing.T) {
+// A task that does not exist, an id that could name another path, a rejected token and a field
+// of the wrong type fail the read with what went wrong. Then one step reads two tasks: a
+// hand-written detail with every level of nulls and an exact int64, and a task of a generated
+// fleet with the fields only the detail has.
+func TestTaskDataSource_ErrorsAndDetailValues(t *testing.T) {
 	t.Parallel()
 	fleet := emulator.GenerateFleet(20, 3)
 	var fleetTask struct {
@@ -39,56 +41,15 @@ func TestTaskDataSource_DetailValues(t *testing.T) {
 	opts := fleet.Options()
 	opts.TaskDetails = map[string]json.RawMessage{"t-1": json.RawMessage(taskDetailBody)}
 	server := startEmulator(t, opts)
+	data := func(id string) string {
+		return providerBlock(server, "max_retries = 0") + `data "sms_task" "one" { task_id = "` + id + `" }`
+	}
 	const handWritten, generated = "data.sms_task.one", "data.sms_task.fleet"
 	str, num, null := knownvalue.StringExact, knownvalue.Int64Exact, knownvalue.Null()
 	at := func(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(handWritten, p, v)
 	}
 	top := func(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "") + `data "sms_task" "one" {
-  task_id  = "t-1"
-  timeouts = { read = "2m" }
-}
-data "sms_task" "fleet" { task_id = "` + fleetTask.ID + `" }`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				at(top("id"), str("t-1")),
-				at(top("task_id"), str("t-1")),
-				at(top("state"), str("RUNNING")),
-				at(top("remain_seconds"), num(9007199254740993)),
-				at(top("start_date"), num(1718001000000)),
-				at(top("finish_date"), null),
-				at(top("float_ip"), null), // Absent.
-				at(top("migrate_speed"), knownvalue.Float64Exact(85.3)),
-				at(top("source_server").AtMapKey("migration_cycle"), str("replicating")),
-				at(top("source_server").AtMapKey("oem_system"), null),
-				at(top("target_server").AtMapKey("disks").AtSliceIndex(0).AtMapKey("physical_volumes").AtSliceIndex(0).AtMapKey("free_size"), num(37579915264)),
-				at(top("target_server").AtMapKey("disks").AtSliceIndex(0).AtMapKey("physical_volumes").AtSliceIndex(0).AtMapKey("uuid"), null),
-				at(top("target_server").AtMapKey("volume_groups"), knownvalue.ListSizeExact(0)),
-				at(top("target_server").AtMapKey("btrfs_list"), null),
-				at(top("clone_server"), null),
-				at(top("sub_tasks").AtSliceIndex(0).AtMapKey("migrate_speed"), knownvalue.Float64Exact(85.3)),
-				at(top("sub_tasks").AtSliceIndex(0).AtMapKey("end_date"), null),
-				at(top("sub_tasks").AtSliceIndex(0).AtMapKey("user_op"), str("")),
-				at(top("network_check_info").AtMapKey("evaluation_result"), str("GOOD")),
-				at(top("timeouts").AtMapKey("read"), str("2m")),
-				statecheck.ExpectKnownValue(generated, top("id"), str(fleetTask.ID)),
-				statecheck.ExpectKnownValue(generated, top("state"), str("RUNNING")),
-				statecheck.ExpectKnownValue(generated, top("remain_seconds"), knownvalue.NotNull()),
-				statecheck.ExpectKnownValue(generated, top("region_id"), str("cn-north-4")),
-			},
-		}},
-	})
-}
-
-func TestTaskDataSource_Errors(t *testing.T) {
-	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.ExampleTasks()})
-	data := func(id string) string {
-		return providerBlock(server, "max_retries = 0") + `data "sms_task" "one" { task_id = "` + id + `" }`
-	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -106,6 +67,38 @@ func TestTaskDataSource_Errors(t *testing.T) {
 				Config:      data("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001"),
 				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*GET /v3/tasks/\{task_id\}.*field "remain_seconds"`),
 			},
-		},
+			{
+				Config: providerBlock(server, "") + `data "sms_task" "one" {
+  task_id  = "t-1"
+  timeouts = { read = "2m" }
+}
+data "sms_task" "fleet" { task_id = "` + fleetTask.ID + `" }`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					at(top("id"), str("t-1")),
+					at(top("task_id"), str("t-1")),
+					at(top("state"), str("RUNNING")),
+					at(top("remain_seconds"), num(9007199254740993)),
+					at(top("start_date"), num(1718001000000)),
+					at(top("finish_date"), null),
+					at(top("float_ip"), null), // Absent.
+					at(top("migrate_speed"), knownvalue.Float64Exact(85.3)),
+					at(top("source_server").AtMapKey("migration_cycle"), str("replicating")),
+					at(top("source_server").AtMapKey("oem_system"), null),
+					at(top("target_server").AtMapKey("disks").AtSliceIndex(0).AtMapKey("physical_volumes").AtSliceIndex(0).AtMapKey("free_size"), num(37579915264)),
+					at(top("target_server").AtMapKey("disks").AtSliceIndex(0).AtMapKey("physical_volumes").AtSliceIndex(0).AtMapKey("uuid"), null),
+					at(top("target_server").AtMapKey("volume_groups"), knownvalue.ListSizeExact(0)),
+					at(top("target_server").AtMapKey("btrfs_list"), null),
+					at(top("clone_server"), null),
+					at(top("sub_tasks").AtSliceIndex(0).AtMapKey("migrate_speed"), knownvalue.Float64Exact(85.3)),
+					at(top("sub_tasks").AtSliceIndex(0).AtMapKey("end_date"), null),
+					at(top("sub_tasks").AtSliceIndex(0).AtMapKey("user_op"), str("")),
+					at(top("network_check_info").AtMapKey("evaluation_result"), str("GOOD")),
+					at(top("timeouts").AtMapKey("read"), str("2m")),
+					statecheck.ExpectKnownValue(generated, top("id"), str(fleetTask.ID)),
+					statecheck.ExpectKnownValue(generated, top("state"), str("RUNNING")),
+					statecheck.ExpectKnownValue(generated, top("remain_seconds"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(generated, top("region_id"), str("cn-north-4")),
+				},
+			}},
 	})
 }
