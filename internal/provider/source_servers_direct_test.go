@@ -155,12 +155,14 @@ func TestDirectRead_SourceServersSameResponseAsFramework(t *testing.T) {
 			"read": tftypes.NewValue(tftypes.String, "100ms"),
 		})}
 	}
-	fleet := emulator.GenerateFleet(900, 5).Servers
+	// The servers of three hundred generated tasks span pages at the default page size of 200
+	// and more at a page_size of 50.
+	fleet := emulator.GenerateFleet(300, 5).Servers
 	edges := edgeServers(300)
 	const ds = "sms_source_servers"
 	cases := map[string]readCase{
 		"reference example":  {servers: referenceServers(), wantTasks: len(referenceServers())},
-		"generated fleet":    {servers: fleet, wantTasks: len(fleet)},
+		"generated fleet":    {servers: fleet, set: setOne("page_size", tftypes.NewValue(tftypes.Number, 50)), wantTasks: len(fleet)},
 		"edge cases":         {servers: edges, wantTasks: len(edges)},
 		"no servers":         {wantTasks: 0},
 		"summary_only":       {servers: fleet, set: setOne("summary_only", tftypes.NewValue(tftypes.Bool, true)), wantTasks: nullTasks},
@@ -171,7 +173,7 @@ func TestDirectRead_SourceServersSameResponseAsFramework(t *testing.T) {
 		// Both reads of the listing see a page that contradicts the count, so the re-read fails too.
 		// Two pages only, so that the diagnostic, which tells how the pages went, does not depend
 		// on the order in which concurrent pages come back.
-		"inconsistent listing": {servers: fleet[:350], faults: []emulator.Fault{{Status: 200, Offset: new(200), Times: 2,
+		"inconsistent listing": {servers: fleet[:250], faults: []emulator.Fault{{Status: 200, Offset: new(200), Times: 2,
 			Body: `{"count":3,"source_servers":[]}`}}, wantError: "Inconsistent SMS Source Server List"},
 		"read timeout":    {servers: fleet, latency: 2 * time.Second, set: readTimeout, wantError: "SMS Source Servers Read Timed Out"},
 		"filter rejected": {servers: fleet, set: setOne("state", tftypes.NewValue(tftypes.String, "no-such-state")), wantError: "SMS API Rejected The Request"},
