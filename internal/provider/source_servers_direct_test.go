@@ -80,13 +80,15 @@ func decodeAPIServers(t *testing.T, raw []json.RawMessage) []smsapi.SourceServer
 
 // The direct encoding of servers writes the very bytes terraform-plugin-go writes for the
 // framework path's value (apiValue, derived replication_progress included), and they decode to
-// the same value.
+// the same value. The servers of four hundred generated tasks from two seeds cover the
+// statements of the encoder and the client's decoding that those of twelve hundred do (go test
+// -coverprofile).
 func TestDirectEncoding_SourceServersSameBytesAsFramework(t *testing.T) {
 	t.Parallel()
 	fleets := map[string][]json.RawMessage{
 		"reference example": referenceServers(),
-		"generated seed 1":  emulator.GenerateFleet(900, 1).Servers,
-		"generated seed 9":  emulator.GenerateFleet(300, 9).Servers,
+		"generated seed 1":  emulator.GenerateFleet(300, 1).Servers,
+		"generated seed 9":  emulator.GenerateFleet(100, 9).Servers,
 		"edge cases":        edgeServers(70000),
 		"no servers":        {},
 	}
