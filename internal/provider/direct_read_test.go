@@ -286,27 +286,45 @@ func stateAttribute(t *testing.T, state *tfprotov6.DynamicValue, dsType tftypes.
 	return attrs[name]
 }
 
-// Through the Terraform CLI: the same configuration read first by the framework alone and then by
-// the server main serves gives Terraform the same values, attribute for attribute, on the API
-// reference example, a generated fleet and the edge cases. The fleet spans two pages; size is
-// TestDirectRead_SameResponseAsFramework's concern, and each task here costs Terraform CPU.
-func TestTasksDataSource_DirectReadSameStateInTerraform(t *testing.T) {
+// Through the Terraform CLI: the same configuration of sms_tasks and sms_source_servers, read
+// first by the framework alone and then by the server main serves, gives Terraform the same
+// values, attribute for attribute, on the API reference examples, generated fleets and the edge
+// cases. Both data sources share the steps, since each step costs several Terraform runs. The
+// fleets span pages; size is the in-process comparisons' concern, and each item here costs
+// Terraform CPU.
+func TestDirectRead_TasksAndSourceServersSameStateInTerraform(t *testing.T) {
 	t.Parallel()
-	fleet := append(append(emulator.ExampleTasks(), edgeTasks(300)...), emulator.GenerateTasks(40, 4)...)
-	server := startEmulator(t, emulator.Options{Tasks: fleet})
-	config := providerBlock(server, "") + "data \"sms_tasks\" \"all\" {\n  page_size = 30\n}"
+	tasks := append(append(emulator.ExampleTasks(), edgeTasks(300)...), emulator.GenerateTasks(40, 4)...)
+	servers := append(append(referenceServers(), edgeServers(300)...), emulator.GenerateFleet(40, 4).Servers...)
+	server := startEmulator(t, emulator.Options{Tasks: tasks, Servers: servers})
+	config := providerBlock(server, "") + `
+data "sms_tasks" "all" {
+  page_size = 30
+}
+data "sms_source_servers" "wave" {
+  page_size = 30
+}`
 	// Each attribute's value in the first step is compared with its value in the second.
 	var framework, direct []statecheck.StateCheck
-	for _, name := range []string{"id", "total_count", "page_size", "summary_only", "state_counts", "task_states", "tasks"} {
-		same := statecheck.CompareValue(compare.ValuesSame())
-		framework = append(framework, same.AddStateValue(allTasks, tfjsonpath.New(name)))
-		direct = append(direct, same.AddStateValue(allTasks, tfjsonpath.New(name)))
+	for address, names := range map[string][]string{
+		allTasks:          {"id", "total_count", "page_size", "summary_only", "state_counts", "task_states", "tasks"},
+		sourceServersAddr: {"id", "total_count", "page_size", "summary_only", "state_counts", "migration_cycle_counts", "servers"},
+	} {
+		for _, name := range names {
+			same := statecheck.CompareValue(compare.ValuesSame())
+			framework = append(framework, same.AddStateValue(address, tfjsonpath.New(name)))
+			direct = append(direct, same.AddStateValue(address, tfjsonpath.New(name)))
+		}
 	}
-	size := expect(tfjsonpath.New("tasks"), knownvalue.ListSizeExact(len(fleet)))
+	exact := []statecheck.StateCheck{
+		expect(tfjsonpath.New("tasks"), knownvalue.ListSizeExact(len(tasks))),
+		expectServers(tfjsonpath.New("servers"), knownvalue.ListSizeExact(len(servers))),
+		expectServers(serverPath(len(referenceServers())+4, "replication_progress"), knownvalue.Float64Exact(100.0/3)),
+	}
 	resource.UnitTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
-			{ProtoV6ProviderFactories: frameworkProviderFactories, Config: config, ConfigStateChecks: append(framework, size)},
-			{ProtoV6ProviderFactories: protoV6ProviderFactories, Config: config, ConfigStateChecks: append(direct, size)},
+			{ProtoV6ProviderFactories: frameworkProviderFactories, Config: config, ConfigStateChecks: append(framework, exact...)},
+			{ProtoV6ProviderFactories: protoV6ProviderFactories, Config: config, ConfigStateChecks: append(direct, exact...)},
 		},
 	})
 }

@@ -12,11 +12,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/hashicorp/terraform-plugin-testing/compare"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
@@ -223,30 +218,6 @@ func TestDirectRead_SourceServersBypassTheFramework(t *testing.T) {
 	if err := stateAttribute(t, outer.State, dsType, "servers").As(&servers); err != nil || len(servers) != len(edgeServers(40)) {
 		t.Errorf("the served state has %d servers (%v), want %d", len(servers), err, len(edgeServers(40)))
 	}
-}
-
-// Through the Terraform CLI: the same configuration read by the framework alone and then by the
-// server main serves gives Terraform the same values, attribute for attribute. The fleet spans
-// pages; size is the in-process comparison's concern, and each server here costs Terraform CPU.
-func TestSourceServersDataSource_DirectReadSameStateInTerraform(t *testing.T) {
-	t.Parallel()
-	servers := append(append(referenceServers(), edgeServers(300)...), emulator.GenerateFleet(40, 4).Servers...)
-	server := startEmulator(t, emulator.Options{Servers: servers})
-	config := providerBlock(server, "") + "data \"sms_source_servers\" \"wave\" {\n  page_size = 30\n}"
-	var framework, direct []statecheck.StateCheck
-	for _, name := range []string{"id", "total_count", "page_size", "summary_only", "state_counts", "migration_cycle_counts", "servers"} {
-		same := statecheck.CompareValue(compare.ValuesSame())
-		framework = append(framework, same.AddStateValue(sourceServersAddr, tfjsonpath.New(name)))
-		direct = append(direct, same.AddStateValue(sourceServersAddr, tfjsonpath.New(name)))
-	}
-	size := expectServers(tfjsonpath.New("servers"), knownvalue.ListSizeExact(len(servers)))
-	progress := expectServers(serverPath(len(referenceServers())+4, "replication_progress"), knownvalue.Float64Exact(100.0/3))
-	resource.UnitTest(t, resource.TestCase{
-		Steps: []resource.TestStep{
-			{ProtoV6ProviderFactories: frameworkProviderFactories, Config: config, ConfigStateChecks: append(framework, size, progress)},
-			{ProtoV6ProviderFactories: protoV6ProviderFactories, Config: config, ConfigStateChecks: append(direct, size, progress)},
-		},
-	})
 }
 
 // A derived attribute can only be primitive: the plan rejects any other type when the package
