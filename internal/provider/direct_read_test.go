@@ -68,7 +68,7 @@ func TestDirectRead_SameResponseAsFramework(t *testing.T) {
 		"no tasks":            {wantTasks: 0},
 		"summary_only":        {tasks: generated, set: setOne("summary_only", tftypes.NewValue(tftypes.Bool, true)), wantTasks: nullTasks},
 		"state filter":        {tasks: generated, set: setOne("state", tftypes.NewValue(tftypes.String, "MIGRATE_FAIL")), wantTasks: someTasks},
-		"timeouts block":      {tasks: generated, set: timeouts("5m"), wantTasks: len(generated)},
+		"timeouts block":      {tasks: generated[:40], set: timeouts("5m"), wantTasks: 40},
 		"incomplete list":     overCapCase(setOne("summary_only", tftypes.NewValue(tftypes.Bool, true))),
 		"API error":           {tasks: generated, faults: []emulator.Fault{{Status: 403, Offset: new(200)}}, wantError: "403"},
 		"invalid API answer":  {tasks: generated, faults: []emulator.Fault{{MalformedJSON: true}}, wantError: "Invalid SMS API Response"},
