@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
 
 // readCase is one ReadDataSource call made through both servers.
@@ -54,22 +56,20 @@ func TestDirectRead_SameResponseAsFramework(t *testing.T) {
 	setOne := func(name string, v tftypes.Value) func(tftypes.Object) map[string]tftypes.Value {
 		return func(tftypes.Object) map[string]tftypes.Value { return map[string]tftypes.Value{name: v} }
 	}
-	generated := emulator.GenerateTasks(1000, 3)
-	// More tasks than offsets up to 65,535 reach: a consistent listing that is still incomplete.
-	// They are tiny and read with summary_only, so the framework's path stays fast.
-	overCap := make([]json.RawMessage, 70000)
-	for i := range overCap {
-		overCap[i] = json.RawMessage(fmt.Sprintf(`{"id":"cap-%d","name":"cap-%d","state":"READY"}`, i, i))
-	}
+	// Three hundred generated tasks take every shape the generator makes (see
+	// TestFlattenTasks_MatchesReflectionOnGenerated) and span pages at the default page size of
+	// 200 and more at a page_size of 50.
+	generated := emulator.GenerateTasks(300, 3)
+	pageSize50 := setOne("page_size", tftypes.NewValue(tftypes.Number, 50))
 	cases := map[string]readCase{
 		"reference example":   {tasks: emulator.ExampleTasks(), wantTasks: len(emulator.ExampleTasks())},
-		"generated fleet":     {tasks: generated, wantTasks: 1000},
+		"generated fleet":     {tasks: generated, set: pageSize50, wantTasks: len(generated)},
 		"edge cases":          {tasks: edgeTasks(300), wantTasks: 5},
 		"no tasks":            {wantTasks: 0},
 		"summary_only":        {tasks: generated, set: setOne("summary_only", tftypes.NewValue(tftypes.Bool, true)), wantTasks: nullTasks},
 		"state filter":        {tasks: generated, set: setOne("state", tftypes.NewValue(tftypes.String, "MIGRATE_FAIL")), wantTasks: someTasks},
-		"timeouts block":      {tasks: generated, set: timeouts("5m"), wantTasks: 1000},
-		"incomplete list":     {tasks: overCap, set: setOne("summary_only", tftypes.NewValue(tftypes.Bool, true)), wantWarn: "Incomplete SMS Task List", wantTasks: nullTasks},
+		"timeouts block":      {tasks: generated[:40], set: timeouts("5m"), wantTasks: 40},
+		"incomplete list":     overCapCase(setOne("summary_only", tftypes.NewValue(tftypes.Bool, true))),
 		"API error":           {tasks: generated, faults: []emulator.Fault{{Status: 403, Offset: new(200)}}, wantError: "403"},
 		"invalid API answer":  {tasks: generated, faults: []emulator.Fault{{MalformedJSON: true}}, wantError: "Invalid SMS API Response"},
 		"read timeout":        {tasks: generated, latency: 2 * time.Second, set: timeouts("100ms"), wantError: "SMS Tasks Read Timed Out"},
@@ -85,12 +85,30 @@ func TestDirectRead_SameResponseAsFramework(t *testing.T) {
 	}
 }
 
+// overCapCase reads one task more than offsets up to 65,535 reach at the default page size: a
+// consistent listing that is still incomplete, whose task_states has more entries than a 16-bit
+// msgpack map header counts. The tasks are tiny and read with summary_only, so that the reads
+// spend their time on what the case is about.
+func overCapCase(summaryOnly func(tftypes.Object) map[string]tftypes.Value) readCase {
+	reachable := (smsapi.MaxOffset/smsapi.MaxPageSize)*smsapi.MaxPageSize + smsapi.MaxPageSize
+	tasks := make([]json.RawMessage, reachable+1)
+	for i := range tasks {
+		tasks[i] = json.RawMessage(`{"id":"` + strconv.Itoa(i) + `","state":"READY"}`)
+	}
+	return readCase{
+		tasks: tasks, set: summaryOnly, wantTasks: nullTasks,
+		wantWarn: fmt.Sprintf("Incomplete SMS Task List: Read %d of the %d tasks", reachable, len(tasks)),
+	}
+}
+
 // compareReads makes the read of c through the server main serves and through the framework
-// alone, and compares what they answer.
+// alone, and compares what they answer. One emulator serves both reads: the case's faults are
+// queued before each read and must all be met by it, so the two reads meet the same answers.
 func compareReads(t *testing.T, c readCase) {
 	t.Helper()
-	direct := readThrough(t, directServer(nil), c)
-	reference := readThrough(t, frameworkServer(nil), c)
+	server := startEmulator(t, emulator.Options{Tasks: c.tasks, Servers: c.servers, Latency: c.latency})
+	direct := readThrough(t, server, directServer(nil), c)
+	reference := readThrough(t, server, frameworkServer(nil), c)
 	if direct.diagnostics != reference.diagnostics {
 		t.Errorf("diagnostics differ:\ndirect:    %s\nframework: %s", direct.diagnostics, reference.diagnostics)
 	}
@@ -126,14 +144,16 @@ type readResult struct {
 	deferred    string
 }
 
-// Each run has its own emulator, so a URL in a diagnostic differs by port only.
+// A URL in a diagnostic is normalised to differ by port only, so that the diagnostics of tests
+// with their own emulators compare too.
 var loopbackPortPattern = regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)
 
 var requestIDPattern = regexp.MustCompile(`[0-9a-f]{32}`)
 
-func readThrough(t *testing.T, newServer func() (tfprotov6.ProviderServer, error), c readCase) readResult {
+// readThrough reads c through a provider server that newServer makes, from server, with c's
+// faults queued for this read only.
+func readThrough(t *testing.T, server *emulator.Server, newServer func() (tfprotov6.ProviderServer, error), c readCase) readResult {
 	t.Helper()
-	server := startEmulator(t, emulator.Options{Tasks: c.tasks, Servers: c.servers, Latency: c.latency})
 	server.InjectFaults(c.faults...)
 	ctx := context.Background()
 	endpoint := tftypes.NewValue(tftypes.String, server.URL())
@@ -154,6 +174,9 @@ func readThrough(t *testing.T, newServer func() (tfprotov6.ProviderServer, error
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if left := server.PendingFaults(); left != 0 {
+		t.Fatalf("the read left %d injected answers unused; the case does not test what it claims", left)
 	}
 	var r readResult
 	for _, d := range resp.Diagnostics {
@@ -263,27 +286,45 @@ func stateAttribute(t *testing.T, state *tfprotov6.DynamicValue, dsType tftypes.
 	return attrs[name]
 }
 
-// Through the Terraform CLI: the same configuration read first by the framework alone and then by
-// the server main serves gives Terraform the same values, attribute for attribute, on the API
-// reference example, a generated fleet and the edge cases. The fleet spans two pages; size is
-// TestDirectRead_SameResponseAsFramework's concern, and each task here costs Terraform CPU.
-func TestTasksDataSource_DirectReadSameStateInTerraform(t *testing.T) {
+// Through the Terraform CLI: the same configuration of sms_tasks and sms_source_servers, read
+// first by the framework alone and then by the server main serves, gives Terraform the same
+// values, attribute for attribute, on the API reference examples, generated fleets and the edge
+// cases. Both data sources share the steps, since each step costs several Terraform runs. The
+// fleets span pages; size is the in-process comparisons' concern, and each item here costs
+// Terraform CPU.
+func TestDirectRead_TasksAndSourceServersSameStateInTerraform(t *testing.T) {
 	t.Parallel()
-	fleet := append(append(emulator.ExampleTasks(), edgeTasks(300)...), emulator.GenerateTasks(40, 4)...)
-	server := startEmulator(t, emulator.Options{Tasks: fleet})
-	config := providerBlock(server, "") + "data \"sms_tasks\" \"all\" {\n  page_size = 30\n}"
+	tasks := append(append(emulator.ExampleTasks(), edgeTasks(300)...), emulator.GenerateTasks(40, 4)...)
+	servers := append(append(referenceServers(), edgeServers(300)...), emulator.GenerateFleet(40, 4).Servers...)
+	server := startEmulator(t, emulator.Options{Tasks: tasks, Servers: servers})
+	config := providerBlock(server, "") + `
+data "sms_tasks" "all" {
+  page_size = 30
+}
+data "sms_source_servers" "wave" {
+  page_size = 30
+}`
 	// Each attribute's value in the first step is compared with its value in the second.
 	var framework, direct []statecheck.StateCheck
-	for _, name := range []string{"id", "total_count", "page_size", "summary_only", "state_counts", "task_states", "tasks"} {
-		same := statecheck.CompareValue(compare.ValuesSame())
-		framework = append(framework, same.AddStateValue(allTasks, tfjsonpath.New(name)))
-		direct = append(direct, same.AddStateValue(allTasks, tfjsonpath.New(name)))
+	for address, names := range map[string][]string{
+		allTasks:          {"id", "total_count", "page_size", "summary_only", "state_counts", "task_states", "tasks"},
+		sourceServersAddr: {"id", "total_count", "page_size", "summary_only", "state_counts", "migration_cycle_counts", "servers"},
+	} {
+		for _, name := range names {
+			same := statecheck.CompareValue(compare.ValuesSame())
+			framework = append(framework, same.AddStateValue(address, tfjsonpath.New(name)))
+			direct = append(direct, same.AddStateValue(address, tfjsonpath.New(name)))
+		}
 	}
-	size := expect(tfjsonpath.New("tasks"), knownvalue.ListSizeExact(len(fleet)))
+	exact := []statecheck.StateCheck{
+		expect(tfjsonpath.New("tasks"), knownvalue.ListSizeExact(len(tasks))),
+		expectServers(tfjsonpath.New("servers"), knownvalue.ListSizeExact(len(servers))),
+		expectServers(serverPath(len(referenceServers())+4, "replication_progress"), knownvalue.Float64Exact(100.0/3)),
+	}
 	resource.UnitTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
-			{ProtoV6ProviderFactories: frameworkProviderFactories, Config: config, ConfigStateChecks: append(framework, size)},
-			{ProtoV6ProviderFactories: protoV6ProviderFactories, Config: config, ConfigStateChecks: append(direct, size)},
+			{ProtoV6ProviderFactories: frameworkProviderFactories, Config: config, ConfigStateChecks: append(framework, exact...)},
+			{ProtoV6ProviderFactories: protoV6ProviderFactories, Config: config, ConfigStateChecks: append(direct, exact...)},
 		},
 	})
 }
