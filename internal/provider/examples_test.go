@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
@@ -17,9 +18,12 @@ import (
 
 // The examples are published on the registry page, so each one is run as a user would run it:
 // copied into an empty directory, initialised from a local mirror that holds the built provider
-// as smsops/sms 0.1.0, validated by terraform, and, when it reads data, planned against the
-// emulator with the endpoint and token in SMS_ENDPOINT and SMS_TOKEN. Each plan's outcome is
-// checked against the emulator's data.
+// as smsops/sms 0.1.0, and then either validated by terraform or, when it reads data, planned
+// against the emulator with the endpoint and token in SMS_ENDPOINT and SMS_TOKEN. Each plan's
+// outcome is checked against the emulator's data. A planned example is not validated on its own:
+// terraform plan runs the same validation first (with its variables unknown, as terraform
+// validate does) and stops on its errors, and every planned example has a plan that must succeed,
+// which planExamples checks.
 
 // exampleTask is what the checks need from an emulator task.
 type exampleTask struct {
@@ -53,11 +57,20 @@ func str(p *string) string {
 	return *p
 }
 
-// exampleHarness copies example files into a fresh working directory, with modules/ when they
+// exampleHarness installs example files as installExample does, and the example must validate.
+func exampleHarness(t *testing.T, dir string, files ...string) *tfHarness {
+	t.Helper()
+	h := installExample(t, dir, files...)
+	r := mustSucceed(t, h.Run("validate", "-no-color"))
+	mustContain(t, r, "The configuration is valid")
+	return h
+}
+
+// installExample copies example files into a fresh working directory, with modules/ when they
 // use them, as a user copies them from the registry page. Every example must declare smsops/sms
 // with the constraint of the release; terraform init then installs the provider from a local
-// filesystem mirror that holds the freshly built binary as 0.1.0, and the example must validate.
-func exampleHarness(t *testing.T, dir string, files ...string) *tfHarness {
+// filesystem mirror that holds the freshly built binary as 0.1.0.
+func installExample(t *testing.T, dir string, files ...string) *tfHarness {
 	t.Helper()
 	h := newHarness(t)
 	h.InstallFromMirror()
@@ -77,13 +90,38 @@ func exampleHarness(t *testing.T, dir string, files ...string) *tfHarness {
 	}
 	r := mustSucceed(t, h.Run("init", "-no-color", "-input=false"))
 	mustContain(t, r, "Installed smsops/sms v"+releaseVersion)
-	r = mustSucceed(t, h.Run("validate", "-no-color"))
-	mustContain(t, r, "The configuration is valid")
 	return h
+}
+
+// planExamples runs each example's check on its own installed copy, in parallel subtests named
+// after the files. A check may expect plans to fail, but one of its plans must succeed: that
+// plan is what validates the example (see the comment at the top of this file).
+func planExamples(t *testing.T, files []string, name func(file string) string, checks map[string]func(t *testing.T, h *tfHarness), table string) {
+	t.Helper()
+	for _, file := range files {
+		check, ok := checks[name(file)]
+		if !ok {
+			t.Errorf("%s has no check in %s; every published example must be tested", name(file), table)
+			continue
+		}
+		t.Run(name(file), func(t *testing.T) {
+			t.Parallel()
+			h := installExample(t, filepath.Dir(file), filepath.Base(file))
+			check(t, h)
+			if _, planned := validatingPlans.Load(h); !planned && !t.Failed() {
+				t.Error("no plan of the example succeeded, so nothing validated it")
+			}
+		})
+	}
 }
 
 // requiredProvidersPattern matches the provider requirement every standalone example carries.
 var requiredProvidersPattern = regexp.MustCompile(`(?s)required_providers\s*\{\s*sms\s*=\s*\{\s*source\s*=\s*"smsops/sms"\s*version\s*=\s*"~> 0\.1"`)
+
+// validatingPlans holds every harness (*tfHarness) whose configuration planWith has planned
+// without errors. A failed plan proves nothing about validity (its plan file is written all the
+// same, marked as errored), so planExamples asks this instead.
+var validatingPlans sync.Map
 
 // planAgainst points the harness at a fresh emulator serving tasks and runs terraform plan.
 func planAgainst(t *testing.T, h *tfHarness, tasks []json.RawMessage, faults []emulator.Fault, args ...string) (tfResult, map[string]json.RawMessage, *emulator.Server) {
@@ -102,6 +140,7 @@ func planWith(t *testing.T, h *tfHarness, opts emulator.Options, faults []emulat
 	if r.ExitCode != 0 {
 		return r, nil, server
 	}
+	validatingPlans.Store(h, true)
 	show := mustSucceed(t, h.Run("show", "-json", "tfplan"))
 	var plan struct {
 		PlannedValues struct {
@@ -330,18 +369,7 @@ func TestExamples_DataSources(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no data-source*.tf examples in %s: %v", dir, err)
 	}
-	for _, file := range files {
-		name := filepath.Base(file)
-		check, ok := dataSourceExamples[name]
-		if !ok {
-			t.Errorf("%s has no check in dataSourceExamples; every published example must be tested", name)
-			continue
-		}
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			check(t, exampleHarness(t, dir, name))
-		})
-	}
+	planExamples(t, files, filepath.Base, dataSourceExamples, "dataSourceExamples")
 }
 
 // The README's install snippet is what a new user copies first, so it declares the provider's

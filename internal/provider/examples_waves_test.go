@@ -220,16 +220,7 @@ func TestExamples_WaveDataSources(t *testing.T) {
 		}
 		files = append(files, found...)
 	}
-	for _, file := range files {
-		name := filepath.Base(filepath.Dir(file)) + "/" + filepath.Base(file)
-		check, ok := waveExamples[name]
-		if !ok {
-			t.Errorf("%s has no check in waveExamples; every published example must be tested", name)
-			continue
-		}
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			check(t, exampleHarness(t, filepath.Dir(file), filepath.Base(file)))
-		})
-	}
+	planExamples(t, files, func(file string) string {
+		return filepath.Base(filepath.Dir(file)) + "/" + filepath.Base(file)
+	}, waveExamples, "waveExamples")
 }
