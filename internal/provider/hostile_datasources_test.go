@@ -122,7 +122,8 @@ var rawControls = []string{"\x1b[2J", "\x07", "\r", "\x7f", "\u009b", "\u202e"}
 
 // Terraform prints a check's or a precondition's error_message as it is, so an API string
 // interpolated there must not hold control characters: they are escaped when decoded, for the
-// three data sources that return API text, with and without -no-color.
+// three data sources that return API text, with and without -no-color. The check is evaluated
+// and printed by a plan as by an apply; the apply stores the name for terraform output.
 func TestE2E_ControlCharactersInAPIDataNeverReachTheTerminal(t *testing.T) {
 	t.Parallel()
 	api := newHostileAPI(t, map[string]string{
@@ -145,7 +146,7 @@ check "names" {
 }
 output "name" { value = data.sms_task.one.name }
 `)
-	for _, args := range [][]string{{"apply", "-auto-approve"}, {"apply", "-auto-approve", "-no-color"}} {
+	for _, args := range [][]string{{"plan"}, {"apply", "-auto-approve", "-no-color"}} {
 		r := mustSucceed(t, h.Run(args...))
 		mustContain(t, r, `\x1b[2J`, `\x07`, `\u202eEVIL`)
 		for _, raw := range rawControls {

@@ -313,17 +313,19 @@ func TestE2E_TasksChangingWhilePaging(t *testing.T) {
 
 // insecure = true warns that TLS verification is off; a plain-http endpoint on loopback, as the
 // emulator's, warns about nothing. (A plain-http endpoint elsewhere is covered by the proxy
-// test, which needs a non-loopback host name.)
+// test, which needs a non-loopback host name.) The provider is configured, and warns, in every
+// plan, so a plan shows what an apply would.
 func TestE2E_TransportWarnings(t *testing.T) {
 	t.Parallel()
 	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(3, 1)})
 	h := newHarness(t)
 	h.Write("main.tf", readConfig(server, "insecure = true", ""))
-	r := mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+	r := mustSucceed(t, h.Run("plan", "-no-color"))
 	mustContain(t, r, "Warning: TLS Verification Disabled", "insecure = true skips TLS certificate verification")
 
 	h.Write("main.tf", readConfig(server, "", ""))
-	r = mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+	r = mustSucceed(t, h.Run("plan", "-no-color"))
+	mustContain(t, r, "+ total_count = 3") // The plan read the tasks, so the provider was configured.
 	if !strings.HasPrefix(server.URL(), "http://127.0.0.1:") {
 		t.Fatalf("the emulator is not on plain-http loopback: %s", server.URL())
 	}
