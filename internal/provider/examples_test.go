@@ -118,7 +118,7 @@ func planExamples(t *testing.T, files []string, name func(file string) string, c
 // requiredProvidersPattern matches the provider requirement every standalone example carries.
 var requiredProvidersPattern = regexp.MustCompile(`(?s)required_providers\s*\{\s*sms\s*=\s*\{\s*source\s*=\s*"smsops/sms"\s*version\s*=\s*"~> 0\.1"`)
 
-// validatingPlans holds every harness (*tfHarness) whose configuration planWith has planned
+// validatingPlans holds every harness (*tfHarness) whose configuration planOnly has planned
 // without errors. A failed plan proves nothing about validity (its plan file is written all the
 // same, marked as errored), so planExamples asks this instead.
 var validatingPlans sync.Map
@@ -129,18 +129,28 @@ func planAgainst(t *testing.T, h *tfHarness, tasks []json.RawMessage, faults []e
 	return planWith(t, h, emulator.Options{Tasks: tasks}, faults, args...)
 }
 
-// planWith points the harness at a fresh emulator serving opts and runs terraform plan.
-func planWith(t *testing.T, h *tfHarness, opts emulator.Options, faults []emulator.Fault, args ...string) (tfResult, map[string]json.RawMessage, *emulator.Server) {
+// planOnly points the harness at a fresh emulator serving opts and runs terraform plan, for a
+// check that needs only what the plan printed.
+func planOnly(t *testing.T, h *tfHarness, opts emulator.Options, faults []emulator.Fault, args ...string) (tfResult, *emulator.Server) {
 	t.Helper()
 	server := startEmulator(t, opts)
 	server.InjectFaults(faults...)
 	h.Setenv("SMS_ENDPOINT", server.URL())
 	h.Setenv("SMS_TOKEN", testToken)
-	r := h.Run(append([]string{"plan", "-no-color", "-out=tfplan"}, args...)...)
+	r := h.Run(append([]string{"plan", "-no-color"}, args...)...)
+	if r.ExitCode == 0 {
+		validatingPlans.Store(h, true)
+	}
+	return r, server
+}
+
+// planWith runs planOnly and, when the plan succeeds, returns its output values too.
+func planWith(t *testing.T, h *tfHarness, opts emulator.Options, faults []emulator.Fault, args ...string) (tfResult, map[string]json.RawMessage, *emulator.Server) {
+	t.Helper()
+	r, server := planOnly(t, h, opts, faults, append([]string{"-out=tfplan"}, args...)...)
 	if r.ExitCode != 0 {
 		return r, nil, server
 	}
-	validatingPlans.Store(h, true)
 	show := mustSucceed(t, h.Run("show", "-json", "tfplan"))
 	var plan struct {
 		PlannedValues struct {
@@ -237,13 +247,13 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 			t.Fatal("the generated tasks have no MIGRATE_FAIL task to gate on")
 		}
 
-		r, _, _ := planAgainst(t, h, tasks, nil)
+		r, _ := planOnly(t, h, emulator.Options{Tasks: tasks}, nil)
 		mustFail(t, r)
 		mustContain(t, r, "Error: Resource precondition failed",
 			"Cut-over blocked: "+strconv.Itoa(failed)+" migration task(s) are MIGRATE_FAIL: ",
 			"Warning: Check block assertion failed", strconv.Itoa(failed)+" migration task(s) failed.")
 
-		r, _, _ = planAgainst(t, h, healthy, nil)
+		r, _ = planOnly(t, h, emulator.Options{Tasks: healthy}, nil)
 		mustSucceed(t, r)
 		mustContain(t, r, "terraform_data.cutover will be created")
 		mustNotContain(t, r, "Check block assertion failed", "precondition failed")
@@ -251,7 +261,7 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 		// The API counts three failed tasks but returns one, on the read and on its re-read: the
 		// read fails, so the gate fails closed instead of passing on part of the fleet.
 		short := emulator.Fault{Body: `{"count":3,"tasks":[{"id":"t-1","name":"t-1","state":"MIGRATE_FAIL"}]}`, Times: 2}
-		r, _, server := planAgainst(t, h, healthy, []emulator.Fault{short})
+		r, server := planOnly(t, h, emulator.Options{Tasks: healthy}, []emulator.Fault{short})
 		mustFail(t, r)
 		mustContain(t, r, "Error: Inconsistent SMS Task List", "read 1 tasks against a count of 3")
 		mustNotContain(t, r, "terraform_data.cutover will be created")

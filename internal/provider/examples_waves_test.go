@@ -93,7 +93,7 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 		if len(notCutOver) == 0 || len(notCutOver) == len(inWave) {
 			t.Fatalf("the wave needs servers both cut over and not: %d of %d not", len(notCutOver), len(inWave))
 		}
-		r, _, _ := planWith(t, h, fleet.Options(), nil, "-var=migproject_id="+project)
+		r, _ := planOnly(t, h, fleet.Options(), nil, "-var=migproject_id="+project)
 		mustFail(t, r)
 		want := fmt.Sprintf("Wave %s: %d of %d server(s) not cut over: %s.", project, len(notCutOver), len(inWave), strings.Join(notCutOver, ", "))
 		if !strings.Contains(oneLine(r), want) {
@@ -105,10 +105,10 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 			Servers:        []json.RawMessage{json.RawMessage(`{"id":"a","name":"a","migration_cycle":"cutovered"}`), json.RawMessage(`{"id":"b","name":null,"migration_cycle":"cutovered"}`)},
 			ServerProjects: map[string]string{"a": "p-done", "b": "p-done"},
 		}
-		r, _, _ = planWith(t, h, done, nil, "-var=migproject_id=p-done")
+		r, _ = planOnly(t, h, done, nil, "-var=migproject_id=p-done")
 		mustSucceed(t, r)
 		mustContain(t, r, "terraform_data.decommission_sources will be created")
-		r, _, _ = planWith(t, h, done, nil, "-var=migproject_id=p-typo")
+		r, _ = planOnly(t, h, done, nil, "-var=migproject_id=p-typo")
 		mustFail(t, r)
 		if !strings.Contains(oneLine(r), "Wave p-typo: 0 of 0 server(s) not cut over") {
 			t.Errorf("an empty wave passed:\n%s", r.Stdout+r.Stderr)
@@ -158,7 +158,7 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 		if eta.State != "RUNNING" || eta.Remaining != want || eta.FinishesAt == nil {
 			t.Errorf("eta = %+v, want RUNNING, %s and a finish time", eta, want)
 		}
-		r, _, _ = planWith(t, h, fleet.Options(), nil, "-var=task_id=no-such-task")
+		r, _ = planOnly(t, h, fleet.Options(), nil, "-var=task_id=no-such-task")
 		mustFail(t, r)
 		mustContain(t, r, "Error: SMS Task Not Found")
 	},
