@@ -233,7 +233,7 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 	},
 
 	"data-source-gate.tf": func(t *testing.T, h *tfHarness) {
-		tasks := emulator.GenerateTasks(40, 8)
+		tasks := emulator.GenerateTasks(18, 8) // Two of them MIGRATE_FAIL.
 		failed := 0
 		var healthy []json.RawMessage
 		for i, task := range decodeTasks(t, tasks) {
@@ -271,7 +271,7 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 	},
 
 	"data-source-module.tf": func(t *testing.T, h *tfHarness) {
-		tasks := emulator.GenerateTasks(60, 5)
+		tasks := emulator.GenerateTasks(30, 5) // The smallest of seed 5 with a server of two tasks.
 		want := map[string][]string{}
 		failedIDs := map[string]bool{}
 		for _, task := range decodeTasks(t, tasks) {
@@ -310,7 +310,7 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 	},
 
 	"data-source-filters.tf": func(t *testing.T, h *tfHarness) {
-		tasks := emulator.GenerateTasks(60, 5)
+		tasks := emulator.GenerateTasks(30, 5) // The smallest of seed 5 with a server of two tasks.
 		decoded := decodeTasks(t, tasks)
 		// A server with more than one task, as a re-migration leaves.
 		perServer := map[string]int{}
