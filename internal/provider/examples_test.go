@@ -57,13 +57,12 @@ func str(p *string) string {
 	return *p
 }
 
-// exampleHarness installs example files as installExample does, and the example must validate.
-func exampleHarness(t *testing.T, dir string, files ...string) *tfHarness {
+// validateExample installs example files as installExample does, and the example must validate.
+func validateExample(t *testing.T, dir string, files ...string) {
 	t.Helper()
 	h := installExample(t, dir, files...)
 	r := mustSucceed(t, h.Run("validate", "-no-color"))
 	mustContain(t, r, "The configuration is valid")
-	return h
 }
 
 // installExample copies example files into a fresh working directory, with modules/ when they
@@ -196,7 +195,7 @@ func TestExamples_Validate(t *testing.T) {
 	for _, file := range files {
 		t.Run("provider/"+filepath.Base(file), func(t *testing.T) {
 			t.Parallel()
-			exampleHarness(t, providerDir, filepath.Base(file))
+			validateExample(t, providerDir, filepath.Base(file))
 		})
 	}
 	t.Run("demo", func(t *testing.T) {
@@ -209,11 +208,11 @@ func TestExamples_Validate(t *testing.T) {
 		for i := range demo {
 			demo[i] = filepath.Base(demo[i])
 		}
-		exampleHarness(t, demoDir, demo...) // The demo is one configuration of several files.
+		validateExample(t, demoDir, demo...) // The demo is one configuration of several files.
 	})
 	t.Run("demo/gate", func(t *testing.T) {
 		t.Parallel()
-		exampleHarness(t, filepath.Join(root, "examples", "demo", "gate"), "main.tf")
+		validateExample(t, filepath.Join(root, "examples", "demo", "gate"), "main.tf")
 	})
 }
 
