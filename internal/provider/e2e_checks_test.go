@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -111,3 +112,70 @@ func decodeJSON[T any](t *testing.T, raw json.RawMessage) T {
 	}
 	return v
 }
+
+// errorsByAddress returns the text of each error diagnostic in terraform's output by the address
+// on its "with" line, so that a run of several failing cases can check each case's error on its
+// own data source. An error without an address, or two on one address, fails the test: neither
+// can be told apart from another case's.
+func errorsByAddress(t *testing.T, r tfResult) map[string]string {
+	t.Helper()
+	var blocks []string
+	for _, line := range strings.Split(r.Output(), "\n") {
+		line = strings.TrimPrefix(strings.TrimPrefix(line, "│"), " ")
+		switch {
+		case strings.HasPrefix(line, "Error: "), strings.HasPrefix(line, "Warning: "):
+			blocks = append(blocks, line)
+		case strings.HasPrefix(line, "╷"), strings.HasPrefix(line, "╵"):
+			blocks = append(blocks, "") // The end of a boxed diagnostic.
+		case len(blocks) > 0 && blocks[len(blocks)-1] != "":
+			blocks[len(blocks)-1] += "\n" + line
+		}
+	}
+	errs := map[string]string{}
+	for _, block := range blocks {
+		if !strings.HasPrefix(block, "Error: ") {
+			continue
+		}
+		m := diagnosticAddress.FindStringSubmatch(block)
+		switch {
+		case m == nil:
+			t.Errorf("an error names no address:\n%s", block)
+		case errs[m[1]] != "":
+			t.Errorf("two errors name %s:\n%s\n\n%s", m[1], errs[m[1]], block)
+		default:
+			errs[m[1]] = block
+		}
+	}
+	return errs
+}
+
+// diagnosticAddress is the line of a diagnostic that names the object it is about.
+var diagnosticAddress = regexp.MustCompile(`(?m)^\s*with ([^\s,]+),$`)
+
+// mustHaveError fails the test unless errs, from errorsByAddress, holds an error on address with
+// every wanted text, ignoring line wraps.
+func mustHaveError(t *testing.T, errs map[string]string, address string, want ...string) {
+	t.Helper()
+	text, ok := errs[address]
+	if !ok {
+		t.Errorf("no error on %s", address)
+		return
+	}
+	for _, w := range want {
+		if !strings.Contains(flat(text), flat(w)) {
+			t.Errorf("the error on %s lacks %q:\n%s", address, w, text)
+		}
+	}
+}
+
+// hclName turns a case's name into a Terraform identifier, so that a run of several cases can
+// name each case's provider alias and data source after it.
+func hclName(name string) string {
+	id := strings.Trim(nonIdentifier.ReplaceAllString(strings.ToLower(name), "_"), "_")
+	if id == "" || id[0] >= '0' && id[0] <= '9' {
+		id = "case_" + id
+	}
+	return id
+}
+
+var nonIdentifier = regexp.MustCompile(`[^a-z0-9]+`)

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
@@ -17,9 +18,12 @@ import (
 
 // The examples are published on the registry page, so each one is run as a user would run it:
 // copied into an empty directory, initialised from a local mirror that holds the built provider
-// as smsops/sms 0.1.0, validated by terraform, and, when it reads data, planned against the
-// emulator with the endpoint and token in SMS_ENDPOINT and SMS_TOKEN. Each plan's outcome is
-// checked against the emulator's data.
+// as smsops/sms 0.1.0, and then either validated by terraform or, when it reads data, planned
+// against the emulator with the endpoint and token in SMS_ENDPOINT and SMS_TOKEN. Each plan's
+// outcome is checked against the emulator's data. A planned example is not validated on its own:
+// terraform plan runs the same validation first (with its variables unknown, as terraform
+// validate does) and stops on its errors, and every planned example has a plan that must succeed,
+// which planExamples checks.
 
 // exampleTask is what the checks need from an emulator task.
 type exampleTask struct {
@@ -53,11 +57,19 @@ func str(p *string) string {
 	return *p
 }
 
-// exampleHarness copies example files into a fresh working directory, with modules/ when they
+// validateExample installs example files as installExample does, and the example must validate.
+func validateExample(t *testing.T, dir string, files ...string) {
+	t.Helper()
+	h := installExample(t, dir, files...)
+	r := mustSucceed(t, h.Run("validate", "-no-color"))
+	mustContain(t, r, "The configuration is valid")
+}
+
+// installExample copies example files into a fresh working directory, with modules/ when they
 // use them, as a user copies them from the registry page. Every example must declare smsops/sms
 // with the constraint of the release; terraform init then installs the provider from a local
-// filesystem mirror that holds the freshly built binary as 0.1.0, and the example must validate.
-func exampleHarness(t *testing.T, dir string, files ...string) *tfHarness {
+// filesystem mirror that holds the freshly built binary as 0.1.0.
+func installExample(t *testing.T, dir string, files ...string) *tfHarness {
 	t.Helper()
 	h := newHarness(t)
 	h.InstallFromMirror()
@@ -77,13 +89,38 @@ func exampleHarness(t *testing.T, dir string, files ...string) *tfHarness {
 	}
 	r := mustSucceed(t, h.Run("init", "-no-color", "-input=false"))
 	mustContain(t, r, "Installed smsops/sms v"+releaseVersion)
-	r = mustSucceed(t, h.Run("validate", "-no-color"))
-	mustContain(t, r, "The configuration is valid")
 	return h
+}
+
+// planExamples runs each example's check on its own installed copy, in parallel subtests named
+// after the files. A check may expect plans to fail, but one of its plans must succeed: that
+// plan is what validates the example (see the comment at the top of this file).
+func planExamples(t *testing.T, files []string, name func(file string) string, checks map[string]func(t *testing.T, h *tfHarness), table string) {
+	t.Helper()
+	for _, file := range files {
+		check, ok := checks[name(file)]
+		if !ok {
+			t.Errorf("%s has no check in %s; every published example must be tested", name(file), table)
+			continue
+		}
+		t.Run(name(file), func(t *testing.T) {
+			t.Parallel()
+			h := installExample(t, filepath.Dir(file), filepath.Base(file))
+			check(t, h)
+			if _, planned := validatingPlans.Load(h); !planned && !t.Failed() {
+				t.Error("no plan of the example succeeded, so nothing validated it")
+			}
+		})
+	}
 }
 
 // requiredProvidersPattern matches the provider requirement every standalone example carries.
 var requiredProvidersPattern = regexp.MustCompile(`(?s)required_providers\s*\{\s*sms\s*=\s*\{\s*source\s*=\s*"smsops/sms"\s*version\s*=\s*"~> 0\.1"`)
+
+// validatingPlans holds every harness (*tfHarness) whose configuration planOnly has planned
+// without errors. A failed plan proves nothing about validity (its plan file is written all the
+// same, marked as errored), so planExamples asks this instead.
+var validatingPlans sync.Map
 
 // planAgainst points the harness at a fresh emulator serving tasks and runs terraform plan.
 func planAgainst(t *testing.T, h *tfHarness, tasks []json.RawMessage, faults []emulator.Fault, args ...string) (tfResult, map[string]json.RawMessage, *emulator.Server) {
@@ -91,14 +128,25 @@ func planAgainst(t *testing.T, h *tfHarness, tasks []json.RawMessage, faults []e
 	return planWith(t, h, emulator.Options{Tasks: tasks}, faults, args...)
 }
 
-// planWith points the harness at a fresh emulator serving opts and runs terraform plan.
-func planWith(t *testing.T, h *tfHarness, opts emulator.Options, faults []emulator.Fault, args ...string) (tfResult, map[string]json.RawMessage, *emulator.Server) {
+// planOnly points the harness at a fresh emulator serving opts and runs terraform plan, for a
+// check that needs only what the plan printed.
+func planOnly(t *testing.T, h *tfHarness, opts emulator.Options, faults []emulator.Fault, args ...string) (tfResult, *emulator.Server) {
 	t.Helper()
 	server := startEmulator(t, opts)
 	server.InjectFaults(faults...)
 	h.Setenv("SMS_ENDPOINT", server.URL())
 	h.Setenv("SMS_TOKEN", testToken)
-	r := h.Run(append([]string{"plan", "-no-color", "-out=tfplan"}, args...)...)
+	r := h.Run(append([]string{"plan", "-no-color"}, args...)...)
+	if r.ExitCode == 0 {
+		validatingPlans.Store(h, true)
+	}
+	return r, server
+}
+
+// planWith runs planOnly and, when the plan succeeds, returns its output values too.
+func planWith(t *testing.T, h *tfHarness, opts emulator.Options, faults []emulator.Fault, args ...string) (tfResult, map[string]json.RawMessage, *emulator.Server) {
+	t.Helper()
+	r, server := planOnly(t, h, opts, faults, append([]string{"-out=tfplan"}, args...)...)
 	if r.ExitCode != 0 {
 		return r, nil, server
 	}
@@ -147,7 +195,7 @@ func TestExamples_Validate(t *testing.T) {
 	for _, file := range files {
 		t.Run("provider/"+filepath.Base(file), func(t *testing.T) {
 			t.Parallel()
-			exampleHarness(t, providerDir, filepath.Base(file))
+			validateExample(t, providerDir, filepath.Base(file))
 		})
 	}
 	t.Run("demo", func(t *testing.T) {
@@ -160,11 +208,11 @@ func TestExamples_Validate(t *testing.T) {
 		for i := range demo {
 			demo[i] = filepath.Base(demo[i])
 		}
-		exampleHarness(t, demoDir, demo...) // The demo is one configuration of several files.
+		validateExample(t, demoDir, demo...) // The demo is one configuration of several files.
 	})
 	t.Run("demo/gate", func(t *testing.T) {
 		t.Parallel()
-		exampleHarness(t, filepath.Join(root, "examples", "demo", "gate"), "main.tf")
+		validateExample(t, filepath.Join(root, "examples", "demo", "gate"), "main.tf")
 	})
 }
 
@@ -184,7 +232,7 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 	},
 
 	"data-source-gate.tf": func(t *testing.T, h *tfHarness) {
-		tasks := emulator.GenerateTasks(40, 8)
+		tasks := emulator.GenerateTasks(18, 8) // Two of them MIGRATE_FAIL.
 		failed := 0
 		var healthy []json.RawMessage
 		for i, task := range decodeTasks(t, tasks) {
@@ -198,13 +246,13 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 			t.Fatal("the generated tasks have no MIGRATE_FAIL task to gate on")
 		}
 
-		r, _, _ := planAgainst(t, h, tasks, nil)
+		r, _ := planOnly(t, h, emulator.Options{Tasks: tasks}, nil)
 		mustFail(t, r)
 		mustContain(t, r, "Error: Resource precondition failed",
 			"Cut-over blocked: "+strconv.Itoa(failed)+" migration task(s) are MIGRATE_FAIL: ",
 			"Warning: Check block assertion failed", strconv.Itoa(failed)+" migration task(s) failed.")
 
-		r, _, _ = planAgainst(t, h, healthy, nil)
+		r, _ = planOnly(t, h, emulator.Options{Tasks: healthy}, nil)
 		mustSucceed(t, r)
 		mustContain(t, r, "terraform_data.cutover will be created")
 		mustNotContain(t, r, "Check block assertion failed", "precondition failed")
@@ -212,7 +260,7 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 		// The API counts three failed tasks but returns one, on the read and on its re-read: the
 		// read fails, so the gate fails closed instead of passing on part of the fleet.
 		short := emulator.Fault{Body: `{"count":3,"tasks":[{"id":"t-1","name":"t-1","state":"MIGRATE_FAIL"}]}`, Times: 2}
-		r, _, server := planAgainst(t, h, healthy, []emulator.Fault{short})
+		r, server := planOnly(t, h, emulator.Options{Tasks: healthy}, []emulator.Fault{short})
 		mustFail(t, r)
 		mustContain(t, r, "Error: Inconsistent SMS Task List", "read 1 tasks against a count of 3")
 		mustNotContain(t, r, "terraform_data.cutover will be created")
@@ -222,7 +270,7 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 	},
 
 	"data-source-module.tf": func(t *testing.T, h *tfHarness) {
-		tasks := emulator.GenerateTasks(60, 5)
+		tasks := emulator.GenerateTasks(30, 5) // The smallest of seed 5 with a server of two tasks.
 		want := map[string][]string{}
 		failedIDs := map[string]bool{}
 		for _, task := range decodeTasks(t, tasks) {
@@ -261,7 +309,7 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 	},
 
 	"data-source-filters.tf": func(t *testing.T, h *tfHarness) {
-		tasks := emulator.GenerateTasks(60, 5)
+		tasks := emulator.GenerateTasks(30, 5) // The smallest of seed 5 with a server of two tasks.
 		decoded := decodeTasks(t, tasks)
 		// A server with more than one task, as a re-migration leaves.
 		perServer := map[string]int{}
@@ -330,18 +378,7 @@ func TestExamples_DataSources(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no data-source*.tf examples in %s: %v", dir, err)
 	}
-	for _, file := range files {
-		name := filepath.Base(file)
-		check, ok := dataSourceExamples[name]
-		if !ok {
-			t.Errorf("%s has no check in dataSourceExamples; every published example must be tested", name)
-			continue
-		}
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			check(t, exampleHarness(t, dir, name))
-		})
-	}
+	planExamples(t, files, filepath.Base, dataSourceExamples, "dataSourceExamples")
 }
 
 // The README's install snippet is what a new user copies first, so it declares the provider's

@@ -37,8 +37,16 @@ func newHostileAPI(t *testing.T, bodies map[string]string) *hostileAPI {
 
 func (a *hostileAPI) Set(bodies map[string]string) { a.bodies.Store(&bodies) }
 
-func (a *hostileAPI) providerBlock() string {
-	return fmt.Sprintf("provider \"sms\" {\n  endpoint    = %q\n  token       = %q\n  max_retries = 0\n}\n", a.URL, testToken)
+func (a *hostileAPI) providerBlock() string { return a.aliasedProviderBlock("") }
+
+// aliasedProviderBlock is providerBlock for the provider alias named alias, or the default
+// provider when alias is "".
+func (a *hostileAPI) aliasedProviderBlock(alias string) string {
+	block := fmt.Sprintf("provider \"sms\" {\n  endpoint    = %q\n  token       = %q\n  max_retries = 0\n", a.URL, testToken)
+	if alias != "" {
+		block += fmt.Sprintf("  alias       = %q\n", alias)
+	}
+	return block + "}\n"
 }
 
 // A 200 for sms_task that describes another task, or holds none of a task's fields, fails the
@@ -50,40 +58,57 @@ func TestE2E_DetailAndOverviewThatAreNotTheAnswerFail(t *testing.T) {
 		"/v3/sources/overview": `{"waiting":2,"finished":5}`,
 	}
 	cases := map[string]struct {
-		bad  map[string]string
-		want []string
+		bad     map[string]string
+		failing string // the data source whose read fails; the other one reads a good answer
+		want    []string
 	}{
 		"another task": {map[string]string{"/v3/tasks/abc-123": `{"id":"zzz-999","state":"MIGRATE_FAIL"}`, "/v3/sources/overview": good["/v3/sources/overview"]},
-			[]string{"Error: Invalid SMS API Response", `the body describes the task "zzz-999", not the task "abc-123"`}},
+			"sms_task", []string{"Error: Invalid SMS API Response", `the body describes the task "zzz-999", not the task "abc-123"`}},
 		"no task field": {map[string]string{"/v3/tasks/abc-123": `{}`, "/v3/sources/overview": good["/v3/sources/overview"]},
-			[]string{"Error: Invalid SMS API Response", "holds none of the task's fields"}},
+			"sms_task", []string{"Error: Invalid SMS API Response", "holds none of the task's fields"}},
 		"no counter": {map[string]string{"/v3/tasks/abc-123": good["/v3/tasks/abc-123"], "/v3/sources/overview": `{"count":3}`},
-			[]string{"Error: Invalid SMS API Response", "holds none of the counters"}},
+			"sms_source_server_overview", []string{"Error: Invalid SMS API Response", "holds none of the counters"}},
 		"negative counter": {map[string]string{"/v3/tasks/abc-123": good["/v3/tasks/abc-123"], "/v3/sources/overview": `{"waiting":-1}`},
-			[]string{"Error: Invalid SMS API Response", `"waiting" is negative (-1)`}},
+			"sms_source_server_overview", []string{"Error: Invalid SMS API Response", `"waiting" is negative (-1)`}},
+	}
+	// Every case reads through a provider alias of its own against an API of its own, all in one
+	// terraform run, which goes on to read every data source after the first fails; each error
+	// names its data source, so each case's error is checked on its own.
+	apis := map[string]*hostileAPI{}
+	config := smsVersions
+	for name := range cases {
+		id := hclName(name)
+		apis[name] = newHostileAPI(t, good)
+		config += apis[name].aliasedProviderBlock(id) + `
+data "sms_task" "` + id + `" {
+  provider = sms.` + id + `
+  task_id  = "abc-123"
+}
+data "sms_source_server_overview" "` + id + `" {
+  provider = sms.` + id + `
+}
+output "` + id + `_state" { value = data.sms_task.` + id + `.state }
+output "` + id + `_waiting" { value = data.sms_source_server_overview.` + id + `.waiting }
+`
+	}
+	h := newHarness(t)
+	h.Write("main.tf", config)
+	mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+	before := h.Read("terraform.tfstate")
+	for name, tc := range cases {
+		apis[name].Set(tc.bad)
+	}
+	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
+	if got := h.Read("terraform.tfstate"); got != before {
+		t.Errorf("the failed reads changed the state:\nbefore %s\nafter %s", before, got)
+	}
+	errs := errorsByAddress(t, r)
+	if len(errs) != len(cases) {
+		t.Errorf("%d errors for %d cases, each of which has one failing data source:\n%s", len(errs), len(cases), r)
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			api := newHostileAPI(t, good)
-			h := newHarness(t)
-			h.Write("main.tf", smsVersions+api.providerBlock()+`
-data "sms_task" "one" {
-  task_id = "abc-123"
-}
-data "sms_source_server_overview" "all" {}
-output "state" { value = data.sms_task.one.state }
-output "waiting" { value = data.sms_source_server_overview.all.waiting }
-`)
-			mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
-			before := h.Read("terraform.tfstate")
-			api.Set(tc.bad)
-			r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
-			mustContain(t, r, tc.want...)
-			mustContain(t, r, "rid-hostile")
-			if got := h.Read("terraform.tfstate"); got != before {
-				t.Errorf("the failed read changed the state:\nbefore %s\nafter %s", before, got)
-			}
+			mustHaveError(t, errs, "data."+tc.failing+"."+hclName(name), append(tc.want, "rid-hostile")...)
 		})
 	}
 }
@@ -97,7 +122,8 @@ var rawControls = []string{"\x1b[2J", "\x07", "\r", "\x7f", "\u009b", "\u202e"}
 
 // Terraform prints a check's or a precondition's error_message as it is, so an API string
 // interpolated there must not hold control characters: they are escaped when decoded, for the
-// three data sources that return API text, with and without -no-color.
+// three data sources that return API text, with and without -no-color. The check is evaluated
+// and printed by a plan as by an apply; the apply stores the name for terraform output.
 func TestE2E_ControlCharactersInAPIDataNeverReachTheTerminal(t *testing.T) {
 	t.Parallel()
 	api := newHostileAPI(t, map[string]string{
@@ -120,7 +146,7 @@ check "names" {
 }
 output "name" { value = data.sms_task.one.name }
 `)
-	for _, args := range [][]string{{"apply", "-auto-approve"}, {"apply", "-auto-approve", "-no-color"}} {
+	for _, args := range [][]string{{"plan"}, {"apply", "-auto-approve", "-no-color"}} {
 		r := mustSucceed(t, h.Run(args...))
 		mustContain(t, r, `\x1b[2J`, `\x07`, `\u202eEVIL`)
 		for _, raw := range rawControls {

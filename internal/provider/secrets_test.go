@@ -43,123 +43,213 @@ var secretMethods = []struct {
 // and long enough not to occur by chance in Terraform's output.
 const secretWindow = 10
 
-// echoScenario is how the API answers in one run; a zero status means the emulator answers.
+// echoScenario is how the API answers one provider configuration; a zero status means the
+// emulator answers.
 type echoScenario struct {
 	name        string
-	inConfig    bool // credentials in the provider block instead of the environment
-	status      int  // answer every tasks request with this status and a body echoing the secrets
-	html        bool // the echoing body is an HTML page rather than Huawei's JSON error
+	id          string // names the scenario's provider alias, data sources and request ids
+	inConfig    bool   // credentials in the provider block instead of the environment
+	status      int    // answer every tasks request with this status and a body echoing the secrets
+	html        bool   // the echoing body is an HTML page rather than Huawei's JSON error
 	wantSuccess bool
 	want        []string // in Terraform's output
 	wantLog     []string // each on some request line of the log
 }
 
 var echoScenarios = []echoScenario{
-	{name: "success from the environment", wantSuccess: true},
-	{name: "401 echoing the credentials", status: 401,
+	{name: "success from the environment", id: "success", wantSuccess: true},
+	{name: "401 echoing the credentials", id: "unauthorized", status: 401,
 		want: []string{"Error: SMS API Authentication Failed", "[REDACTED]"}, wantLog: []string{"status=401"}},
-	{name: "500 page echoing the credentials, retried, credentials in the provider block", inConfig: true, status: 500, html: true,
+	{name: "500 page echoing the credentials, retried, credentials in the provider block", id: "unavailable", inConfig: true, status: 500, html: true,
 		want: []string{"Error: SMS API Unavailable", "after 2 attempts", "[REDACTED]"}, wantLog: []string{"status=500", "attempt=2"}},
-	{name: "200 echoing the credentials in a body that is not JSON", status: 200, html: true,
+	{name: "200 echoing the credentials in a body that is not JSON", id: "not_json", status: 200, html: true,
 		want: []string{"Error: Invalid SMS API Response", "[REDACTED]"}, wantLog: []string{"status=200"}},
 }
+
+// leakDataSources are the data sources every scenario reads, each named after its scenario's id.
+var leakDataSources = []string{"sms_tasks", "sms_task", "sms_source_servers", "sms_source_server_overview"}
 
 // TestE2E_SecretsNeverLeak runs terraform apply with TF_LOG=TRACE against the emulator for every
 // authentication method: on a successful read, and on failing ones whose answers echo every
 // credential back, those the request carried and the configured secrets. No secret, nor any
 // fragment of one, may appear in stdout, stderr, the log file or the state. The test checks that
 // the log holds the provider's request lines, so that an empty or missing log cannot pass it.
+//
+// A successful scenario runs alone, since its state is searched too. The failing scenarios of a
+// method run together in one apply, each through a provider alias of its own against an API of
+// its own: terraform reads every data source although the first fails, each error names its data
+// source, and each failing API tags its request ids with the scenario, so the errors and log
+// lines of each are checked on their own. The credentials are then in the environment for all of
+// them, and the scenario with credentials in the provider block overrides them there with the
+// same values, which the provider reads from the block.
 func TestE2E_SecretsNeverLeak(t *testing.T) {
 	t.Parallel()
 	for _, method := range secretMethods {
+		var failing []echoScenario
 		for _, sc := range echoScenarios {
-			t.Run(method.name+"/"+sc.name, func(t *testing.T) {
-				t.Parallel()
-				fleet := emulator.GenerateFleet(5, 9)
-				opts := fleet.Options()
-				method.accept(&opts)
-				var firstTask struct {
-					ID string `json:"id"`
-				}
-				if err := json.Unmarshal(fleet.Tasks[0], &firstTask); err != nil {
-					t.Fatal(err)
-				}
-				api := emulator.New(opts)
-				srv := httptest.NewServer(echoingAPI(api, sc, method.secrets))
-				t.Cleanup(srv.Close)
+			if sc.wantSuccess {
+				t.Run(method.name+"/"+sc.name, func(t *testing.T) {
+					t.Parallel()
+					runLeakScenarios(t, method.args, method.secrets, method.accept, []echoScenario{sc})
+				})
+			} else {
+				failing = append(failing, sc)
+			}
+		}
+		t.Run(method.name+"/failing answers", func(t *testing.T) {
+			t.Parallel()
+			runLeakScenarios(t, method.args, method.secrets, method.accept, failing)
+		})
+	}
+}
 
-				h := newHarness(t)
-				logPath := filepath.Join(t.TempDir(), "trace.log")
-				h.Setenv("TF_LOG", "TRACE")
-				h.Setenv("TF_LOG_PATH", logPath)
-				h.Setenv("SMS_ENDPOINT", srv.URL)
-				var block []string
-				for arg, value := range method.args {
-					value = strings.ReplaceAll(value, "{url}", srv.URL)
-					if sc.inConfig {
-						block = append(block, fmt.Sprintf("%s = %q", arg, value))
-					} else {
-						h.Setenv(settingNamed(arg).env[0], value)
-					}
-				}
-				slices.Sort(block)
-				h.Write("main.tf", smsVersions+fmt.Sprintf(`
+// runLeakScenarios applies one configuration in which each scenario reads every data source
+// through a provider alias of its own, and searches everything terraform wrote for the secrets.
+func runLeakScenarios(t *testing.T, args map[string]string, methodSecrets []string, accept func(o *emulator.Options), scenarios []echoScenario) {
+	h := newHarness(t)
+	logPath := filepath.Join(t.TempDir(), "trace.log")
+	h.Setenv("TF_LOG", "TRACE")
+	h.Setenv("TF_LOG_PATH", logPath)
+	config := smsVersions
+	var apis []*emulator.Server
+	for _, sc := range scenarios {
+		fleet := emulator.GenerateFleet(5, 9)
+		opts := fleet.Options()
+		accept(&opts)
+		var firstTask struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(fleet.Tasks[0], &firstTask); err != nil {
+			t.Fatal(err)
+		}
+		api := emulator.New(opts)
+		apis = append(apis, api)
+		srv := httptest.NewServer(echoingAPI(api, sc, methodSecrets))
+		t.Cleanup(srv.Close)
+
+		// The endpoint and an argument that holds it ({url}) differ between the scenarios of
+		// one run, so then they are in each block; the credentials are in the environment unless
+		// the scenario puts them in the block.
+		var block []string
+		if len(scenarios) == 1 {
+			h.Setenv("SMS_ENDPOINT", srv.URL)
+		} else {
+			block = append(block, fmt.Sprintf("endpoint = %q", srv.URL))
+		}
+		for arg, value := range args {
+			value = strings.ReplaceAll(value, "{url}", srv.URL)
+			if sc.inConfig || len(scenarios) > 1 && value != args[arg] {
+				block = append(block, fmt.Sprintf("%s = %q", arg, value))
+			} else {
+				h.Setenv(settingNamed(arg).env[0], value)
+			}
+		}
+		slices.Sort(block)
+		config += fmt.Sprintf(`
 provider "sms" {
+  alias       = %[1]q
   max_retries = 1
-  %s
+  %[2]s
 }
 
-data "sms_tasks" "all" {}
-
-data "sms_task" "first" {
-  task_id = %q
+data "sms_tasks" %[1]q {
+  provider = sms.%[1]s
 }
 
-data "sms_source_servers" "all" {}
-
-data "sms_source_server_overview" "all" {}
-
-output "first_task_name" {
-  value = data.sms_tasks.all.tasks[0].name
+data "sms_task" %[1]q {
+  provider = sms.%[1]s
+  task_id  = %[3]q
 }
 
-output "first_task_eta" {
-  value = data.sms_task.first.remain_seconds
+data "sms_source_servers" %[1]q {
+  provider = sms.%[1]s
 }
 
-output "first_server_name" {
-  value = data.sms_source_servers.all.servers[0].name
+data "sms_source_server_overview" %[1]q {
+  provider = sms.%[1]s
 }
 
-output "waiting" {
-  value = data.sms_source_server_overview.all.waiting
+output "%[1]s_first_task_name" {
+  value = data.sms_tasks.%[1]s.tasks[0].name
 }
-`, strings.Join(block, "\n  "), firstTask.ID))
 
-				r := h.Run("apply", "-auto-approve", "-no-color")
-				if sc.wantSuccess {
-					mustSucceed(t, r)
-				} else {
-					mustFail(t, r)
-				}
-				mustContain(t, r, sc.want...)
-				logText := readFile(t, logPath)
-				state := h.Read("terraform.tfstate")
-				checkEvidence(t, sc, logText, state)
+output "%[1]s_first_task_eta" {
+  value = data.sms_task.%[1]s.remain_seconds
+}
 
-				secrets := append(slices.Clone(method.secrets), api.IssuedTokens()...)
-				places := map[string]string{"stdout": r.Stdout, "stderr": r.Stderr, "TF_LOG_PATH file": logText, "terraform.tfstate": state}
-				for _, secret := range secrets {
-					for where, text := range places {
-						if leak := findFragment(text, secret, secretWindow); leak != "" {
-							t.Errorf("%s shows a secret (fragment %q):\n%s", where, leak, around(text, leak))
-						}
-					}
-				}
-			})
+output "%[1]s_first_server_name" {
+  value = data.sms_source_servers.%[1]s.servers[0].name
+}
+
+output "%[1]s_waiting" {
+  value = data.sms_source_server_overview.%[1]s.waiting
+}
+`, sc.id, strings.Join(block, "\n  "), firstTask.ID)
+	}
+	h.Write("main.tf", config)
+
+	r := h.Run("apply", "-auto-approve", "-no-color")
+	logText := readFile(t, logPath)
+	state := h.Read("terraform.tfstate")
+	checkLogEvidence(t, logText)
+	if len(scenarios) == 1 && scenarios[0].wantSuccess {
+		mustSucceed(t, r)
+		mustContain(t, r, scenarios[0].want...)
+		if !strings.Contains(state, `"type": "sms_tasks"`) {
+			t.Errorf("the state does not hold the data source, so searching it proves nothing:\n%s", state)
+		}
+	} else {
+		checkFailingLeakScenarios(t, r, logText, scenarios)
+	}
+
+	secrets := slices.Clone(methodSecrets)
+	for _, api := range apis {
+		secrets = append(secrets, api.IssuedTokens()...)
+	}
+	places := map[string]string{"stdout": r.Stdout, "stderr": r.Stderr, "TF_LOG_PATH file": logText, "terraform.tfstate": state}
+	for _, secret := range secrets {
+		for where, text := range places {
+			if leak := findFragment(text, secret, secretWindow); leak != "" {
+				t.Errorf("%s shows a secret (fragment %q):\n%s", where, leak, around(text, leak))
+			}
 		}
 	}
 }
+
+// checkFailingLeakScenarios checks, in a subtest per scenario, that every data source of the
+// scenario failed, that its errors together say what the scenario wants said, and that the log
+// holds the scenario's own responses with what it wants logged.
+func checkFailingLeakScenarios(t *testing.T, r tfResult, logText string, scenarios []echoScenario) {
+	t.Helper()
+	mustFail(t, r)
+	errs := errorsByAddress(t, r)
+	if len(errs) != len(scenarios)*len(leakDataSources) {
+		t.Errorf("%d errors for %d scenarios of %d data sources each:\n%s", len(errs), len(scenarios), len(leakDataSources), r)
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			var text []string
+			for _, ds := range leakDataSources {
+				mustHaveError(t, errs, "data."+ds+"."+sc.id)
+				text = append(text, errs["data."+ds+"."+sc.id])
+			}
+			mustContain(t, tfResult{Stdout: strings.Join(text, "\n")}, sc.want...)
+			// The failing API tags its request ids, so these are the scenario's own responses.
+			tagged := logLines(logText, "smsapi: received response", requestIDTag(sc))
+			if len(tagged) == 0 {
+				t.Errorf("the log lacks the responses of the scenario (request id %s), so searching it proves nothing", requestIDTag(sc))
+			}
+			for _, want := range sc.wantLog {
+				if len(logLines(strings.Join(tagged, "\n"), want)) == 0 {
+					t.Errorf("the log lacks a response line of the scenario with %q", want)
+				}
+			}
+		})
+	}
+}
+
+// requestIDTag starts the X-Request-Id of every answer of a failing scenario.
+func requestIDTag(sc echoScenario) string { return "rid-" + sc.id }
 
 // echoingAPI serves the emulator, except that in a failing scenario every request of the SMS API
 // (tasks, task detail, source servers, overview; not IAM's token requests) is answered with the scenario's status and a body that repeats the request's credentials and the
@@ -176,30 +266,22 @@ func echoingAPI(api *emulator.Server, sc echoScenario, secrets []string) http.Ha
 		if sc.html {
 			body = "<html><body><h1>Error</h1><p>request carried " + echo + "</p></body></html>"
 		}
-		w.Header().Set("X-Request-Id", "rid "+echo)
+		w.Header().Set("X-Request-Id", requestIDTag(sc)+" "+echo)
 		w.WriteHeader(sc.status)
 		_, _ = w.Write([]byte(body))
 	})
 }
 
-// checkEvidence fails the test when the places searched could not have shown a leak: no TRACE
-// log, no request lines, no state after a successful read, or a crash.
-func checkEvidence(t *testing.T, sc echoScenario, logText, state string) {
+// checkLogEvidence fails the test when the log could not have shown a leak: no TRACE lines, no
+// request lines, or a crash.
+func checkLogEvidence(t *testing.T, logText string) {
 	t.Helper()
-	if sc.wantSuccess && !strings.Contains(state, `"type": "sms_tasks"`) {
-		t.Errorf("the state does not hold the data source, so searching it proves nothing:\n%s", state)
-	}
 	if !strings.Contains(logText, "[TRACE]") {
 		t.Error("the log has no TRACE lines")
 	}
 	for _, want := range [][]string{{"smsapi: sending request", "attempt=1"}, {"smsapi: received response"}} {
 		if len(logLines(logText, want...)) == 0 {
 			t.Errorf("the log lacks a line with %q, so searching it proves nothing", want)
-		}
-	}
-	for _, want := range sc.wantLog {
-		if len(logLines(logText, "smsapi:", want)) == 0 {
-			t.Errorf("the log lacks a request line with %q", want)
 		}
 	}
 	if strings.Contains(logText, "panic:") || strings.Contains(logText, "fatal error:") {

@@ -42,7 +42,7 @@ func TestE2E_UntrustworthyListingsFailTheRead(t *testing.T) {
 		offset      int
 		want        []string
 		maxRequests int
-		priorApply  bool // apply once against the healthy API first, to show the state is kept
+		priorApply  bool // read once by an apply against the healthy API first, to show the state is kept
 	}{
 		"count 1000 while every page holds 100 of 200": {
 			tasks: 1000, body: pageJSON(1000, tinyTasks(100, "READY")),
@@ -87,34 +87,56 @@ func TestE2E_UntrustworthyListingsFailTheRead(t *testing.T) {
 			maxRequests: 1,
 		},
 	}
+	// Every case reads through a provider alias of its own against an emulator of its own, all
+	// in one terraform run, which goes on to read every data source after the first fails; each
+	// error names its data source, so each case's error and request count is checked on its own.
+	servers := map[string]*emulator.Server{}
+	config := smsVersions
+	prior := smsVersions
 	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			server := startEmulator(t, emulator.Options{Tasks: tinyTasks(tc.tasks, "READY")})
-			h := newHarness(t)
-			h.Write("main.tf", smsVersions+providerBlock(server, "max_concurrency = 1")+`
-data "sms_tasks" "all" {
+		id := hclName(name)
+		servers[name] = startEmulator(t, emulator.Options{Tasks: tinyTasks(tc.tasks, "READY")})
+		block := providerBlock(servers[name], "alias = \""+id+"\"\n  max_concurrency = 1") + `
+data "sms_tasks" "` + id + `" {
+  provider     = sms.` + id + `
   summary_only = true
 }
 
-output "total_count" {
-  value = data.sms_tasks.all.total_count
+output "` + id + `_total_count" {
+  value = data.sms_tasks.` + id + `.total_count
 }
-`)
-			var before string
-			if tc.priorApply {
-				mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
-				before = h.Read("terraform.tfstate")
-			}
-			requestsBefore := server.Stats().Requests
-			server.InjectFaults(emulator.Fault{Body: tc.body, Offset: new(tc.offset), Times: 2})
+`
+		config += block
+		if tc.priorApply {
+			prior += block
+		}
+	}
+	h := newHarness(t)
+	h.Write("main.tf", prior)
+	mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+	before := h.Read("terraform.tfstate")
+	if !strings.Contains(before, `"type": "sms_tasks"`) {
+		t.Fatalf("the prior apply stored no data source:\n%s", before)
+	}
+	h.Write("main.tf", config)
+	requestsBefore := map[string]int{}
+	for name, tc := range cases {
+		requestsBefore[name] = servers[name].Stats().Requests
+		servers[name].InjectFaults(emulator.Fault{Body: tc.body, Offset: new(tc.offset), Times: 2})
+	}
 
-			r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
-			mustContain(t, r, tc.want...)
-			if got := h.Read("terraform.tfstate"); got != before {
-				t.Errorf("the failed read changed the state:\nbefore %s\nafter %s", before, got)
-			}
-			if n := server.Stats().Requests - requestsBefore; tc.maxRequests > 0 && n > tc.maxRequests {
+	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
+	if got := h.Read("terraform.tfstate"); got != before {
+		t.Errorf("the failed reads changed the state:\nbefore %s\nafter %s", before, got)
+	}
+	errs := errorsByAddress(t, r)
+	if len(errs) != len(cases) {
+		t.Errorf("%d errors for %d cases:\n%s", len(errs), len(cases), r)
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			mustHaveError(t, errs, "data.sms_tasks."+hclName(name), tc.want...)
+			if n := servers[name].Stats().Requests - requestsBefore[name]; tc.maxRequests > 0 && n > tc.maxRequests {
 				t.Errorf("requests = %d, want at most %d", n, tc.maxRequests)
 			}
 		})
