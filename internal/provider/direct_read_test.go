@@ -294,15 +294,15 @@ func stateAttribute(t *testing.T, state *tfprotov6.DynamicValue, dsType tftypes.
 // Terraform CPU.
 func TestDirectRead_TasksAndSourceServersSameStateInTerraform(t *testing.T) {
 	t.Parallel()
-	tasks := append(append(emulator.ExampleTasks(), edgeTasks(300)...), emulator.GenerateTasks(40, 4)...)
-	servers := append(append(referenceServers(), edgeServers(300)...), emulator.GenerateFleet(40, 4).Servers...)
+	tasks := append(append(emulator.ExampleTasks(), edgeTasks(300)...), emulator.GenerateTasks(12, 4)...)
+	servers := append(append(referenceServers(), edgeServers(300)...), emulator.GenerateFleet(12, 4).Servers...)
 	server := startEmulator(t, emulator.Options{Tasks: tasks, Servers: servers})
 	config := providerBlock(server, "") + `
 data "sms_tasks" "all" {
-  page_size = 30
+  page_size = 7
 }
 data "sms_source_servers" "wave" {
-  page_size = 30
+  page_size = 7
 }`
 	// Each attribute's value in the first step is compared with its value in the second.
 	var framework, direct []statecheck.StateCheck
