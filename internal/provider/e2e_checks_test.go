@@ -117,6 +117,22 @@ func decodeJSON[T any](t *testing.T, raw json.RawMessage) T {
 // on its "with" line, so that a run of several failing cases can check each case's error on its
 // own data source. An error without an address, or two on one address, fails the test: neither
 // can be told apart from another case's.
+// failedApplyErrors runs terraform apply, which must fail, leave the state as it was before and
+// report one error for each of the cases; it returns the errors by data source address.
+func failedApplyErrors(t *testing.T, h *tfHarness, cases int) map[string]string {
+	t.Helper()
+	before := h.Read("terraform.tfstate")
+	r := mustFail(t, h.Run("apply", "-auto-approve", "-no-color"))
+	if got := h.Read("terraform.tfstate"); got != before {
+		t.Errorf("the failed reads changed the state:\nbefore %s\nafter %s", before, got)
+	}
+	errs := errorsByAddress(t, r)
+	if len(errs) != cases {
+		t.Errorf("%d errors for %d cases, each of which has one failing data source:\n%s", len(errs), cases, r)
+	}
+	return errs
+}
+
 func errorsByAddress(t *testing.T, r tfResult) map[string]string {
 	t.Helper()
 	var blocks []string

@@ -83,8 +83,9 @@ func (s *authServer) count(status int) int {
 	return n
 }
 
-// checkHeaders checks that every request to the tasks endpoint carried the headers.
-func (s *authServer) checkHeaders(want map[string]string) resource.TestCheckFunc {
+// checkEveryRequest applies check to the headers of every request to the tasks endpoint; a step
+// that sent none fails, since it would prove nothing.
+func (s *authServer) checkEveryRequest(check func(http.Header) error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -92,31 +93,34 @@ func (s *authServer) checkHeaders(want map[string]string) resource.TestCheckFunc
 			return fmt.Errorf("no request reached the tasks endpoint")
 		}
 		for _, h := range s.headers {
-			for name, v := range want {
-				if got := h.Get(name); got != v {
-					return fmt.Errorf("%s = %q, want %q (headers %v)", name, got, v, h)
-				}
+			if err := check(h); err != nil {
+				return err
 			}
 		}
 		return nil
 	}
 }
 
-// checkSignedByTestKey checks that every request to the tasks endpoint was signed with testAccessKey.
-func (s *authServer) checkSignedByTestKey() resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if len(s.headers) == 0 {
-			return fmt.Errorf("no request reached the tasks endpoint")
-		}
-		for _, h := range s.headers {
-			if got := h.Get("Authorization"); !strings.HasPrefix(got, "SDK-HMAC-SHA256 Access="+testAccessKey+",") {
-				return fmt.Errorf("authorization %q, want a signature by %s", got, testAccessKey)
+// checkHeaders checks that every request to the tasks endpoint carried the headers.
+func (s *authServer) checkHeaders(want map[string]string) resource.TestCheckFunc {
+	return s.checkEveryRequest(func(h http.Header) error {
+		for name, v := range want {
+			if got := h.Get(name); got != v {
+				return fmt.Errorf("%s = %q, want %q (headers %v)", name, got, v, h)
 			}
 		}
 		return nil
-	}
+	})
+}
+
+// checkSignedByTestKey checks that every request to the tasks endpoint was signed with testAccessKey.
+func (s *authServer) checkSignedByTestKey() resource.TestCheckFunc {
+	return s.checkEveryRequest(func(h http.Header) error {
+		if got := h.Get("Authorization"); !strings.HasPrefix(got, "SDK-HMAC-SHA256 Access="+testAccessKey+",") {
+			return fmt.Errorf("authorization %q, want a signature by %s", got, testAccessKey)
+		}
+		return nil
+	})
 }
 
 // forgetRequests clears what was recorded, so that a step checks only its own requests.
