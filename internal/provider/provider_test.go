@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -146,19 +147,28 @@ type errorCase struct {
 // expectErrors plans every case as one step of a single TestCase. A TestCase of its own per case
 // would cost a terraform init, two version calls and a destroy each, about as much CPU as the
 // plan that matters; the step's log line names the case, so a failure stays attributable.
+// Providers are given per step only when some case has an environment of its own, since
+// terraform-plugin-testing runs terraform init again for every step that brings providers.
 func expectErrors(t *testing.T, cases []errorCase) {
 	t.Helper()
+	perStep := slices.ContainsFunc(cases, func(c errorCase) bool { return c.env != nil })
 	steps := make([]resource.TestStep, len(cases))
 	for i, c := range cases {
 		steps[i] = resource.TestStep{
-			ProtoV6ProviderFactories: factoriesWith(c.env),
-			PreConfig:                func() { t.Logf("step %d of %d: %s", i+1, len(cases), c.name) },
-			Config:                   c.config,
-			PlanOnly:                 true,
-			ExpectError:              regexp.MustCompile(c.want),
+			PreConfig:   func() { t.Logf("step %d of %d: %s", i+1, len(cases), c.name) },
+			Config:      c.config,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(c.want),
+		}
+		if perStep {
+			steps[i].ProtoV6ProviderFactories = factoriesWith(c.env)
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{Steps: steps})
+	testCase := resource.TestCase{Steps: steps}
+	if !perStep {
+		testCase.ProtoV6ProviderFactories = protoV6ProviderFactories
+	}
+	resource.UnitTest(t, testCase)
 }
 
 func TestProvider_EnvironmentConfiguration(t *testing.T) {
