@@ -44,17 +44,53 @@ func taskNames(t *testing.T, tasks []json.RawMessage) []string {
 	return names
 }
 
-// Each filter reaches the API under its query name, and unset filters are not sent at all. The
-// three data sources share one step (Terraform CPU is the cost of this package), so every query
-// they send is checked against the set of the three expected ones.
-func TestTasksDataSource_Filters(t *testing.T) {
+// Each filter reaches the API under its query name, and unset filters are not sent at all; the
+// id depends on the filters only: the same filters keep it across runs and page sizes, other
+// filters change it. The six data sources share the first step (Terraform CPU is the cost of
+// this package), so every query they send is checked against the set of the expected ones; the
+// second step reads the first of the stable-id sources again.
+func TestTasksDataSource_FiltersAndStableID(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(30, 3)})
+	tasks := emulator.GenerateTasks(30, 3)
+	server := startEmulator(t, emulator.Options{Tasks: tasks})
 	const filtered, failed = "data.sms_tasks.filtered", "data.sms_tasks.failed"
+	// ready_paged reads the READY tasks seven at a time: one query per page, the first always.
+	readyCount := 0
+	for _, task := range decodeTasks(t, tasks) {
+		if str(task.State) == "READY" {
+			readyCount++
+		}
+	}
+	queries := []url.Values{
+		{"limit": {"200"}, "offset": {"0"}},
+		{
+			"state": {"MIGRATE_FAIL"}, "name": {"sms-task-00001"}, "id": {"some-id"},
+			"source_server_id": {"some-server"}, "enterprise_project_id": {"0"},
+			"limit": {"50"}, "offset": {"0"},
+		},
+		{"state": {"MIGRATE_FAIL"}, "limit": {"200"}, "offset": {"0"}},
+		{"state": {"READY"}, "limit": {"200"}, "offset": {"0"}},
+		{"state": {"RUNNING"}, "limit": {"200"}, "offset": {"0"}},
+	}
+	for offset := 0; offset == 0 || offset < readyCount; offset += 7 {
+		queries = append(queries, url.Values{"state": {"READY"}, "limit": {"7"}, "offset": {strconv.Itoa(offset)}})
+	}
+	const ready, readyPaged, running = "data.sms_tasks.ready", "data.sms_tasks.ready_paged", "data.sms_tasks.running"
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	differentID := statecheck.CompareValue(compare.ValuesDiffer())
+	id := tfjsonpath.New("id")
+	stableIDConfig := `
+data "sms_tasks" "ready" { state = "READY" }
+data "sms_tasks" "ready_paged" {
+  state     = "READY"
+  page_size = 7
+}
+data "sms_tasks" "running" { state = "RUNNING" }`
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "") + `
+		Steps: []resource.TestStep{
+			{
+				Config: providerBlock(server, "") + `
 data "sms_tasks" "all" {}
 data "sms_tasks" "filtered" {
   state                 = "MIGRATE_FAIL"
@@ -66,27 +102,28 @@ data "sms_tasks" "filtered" {
 }
 data "sms_tasks" "failed" {
   state = "MIGRATE_FAIL"
-}`,
-			Check: resource.ComposeTestCheckFunc(
-				func(*terraform.State) error {
-					return checkQuerySet(server.Queries(), []url.Values{
-						{"limit": {"200"}, "offset": {"0"}},
-						{
-							"state": {"MIGRATE_FAIL"}, "name": {"sms-task-00001"}, "id": {"some-id"},
-							"source_server_id": {"some-server"}, "enterprise_project_id": {"0"},
-							"limit": {"50"}, "offset": {"0"},
-						},
-						{"state": {"MIGRATE_FAIL"}, "limit": {"200"}, "offset": {"0"}},
-					})
+}` + stableIDConfig,
+				Check: resource.ComposeTestCheckFunc(
+					func(*terraform.State) error {
+						return checkQuerySet(server.Queries(), queries)
+					},
+					resource.TestCheckResourceAttr(failed, "tasks.0.state", "MIGRATE_FAIL"),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(filtered, tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(filtered, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue(filtered, tfjsonpath.New("state_counts"), knownvalue.MapSizeExact(0)),
+					sameID.AddStateValue(ready, id),
+					sameID.AddStateValue(readyPaged, id),
+					differentID.AddStateValue(ready, id),
+					differentID.AddStateValue(running, id),
 				},
-				resource.TestCheckResourceAttr(failed, "tasks.0.state", "MIGRATE_FAIL"),
-			),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(filtered, tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
-				statecheck.ExpectKnownValue(filtered, tfjsonpath.New("tasks"), knownvalue.ListSizeExact(0)),
-				statecheck.ExpectKnownValue(filtered, tfjsonpath.New("state_counts"), knownvalue.MapSizeExact(0)),
 			},
-		}},
+			{
+				Config:            providerBlock(server, "") + stableIDConfig,
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(ready, id)},
+			},
+		},
 	})
 }
 
@@ -105,42 +142,6 @@ func checkQuerySet(got, want []url.Values) error {
 		}
 	}
 	return nil
-}
-
-// The id depends on the filters only: the same filters keep it across runs and page sizes,
-// other filters change it. The first step reads three data sources at once; the second reads
-// the first of them again.
-func TestTasksDataSource_StableID(t *testing.T) {
-	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(20, 5)})
-	const ready, readyPaged, running = "data.sms_tasks.ready", "data.sms_tasks.ready_paged", "data.sms_tasks.running"
-	sameID := statecheck.CompareValue(compare.ValuesSame())
-	differentID := statecheck.CompareValue(compare.ValuesDiffer())
-	id := tfjsonpath.New("id")
-	config := providerBlock(server, "") + `data "sms_tasks" "ready" { state = "READY" }
-data "sms_tasks" "ready_paged" {
-  state     = "READY"
-  page_size = 7
-}
-data "sms_tasks" "running" { state = "RUNNING" }`
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(ready, id),
-					sameID.AddStateValue(readyPaged, id),
-					differentID.AddStateValue(ready, id),
-					differentID.AddStateValue(running, id),
-				},
-			},
-			{
-				Config:            config,
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(ready, id)},
-			},
-		},
-	})
 }
 
 // A typo in a state or an impossible page size fails the plan before any request is sent. Tasks
