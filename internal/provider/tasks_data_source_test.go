@@ -27,12 +27,12 @@ func expect(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
 }
 
 // The API reference's example response goes through Terraform with every field, every null and
-// all three of its tasks, although they share one id. A second step reads values the example does
-// not have: nested objects with every field, lists that are empty rather than null, and int64
-// values beyond float64's exact range.
+// all three of its tasks, although they share one id. In the same step, from the same emulator
+// (each data source filtered to its own task id): values the example does not have, nested
+// objects with every field, lists that are empty rather than null, and int64 values beyond
+// float64's exact range.
 func TestTasksDataSource_ExampleAndNestedValues(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.ExampleTasks()})
 	full := `{"id":"t-1","name":"full","state":"RUNNING","create_date":9007199254740993,
 "sub_tasks":[{"id":9223372036854775807,"name":"CREATE_CLOUD_SERVER","progress":100,"start_date":1,"end_date":null,"process_trace":"ok"}],
 "clone_server":{"vm_id":"vm-9","name":"clone"},"syncing":false,
@@ -42,7 +42,14 @@ func TestTasksDataSource_ExampleAndNestedValues(t *testing.T) {
 "total_cpu_usage":12.5,"agent_cpu_usage":1.5,"total_mem_usage":2048,"agent_mem_usage":64,"total_disk_io":3.25,
 "agent_disk_io":0.5,"need_migration_test":true,"subtask_info":"SSL_CONFIG","enterprise_project_id":"0","unknown_field":{"x":1}}`
 	empty := `{"id":"t-2","sub_tasks":[],"special_config":[],"source_server":{}}`
-	nestedServer := startEmulator(t, emulator.Options{Tasks: rawTasks(full, empty)})
+	server := startEmulator(t, emulator.Options{Tasks: append(emulator.ExampleTasks(), rawTasks(full, empty)...)})
+	const nestedFull, nestedEmpty = "data.sms_tasks.full", "data.sms_tasks.empty"
+	inFull := func(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(nestedFull, p, v)
+	}
+	inEmpty := func(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(nestedEmpty, p, v)
+	}
 	const id = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001"
 	null := knownvalue.Null()
 	str := knownvalue.StringExact
@@ -51,7 +58,10 @@ func TestTasksDataSource_ExampleAndNestedValues(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "") + `data "sms_tasks" "all" {}`,
+			Config: providerBlock(server, "") + `
+data "sms_tasks" "all" { task_id = "` + id + `" }
+data "sms_tasks" "full" { task_id = "t-1" }
+data "sms_tasks" "empty" { task_id = "t-2" }`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				expect(tfjsonpath.New("total_count"), num(3)),
 				expect(tfjsonpath.New("tasks"), knownvalue.ListSizeExact(3)),
@@ -97,31 +107,29 @@ func TestTasksDataSource_ExampleAndNestedValues(t *testing.T) {
 				expect(taskPath(2, "migration_ip"), str("192.168.1.201")),
 				expect(taskPath(2, "source_server"), null),
 				expect(taskPath(2, "target_server", "name"), str("xxx-sms-target")),
-			},
-		}, {
-			Config: providerBlock(nestedServer, "") + `data "sms_tasks" "all" {}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect(taskPath(0, "create_date"), knownvalue.Int64Exact(9007199254740993)),
-				expect(taskPath(0, "sub_tasks"), knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
+
+				inFull(taskPath(0, "create_date"), knownvalue.Int64Exact(9007199254740993)),
+				inFull(taskPath(0, "sub_tasks"), knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"id": knownvalue.Int64Exact(9223372036854775807), "name": str("CREATE_CLOUD_SERVER"), "progress": knownvalue.Int64Exact(100),
 					"start_date": knownvalue.Int64Exact(1), "end_date": knownvalue.Null(), "process_trace": str("ok"),
 				})})),
-				expect(taskPath(0, "clone_server", "vm_id"), str("vm-9")),
-				expect(taskPath(0, "syncing"), knownvalue.Bool(false)),
-				expect(taskPath(0, "network_check_info", "network_delay"), knownvalue.Float64Exact(12.5)),
-				expect(taskPath(0, "network_check_info", "destination_connectivity"), knownvalue.Bool(false)),
-				expect(taskPath(0, "network_check_info", "evaluation_result"), str("GOOD")),
-				expect(taskPath(0, "special_config").AtSliceIndex(0).AtMapKey("config_status"), knownvalue.Null()),
-				expect(taskPath(0, "total_mem_usage"), knownvalue.Float64Exact(2048)),
-				expect(taskPath(0, "agent_disk_io"), knownvalue.Float64Exact(0.5)),
-				expect(taskPath(0, "need_migration_test"), knownvalue.Bool(true)),
-				expect(taskPath(0, "subtask_info"), str("SSL_CONFIG")),
-				expect(taskPath(0, "enterprise_project_id"), str("0")),
-				expect(taskPath(1, "sub_tasks"), knownvalue.ListSizeExact(0)),
-				expect(taskPath(1, "special_config"), knownvalue.ListSizeExact(0)),
-				expect(taskPath(1, "source_server", "ip"), knownvalue.Null()),
-				expect(taskPath(1, "state"), knownvalue.Null()),
-				expect(tfjsonpath.New("state_counts"), knownvalue.MapExact(map[string]knownvalue.Check{"RUNNING": knownvalue.Int64Exact(1)})),
+				inFull(taskPath(0, "clone_server", "vm_id"), str("vm-9")),
+				inFull(taskPath(0, "syncing"), knownvalue.Bool(false)),
+				inFull(taskPath(0, "network_check_info", "network_delay"), knownvalue.Float64Exact(12.5)),
+				inFull(taskPath(0, "network_check_info", "destination_connectivity"), knownvalue.Bool(false)),
+				inFull(taskPath(0, "network_check_info", "evaluation_result"), str("GOOD")),
+				inFull(taskPath(0, "special_config").AtSliceIndex(0).AtMapKey("config_status"), knownvalue.Null()),
+				inFull(taskPath(0, "total_mem_usage"), knownvalue.Float64Exact(2048)),
+				inFull(taskPath(0, "agent_disk_io"), knownvalue.Float64Exact(0.5)),
+				inFull(taskPath(0, "need_migration_test"), knownvalue.Bool(true)),
+				inFull(taskPath(0, "subtask_info"), str("SSL_CONFIG")),
+				inFull(taskPath(0, "enterprise_project_id"), str("0")),
+				inEmpty(taskPath(0, "sub_tasks"), knownvalue.ListSizeExact(0)),
+				inEmpty(taskPath(0, "special_config"), knownvalue.ListSizeExact(0)),
+				inEmpty(taskPath(0, "source_server", "ip"), knownvalue.Null()),
+				inEmpty(taskPath(0, "state"), knownvalue.Null()),
+				inFull(tfjsonpath.New("state_counts"), knownvalue.MapExact(map[string]knownvalue.Check{"RUNNING": knownvalue.Int64Exact(1)})),
+				inEmpty(tfjsonpath.New("total_count"), knownvalue.Int64Exact(1)),
 			},
 		}},
 	})
