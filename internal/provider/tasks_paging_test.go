@@ -44,12 +44,13 @@ func taskNames(t *testing.T, tasks []json.RawMessage) []string {
 	return names
 }
 
-// Each filter reaches the API under its query name, and unset filters are not sent at all; the
-// id depends on the filters only: the same filters keep it across runs and page sizes, other
-// filters change it. The six data sources share the first step (Terraform CPU is the cost of
-// this package), so every query they send is checked against the set of the expected ones; the
-// second step reads the first of the stable-id sources again.
-func TestTasksDataSource_FiltersAndStableID(t *testing.T) {
+// API errors name the status, error_code, error_msg and request id; a retryable one that
+// recovers within max_retries is invisible to the user. Then each filter reaches the API under its
+// query name, and unset filters are not sent at all; the id depends on the filters only: the same
+// filters keep it across runs and page sizes, other filters change it. The six data sources share
+// one step (Terraform CPU is the cost of this package), so every query the emulator received is
+// checked against the set of the expected ones; the last step reads the stable-id sources again.
+func TestTasksDataSource_APIErrorsFiltersAndStableID(t *testing.T) {
 	t.Parallel()
 	tasks := emulator.GenerateTasks(30, 3)
 	server := startEmulator(t, emulator.Options{Tasks: tasks})
@@ -89,6 +90,42 @@ data "sms_tasks" "running" { state = "RUNNING" }`
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`provider "sms" {
+  endpoint = %q
+  token    = "wrong-token"
+}
+data "sms_tasks" "all" {}`, server.URL()),
+				ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*HTTP 401.*APIG.1002.*request id: \S+`),
+			},
+			{
+				PreConfig: func() {
+					server.InjectFaults(emulator.Fault{Status: 403, Body: `{"error_code":"SMS.0403","error_msg":"Forbidden: no sms:server:listTask"}`})
+				},
+				Config:      providerBlock(server, "") + `data "sms_tasks" "all" {}`,
+				ExpectError: regexp.MustCompile(`(?s)SMS API Permission Denied.*HTTP 403.*SMS.0403.*no sms:server:listTask`),
+			},
+			{
+				PreConfig: func() {
+					server.InjectFaults(emulator.Fault{Status: 429, RetryAfter: "0"}, emulator.Fault{Status: 502, Offset: new(0)})
+				},
+				Config: providerBlock(server, "") + `data "sms_tasks" "all" {}`,
+				Check:  resource.TestCheckResourceAttr(allTasks, "total_count", "30"),
+			},
+			{
+				PreConfig: func() {
+					server.InjectFaults(emulator.Fault{Status: 503, Times: 2})
+				},
+				Config:      providerBlock(server, "max_retries = 1") + `data "sms_tasks" "all" {}`,
+				ExpectError: regexp.MustCompile(`(?s)SMS API Unavailable.*HTTP 503.*after 2 attempts`),
+			},
+			{
+				PreConfig: func() {
+					server.InjectFaults(emulator.Fault{MalformedJSON: true})
+				},
+				Config:      providerBlock(server, "") + `data "sms_tasks" "all" {}`,
+				ExpectError: regexp.MustCompile(`Invalid SMS API Response`),
+			},
 			{
 				Config: providerBlock(server, "") + `
 data "sms_tasks" "all" {}
@@ -238,52 +275,4 @@ output "failed" {
 		},
 	})
 	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
-}
-
-// API errors name the status, error_code, error_msg and request id; a retryable one that
-// recovers within max_retries is invisible to the user.
-func TestTasksDataSource_APIErrors(t *testing.T) {
-	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(10, 2)})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: fmt.Sprintf(`provider "sms" {
-  endpoint = %q
-  token    = "wrong-token"
-}
-data "sms_tasks" "all" {}`, server.URL()),
-				ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*HTTP 401.*APIG.1002.*request id: \S+`),
-			},
-			{
-				PreConfig: func() {
-					server.InjectFaults(emulator.Fault{Status: 403, Body: `{"error_code":"SMS.0403","error_msg":"Forbidden: no sms:server:listTask"}`})
-				},
-				Config:      providerBlock(server, "") + `data "sms_tasks" "all" {}`,
-				ExpectError: regexp.MustCompile(`(?s)SMS API Permission Denied.*HTTP 403.*SMS.0403.*no sms:server:listTask`),
-			},
-			{
-				PreConfig: func() {
-					server.InjectFaults(emulator.Fault{Status: 429, RetryAfter: "0"}, emulator.Fault{Status: 502, Offset: new(0)})
-				},
-				Config: providerBlock(server, "") + `data "sms_tasks" "all" {}`,
-				Check:  resource.TestCheckResourceAttr(allTasks, "total_count", "10"),
-			},
-			{
-				PreConfig: func() {
-					server.InjectFaults(emulator.Fault{Status: 503, Times: 2})
-				},
-				Config:      providerBlock(server, "max_retries = 1") + `data "sms_tasks" "all" {}`,
-				ExpectError: regexp.MustCompile(`(?s)SMS API Unavailable.*HTTP 503.*after 2 attempts`),
-			},
-			{
-				PreConfig: func() {
-					server.InjectFaults(emulator.Fault{MalformedJSON: true})
-				},
-				Config:      providerBlock(server, "") + `data "sms_tasks" "all" {}`,
-				ExpectError: regexp.MustCompile(`Invalid SMS API Response`),
-			},
-		},
-	})
 }
