@@ -264,7 +264,13 @@ func echoingAPI(api *emulator.Server, sc echoScenario, secrets []string) http.Ha
 			r.Header.Get("Authorization")}, secrets...), " ")
 		body := fmt.Sprintf(`{"error_code":"APIG.1002","error_msg":"rejected: %s","request_id":"%s"}`, echo, echo)
 		if sc.html {
-			body = "<html><body><h1>Error</h1><p>request carried " + echo + "</p></body></html>"
+			// A page may also escape a character of what it echoes, which hides the whole
+			// secret from a plain search but not the rest of it from a reader.
+			var escaped []string
+			for _, s := range secrets {
+				escaped = append(escaped, fmt.Sprintf(`&#%d;%s \u%04x%s`, s[0], s[1:], s[0], s[1:]))
+			}
+			body = "<html><body><h1>Error</h1><p>request carried " + echo + " " + strings.Join(escaped, " ") + "</p></body></html>"
 		}
 		w.Header().Set("X-Request-Id", requestIDTag(sc)+" "+echo)
 		w.WriteHeader(sc.status)

@@ -311,3 +311,56 @@ func FuzzErrorResponse(f *testing.F) {
 		}
 	})
 }
+
+// A gateway page can echo a credential with one character escaped (as JSON's \u or HTML's &#)
+// or cut short; the message keeps its words but no piece of the credential long enough to use.
+func TestClient_PartialEchoesOfACredentialAreMasked(t *testing.T) {
+	const token = "MIIsecret-0123456789-abcdefghij-KLMNOPQRST"
+	pages := map[string]string{
+		"json escape":   `<html><body>token \u004dIIsecret-0123456789-abcdefghij-KLMNOPQRST expired</body></html>`,
+		"html entity":   `<html><body>token MIIsecret-01234&#53;6789-abcdefghij-KLMNOPQRST expired</body></html>`,
+		"cut short":     `<html><body>token MIIsecret-0123456789-abc... expired</body></html>`,
+		"suffix only":   `<html><body>token ...89-abcdefghij-KLMNOPQRST expired</body></html>`,
+		"in error_msg":  `{"error_code":"APIG.1002","error_msg":"token \\u004dIIsecret-0123456789-abcdefghij-KLMNOPQRST expired"}`,
+		"in request id": ``,
+	}
+	for name, page := range pages {
+		t.Run(name, func(t *testing.T) {
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Request-Id", "rid-"+token[1:])
+				if strings.HasPrefix(page, "{") {
+					writeJSON(w, http.StatusUnauthorized, page)
+					return
+				}
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = w.Write([]byte(page))
+			})
+			log := &captureLogger{}
+			c := newTestClient(t, srv.URL, func(cfg *Config) {
+				cfg.Auth = TokenAuth{Token: token}
+				cfg.MaxRetries = 0
+				cfg.Logger = log
+			})
+			_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			texts := []string{err.Error()}
+			for _, e := range log.all() {
+				texts = append(texts, fmt.Sprint(e))
+			}
+			for _, text := range texts {
+				for i := 0; i+partialMatchLen <= len(token); i++ {
+					if piece := token[i : i+partialMatchLen]; strings.Contains(text, piece) {
+						t.Errorf("piece %q of the token leaked: %s", piece, text)
+						break
+					}
+				}
+			}
+			if page != "" && !strings.Contains(err.Error(), "token") {
+				t.Errorf("err = %v, want the page's words kept", err)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -32,6 +33,7 @@ func sanitize(s string, secrets []string, limit int) string {
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = maskSecrets(s, secrets)
+	s = maskPieces(s, secrets)
 	s = redactURLsIn(s)
 	s = escapeControls(s)
 	return truncate(s, limit)
@@ -49,6 +51,75 @@ func maskSecrets(s string, secrets []string) string {
 		}
 	}
 	return s
+}
+
+// partialMatchLen is the shortest piece of a credential that messages and log lines mask on
+// their own. A gateway page can echo a credential cut short or with one character escaped
+// (\u004d, &#77;), which the whole-string mask cannot see. Twelve characters of a credential
+// are too few to use and too many to turn up in ordinary text by chance. API data bound for the
+// state is masked only whole: a piece of a memorable password may be a task's real name.
+const partialMatchLen = 12
+
+// maskPieces replaces every run of partialMatchLen or more bytes that also occurs in a
+// credential with redactedMark.
+func maskPieces(s string, secrets []string) string {
+	var hidden []bool
+	for _, secret := range secrets {
+		if len(secret) <= partialMatchLen || len(s) < partialMatchLen {
+			continue // A credential this short is masked whole or not at all.
+		}
+		pieces := piecesOf(secret)
+		for i := 0; i+partialMatchLen <= len(s); i++ {
+			if _, ok := pieces[s[i:i+partialMatchLen]]; !ok {
+				continue
+			}
+			if hidden == nil {
+				hidden = make([]bool, len(s))
+			}
+			for j := i; j < i+partialMatchLen; j++ {
+				hidden[j] = true
+			}
+		}
+	}
+	if hidden == nil {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch {
+		case !hidden[i]:
+			b.WriteByte(s[i])
+		case i == 0 || !hidden[i-1]:
+			b.WriteString(redactedMark)
+		}
+	}
+	return strings.ToValidUTF8(b.String(), "")
+}
+
+// pieceSets caches the pieces of each credential; an IAM token is several kilobytes, and its
+// set is built once rather than for every log line. Credentials change rarely (a renewed
+// token), and the cache is emptied when it grows past a handful.
+var pieceSets struct {
+	sync.Mutex
+	bySecret map[string]map[string]struct{}
+}
+
+// piecesOf returns every substring of secret that is partialMatchLen bytes long.
+func piecesOf(secret string) map[string]struct{} {
+	pieceSets.Lock()
+	defer pieceSets.Unlock()
+	if set, ok := pieceSets.bySecret[secret]; ok {
+		return set
+	}
+	if len(pieceSets.bySecret) >= 16 || pieceSets.bySecret == nil {
+		pieceSets.bySecret = map[string]map[string]struct{}{}
+	}
+	set := make(map[string]struct{}, len(secret)-partialMatchLen+1)
+	for i := 0; i+partialMatchLen <= len(secret); i++ {
+		set[secret[i:i+partialMatchLen]] = struct{}{}
+	}
+	pieceSets.bySecret[secret] = set
+	return set
 }
 
 // maskWholeWord masks secret where it is not part of a longer word.
