@@ -81,6 +81,21 @@ func TestE2E_UntrustworthyListingsFailTheRead(t *testing.T) {
 			want:        []string{"Error: Invalid SMS API Response", `"tasks" holds more than the limit of 200`},
 			maxRequests: 1,
 		},
+		"a 200 whose error_code stands beside a count of 0": {
+			tasks: 3, body: `{"count":0,"error_code":"APIG.0101","error_msg":"The API does not exist"}`,
+			want:        []string{"Error: Invalid SMS API Response", "(error_code APIG.0101): The API does not exist"},
+			maxRequests: 1,
+		},
+		"one task listed as failed and again as succeeded": {
+			tasks: 2, body: `{"count":2,"tasks":[{"id":"t1","state":"MIGRATE_FAIL"},{"id":"t1","state":"MIGRATE_SUCCESS"}]}`,
+			want:        []string{"Error: Inconsistent SMS Task List", `id "t1" is listed as "MIGRATE_FAIL" and again as "MIGRATE_SUCCESS"`},
+			maxRequests: 2,
+		},
+		"a null task": {
+			tasks: 2, body: `{"count":2,"tasks":[{"id":"a","state":"READY"},null]}`,
+			want:        []string{"Error: Invalid SMS API Response", `holds 1 element(s) that are null or {}`},
+			maxRequests: 1,
+		},
 		"the tasks key twice": {
 			tasks: 3, body: `{"count":1,"tasks":[{"id":"A","name":"a","state":"MIGRATE_FAIL"}],"tasks":[{"id":"B"}]}`,
 			want:        []string{"Error: Invalid SMS API Response", `the key "tasks" is repeated in one object`},

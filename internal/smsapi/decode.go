@@ -38,7 +38,7 @@ func (c *Client) decodeAnswer(ex *exchange, want, sizeHint string, decode func(b
 	secrets := c.secrets()
 	echoed := containsAny(ex.body, secrets)
 	decoded, err := decode(ex.body, true)
-	if err != nil {
+	if err != nil && !errors.Is(err, errAnswerIsError) {
 		if echoed {
 			if _, maskedErr := decode([]byte(maskSecrets(string(ex.body), secrets)), false); maskedErr != nil {
 				err = maskedErr
@@ -46,7 +46,7 @@ func (c *Client) decodeAnswer(ex *exchange, want, sizeHint string, decode func(b
 		}
 		return sanitizeErr(err, secrets)
 	}
-	if v := reflect.ValueOf(decoded); v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().IsZero() {
+	if v := reflect.ValueOf(decoded); errors.Is(err, errAnswerIsError) || v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().IsZero() {
 		// Some gateways answer 200 with an error body; its code and message say what went wrong.
 		if eb := parseErrorBody(ex.body); eb.found {
 			var b strings.Builder
@@ -54,6 +54,9 @@ func (c *Client) decodeAnswer(ex *exchange, want, sizeHint string, decode func(b
 			writeIdentifiers(&b, sanitize(eb.code, secrets, maxIDLen), "")
 			b.WriteString(": " + sanitize(eb.message, secrets, maxMessageLen))
 			return errors.New(b.String())
+		}
+		if err != nil {
+			return errors.New("the API answered with error_code or error_msg instead of " + want)
 		}
 	}
 	cleanDecodedStrings(ex.body, reflect.ValueOf(decoded), secrets, echoed)
@@ -183,6 +186,9 @@ func decodeListTasksInto(body []byte, dst []Task, limit int) (*ListTasksResponse
 	if err != nil && !errors.Is(err, errScanGaveUp) {
 		return nil, err
 	}
+	if err := shape.problem("tasks", "tasks"); err != nil {
+		return nil, err
+	}
 	out := ListTasksResponse{Tasks: dst[:0]}
 	if jsonErr := json.Unmarshal(body, &out); jsonErr != nil {
 		return nil, describeJSONError(jsonErr, len(body))
@@ -200,6 +206,22 @@ func decodeListTasksInto(body []byte, dst []Task, limit int) (*ListTasksResponse
 		out.Tasks = []Task{}
 	}
 	return &out, nil
+}
+
+// errAnswerIsError is a 2xx body with a top-level error_code or error_msg: an error answer,
+// even when it also holds fields of the answer wanted (see decodeAnswer).
+var errAnswerIsError = errors.New("the body holds error_code or error_msg")
+
+// problem rejects a scanned body that is an error answer, or whose itemsKey array holds null or
+// empty elements, which no listing's count should include.
+func (shape pageShape) problem(itemsKey, noun string) error {
+	switch {
+	case shape.errorText:
+		return errAnswerIsError
+	case shape.emptyItems > 0:
+		return fmt.Errorf("the %q array holds %d element(s) that are null or {}, not %s", itemsKey, shape.emptyItems, noun)
+	}
+	return nil
 }
 
 func notAnObject(trimmed []byte) error {

@@ -99,6 +99,9 @@ func decodeObject(body []byte, want, itemsKey string, limit int, dst any) (items
 	if err != nil && !errors.Is(err, errScanGaveUp) {
 		return false, err
 	}
+	if err := shape.problem(itemsKey, "items"); err != nil {
+		return false, err
+	}
 	if err := json.Unmarshal(body, dst); err != nil {
 		return false, describeJSONError(err, len(body))
 	}
@@ -177,8 +180,12 @@ func checkTaskDetail(d *TaskDetail, taskID string) error {
 	if reflect.ValueOf(d).Elem().IsZero() {
 		return errors.New("the body holds none of the task's fields")
 	}
-	if d.ID != nil && !strings.EqualFold(*d.ID, taskID) {
+	switch {
+	case d.ID != nil && !strings.EqualFold(*d.ID, taskID):
 		return fmt.Errorf("the body describes the task %q, not the task %q that was asked for", truncate(*d.ID, 80), taskID)
+	case d.State == nil || *d.State == "":
+		// A gate reads the state; a missing one must not pass as "not MIGRATE_FAIL".
+		return errors.New("the body holds no state for the task")
 	}
 	return nil
 }

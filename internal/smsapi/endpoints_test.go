@@ -16,7 +16,7 @@ func TestShowTask_DecodesEveryLevelAndKeepsNulls(t *testing.T) {
 	var gotPath string
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		gotPath = r.URL.EscapedPath()
-		writeJSON(w, 200, `{"id":"t-1","remain_seconds":9223372036854775807,"finish_date":null,
+		writeJSON(w, 200, `{"id":"t-1","state":"RUNNING","remain_seconds":9223372036854775807,"finish_date":null,
 			"source_server":{"id":"s","migration_cycle":"replicating"},
 			"target_server":{"disks":[{"id":101,"physical_volumes":[{"free_size":5}]}],"btrfs_list":[null,"b"]},
 			"sub_tasks":[{"id":1,"migrate_speed":85.5,"user_op":null}],"clone_server":null}`)

@@ -20,6 +20,9 @@ func TestShowTask_BodyThatIsNotTheTaskFails(t *testing.T) {
 		"unknown fields": {`{"count":"x","tasks":[]}`, "holds none of the task's fields"},
 		"another task":   {`{"id":"other-task","name":"n","state":"MIGRATE_FAIL"}`, `the task "other-task"`},
 		"a huge id":      {`{"id":"` + strings.Repeat("x", 100000) + `"}`, `the task "xxxx`},
+		"no state":       {`{"error_json":""}`, "holds no state"},
+		"an error body beside the task's fields": {`{"error_code":"SMS.2007","error_msg":"backend exception","id":"abc-123","state":"RUNNING"}`,
+			"(error_code SMS.2007): backend exception"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -97,7 +100,7 @@ func TestDecode_ControlCharactersInDataAreEscaped(t *testing.T) {
 		case "/v3/sources":
 			writeJSON(w, 200, `{"count":1,"source_servers":[{"id":"s1","name":"`+hostileName+`","checks":[{"name":"`+hostileName+`"}]}]}`)
 		default:
-			writeJSON(w, 200, `{"id":"abc-123","name":"`+hostileName+`","error_json":"`+hostileName+`"}`)
+			writeJSON(w, 200, `{"id":"abc-123","state":"RUNNING","name":"`+hostileName+`","error_json":"`+hostileName+`"}`)
 		}
 	})
 	c := newTestClient(t, srv.URL)
@@ -123,13 +126,6 @@ func TestDecode_ControlCharactersInDataAreEscaped(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", what, deref(got), cleanedName)
 		}
 	}
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return "<nil>"
-	}
-	return *s
 }
 
 // A server that ignores offset answers every page with the first page, full. With page_size 1
@@ -206,7 +202,7 @@ func TestDecode_EscapedEchoOfTheTokenIsMasked(t *testing.T) {
 		case "/v3/sources":
 			writeJSON(w, 200, `{"count":1,"source_servers":[{"id":"s1","name":"`+escaped+`"}]}`)
 		default:
-			writeJSON(w, 200, `{"id":"abc-123","error_json":"`+escaped+`"}`)
+			writeJSON(w, 200, `{"id":"abc-123","state":"RUNNING","error_json":"`+escaped+`"}`)
 		}
 	})
 	c := newTestClient(t, srv.URL)

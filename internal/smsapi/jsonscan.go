@@ -15,6 +15,11 @@ type pageShape struct {
 	itemsPresent bool
 	// items is the number of elements of that array.
 	items int
+	// emptyItems counts the elements of that array that are null or {}: not items at all.
+	emptyItems int
+	// errorText reports a top-level error_code or error_msg holding a non-empty string: the
+	// body is an error, whatever else it holds.
+	errorText bool
 }
 
 // errScanGaveUp means the body is not JSON the scanner could follow; encoding/json, which runs
@@ -65,8 +70,12 @@ func checkPageShape(body []byte, itemsKey string, limit int) (pageShape, error) 
 	if err := s.object(0); err != nil {
 		return pageShape{}, err
 	}
+	s.shape.errorText = s.errorText
 	return s.shape, nil
 }
+
+// Folded forms of the keys of a Huawei error body.
+var errorCodeKey, errorMsgKey = foldedKey(nil, []byte("error_code")), foldedKey(nil, []byte("error_msg"))
 
 type shapeScanner struct {
 	b        []byte
@@ -74,6 +83,9 @@ type shapeScanner struct {
 	itemsKey []byte
 	limit    int
 	shape    pageShape
+	// errorText is pageShape.errorText, kept apart because shape is replaced when the items
+	// key is met.
+	errorText bool
 	// keys holds the folded keys of every object still open, innermost last; fold is scratch.
 	keys []scannedKey
 	fold []byte
@@ -107,7 +119,7 @@ func (s *shapeScanner) value(depth int) error {
 	case '{':
 		return s.object(depth)
 	case '[':
-		_, err := s.array(depth, -1)
+		_, err := s.array(depth, -1, false)
 		return err
 	case '"':
 		_, _, err := s.str()
@@ -182,8 +194,12 @@ func (s *shapeScanner) object(depth int) error {
 		}
 		s.i++
 		s.ws()
+		if depth == 0 && s.i+1 < len(s.b) && s.b[s.i] == '"' && s.b[s.i+1] != '"' &&
+			(bytes.Equal(s.fold, errorCodeKey) || bytes.Equal(s.fold, errorMsgKey)) {
+			s.errorText = true
+		}
 		if depth == 0 && bytes.Equal(s.fold, s.itemsKey) && s.i < len(s.b) && s.b[s.i] == '[' {
-			n, err := s.array(depth+1, s.limit)
+			n, err := s.items(depth + 1)
 			var tooMany *TooManyItemsError
 			if errors.As(err, &tooMany) {
 				tooMany.Key = jsonKeyText(s.b[start:end])
@@ -191,7 +207,7 @@ func (s *shapeScanner) object(depth int) error {
 			if err != nil {
 				return err
 			}
-			s.shape = pageShape{itemsPresent: true, items: n}
+			s.shape = pageShape{itemsPresent: true, items: n, emptyItems: s.shape.emptyItems}
 		} else {
 			if depth == 0 && bytes.Equal(s.fold, s.itemsKey) {
 				s.shape = pageShape{} // null, or a wrong type that the decoder reports.
@@ -216,9 +232,16 @@ func (s *shapeScanner) object(depth int) error {
 	}
 }
 
+// items consumes the top-level items array, counting its null and {} elements.
+func (s *shapeScanner) items(depth int) (int, error) {
+	s.shape.emptyItems = 0
+	return s.array(depth, s.limit, true)
+}
+
 // array consumes an array and returns its length; with limit >= 0 it stops with a
-// *TooManyItemsError at the element past limit, before scanning it.
-func (s *shapeScanner) array(depth, limit int) (int, error) {
+// *TooManyItemsError at the element past limit, before scanning it. With countEmpty, null and {}
+// elements are counted in shape.emptyItems.
+func (s *shapeScanner) array(depth, limit int, countEmpty bool) (int, error) {
 	if depth > maxScanDepth {
 		return 0, errScanGaveUp
 	}
@@ -233,8 +256,13 @@ func (s *shapeScanner) array(depth, limit int) (int, error) {
 		if n++; limit > 0 && n > limit {
 			return n, &TooManyItemsError{Limit: limit}
 		}
+		s.ws()
+		start := s.i
 		if err := s.value(depth + 1); err != nil {
 			return n, err
+		}
+		if countEmpty && isEmptyElement(s.b[start:s.i]) {
+			s.shape.emptyItems++
 		}
 		s.ws()
 		if s.i >= len(s.b) {
@@ -250,6 +278,17 @@ func (s *shapeScanner) array(depth, limit int) (int, error) {
 			return n, errScanGaveUp
 		}
 	}
+}
+
+// isEmptyElement reports whether an array element's bytes are null or an object without keys.
+func isEmptyElement(b []byte) bool {
+	if bytes.Equal(b, []byte("null")) {
+		return true
+	}
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return false
+	}
+	return len(bytes.TrimSpace(b[1:len(b)-1])) == 0
 }
 
 // foldedKey appends the form of a JSON key (its content between the quotes) under which

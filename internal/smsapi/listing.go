@@ -29,6 +29,8 @@ type Endpoint[T any] struct {
 	// ItemID returns the id by which an item repeated on a later page is dropped; ok false
 	// means the item has no id and is never dropped.
 	ItemID func(item *T) (id string, ok bool)
+	// ItemState returns an item's state, compared between copies of one id; nil compares none.
+	ItemState func(item *T) string
 }
 
 // Page is one decoded page.

@@ -294,8 +294,17 @@ func judge[T any](ep Endpoint[T], pages []fetchedPage[T], buf []T, limit int, co
 		views[i] = pages[i].page.Items
 		raw += len(views[i])
 	}
-	read.Items, read.DuplicatesDropped = joinPages(views, buf, limit, ep.ItemID)
+	var conflict string
+	read.Items, read.DuplicatesDropped, conflict = joinPages(views, buf, limit, ep.ItemID, ep.ItemState)
 	if read.inconsistency != "" {
+		return read
+	}
+	if conflict != "" {
+		read.inconsistency = "among the " + ep.Noun + ", " + conflict
+		idOf(0)
+		if last > 0 {
+			idOf(last)
+		}
 		return read
 	}
 	lastCount := *pages[last].page.Count
@@ -341,10 +350,12 @@ var errIncompleteEndpoint = errors.New("smsapi: Endpoint needs FetchPage and Ite
 
 // joinPages concatenates pages in order and drops an item whose id appeared on an earlier page.
 // Duplicates within one page are kept: the API returns them (its own reference example does), and
-// dropping them would hide what the API said. Items without an id are never dropped. When pages
-// 1.. sit in their windows of buf (see fetchPages), items move down within buf instead of being
-// copied out; the write position never passes the read position, so no unread item is overwritten.
-func joinPages[T any](pages [][]T, buf []T, limit int, itemID func(*T) (string, bool)) ([]T, int) {
+// dropping them would hide what the API said. Items without an id are never dropped. A repeated
+// id whose state differs from its first copy's is a contradiction, returned as conflict: dropping
+// either copy could hide a failure from a gate. When pages 1.. sit in their windows of buf (see
+// fetchPages), items move down within buf instead of being copied out; the write position never
+// passes the read position, so no unread item is overwritten.
+func joinPages[T any](pages [][]T, buf []T, limit int, itemID func(*T) (string, bool), itemState func(*T) string) (items []T, dropped int, conflict string) {
 	total := 0
 	inPlace := buf != nil
 	for i, p := range pages {
@@ -356,24 +367,27 @@ func joinPages[T any](pages [][]T, buf []T, limit int, itemID func(*T) (string, 
 			inPlace = false // The page was decoded somewhere else.
 		}
 	}
-	items := buf[:0]
+	items = buf[:0]
 	if !inPlace {
 		items = make([]T, 0, total)
 	}
-	// The page an id first appeared on tells, in one pass, a duplicate across pages (dropped)
-	// from one within a page (kept), without reading an item twice.
-	firstPage := make(map[string]int, total)
-	dropped := 0
+	// Where an id first appeared tells, in one pass, a duplicate across pages (dropped) from one
+	// within a page (kept), without reading an item twice; the kept copy's state is compared.
+	type firstCopy struct{ page, index int }
+	first := make(map[string]firstCopy, total)
 	for i, p := range pages {
 		for j := range p {
 			if id, ok := itemID(&p[j]); ok {
-				page, seen := firstPage[id]
-				if seen && page < i {
+				f, seen := first[id]
+				if seen && conflict == "" && itemState != nil && itemState(&items[f.index]) != itemState(&p[j]) {
+					conflict = fmt.Sprintf("id %q is listed as %q and again as %q", id, itemState(&items[f.index]), itemState(&p[j]))
+				}
+				if seen && f.page < i {
 					dropped++
 					continue
 				}
 				if !seen {
-					firstPage[id] = i
+					first[id] = firstCopy{i, len(items)}
 				}
 			}
 			items = append(items, p[j])
@@ -383,5 +397,5 @@ func joinPages[T any](pages [][]T, buf []T, limit int, itemID func(*T) (string, 
 		// The items left behind past the end would keep what they point to reachable.
 		clear(buf[len(items):])
 	}
-	return items, dropped
+	return items, dropped, conflict
 }

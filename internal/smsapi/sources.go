@@ -106,10 +106,11 @@ func (c *Client) ListSourceServers(ctx context.Context, q ListSourceServersQuery
 				ItemsNull: resp.SourceServers == nil, RequestID: reqID}, nil
 		},
 		ItemID: func(s *SourceServerItem) (string, bool) {
-			if s.ID == nil {
-				return "", false
+			if s.ID == nil || *s.ID == "" {
+				return "", false // An empty id identifies nothing.
 			}
 			return *s.ID, true
 		},
+		ItemState: func(s *SourceServerItem) string { return deref(s.State) + "/" + deref(s.MigrationCycle) },
 	}, limit)
 }

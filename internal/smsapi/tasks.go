@@ -102,15 +102,25 @@ func (c *Client) tasksEndpoint(q ListTasksQuery) Endpoint[Task] {
 			}
 			return Page[Task]{Count: resp.Count, Items: resp.Tasks, ItemsNull: resp.Tasks == nil, RequestID: reqID}, nil
 		},
-		ItemID: taskID,
+		ItemID:    taskID,
+		ItemState: func(t *Task) string { return deref(t.State) },
 	}
 }
 
+// taskID is a task's identity for dropping repeats; an empty id identifies nothing.
 func taskID(t *Task) (string, bool) {
-	if t.ID == nil {
+	if t.ID == nil || *t.ID == "" {
 		return "", false
 	}
 	return *t.ID, true
+}
+
+// deref reads an optional string; a missing one compares as "".
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // page fetches and decodes one page, into dst's array if it fits (see decodeListTasksInto), and

@@ -72,7 +72,7 @@ func TestJoinPages_InPlaceMatchesNaiveJoin(t *testing.T) {
 		want, wantDropped := naiveJoin(pages)
 
 		buf, views := layOut(pages, limit)
-		got, dropped := joinPages(views, buf, limit, taskID)
+		got, dropped, _ := joinPages(views, buf, limit, taskID, nil)
 		if !reflect.DeepEqual(got, want) || dropped != wantDropped {
 			t.Fatalf("round %d: in place got %d tasks (%d dropped), want %d (%d dropped)",
 				round, len(got), dropped, len(want), wantDropped)
@@ -86,7 +86,7 @@ func TestJoinPages_InPlaceMatchesNaiveJoin(t *testing.T) {
 			}
 		}
 
-		copied, copiedDropped := joinPages(pages, nil, limit, taskID)
+		copied, copiedDropped, _ := joinPages(pages, nil, limit, taskID, nil)
 		if !reflect.DeepEqual(copied, want) || copiedDropped != wantDropped {
 			t.Fatalf("round %d: copying got %d tasks (%d dropped), want %d (%d dropped)",
 				round, len(copied), copiedDropped, len(want), wantDropped)
@@ -105,7 +105,7 @@ func TestJoinPages_OversizedPageIsCopied(t *testing.T) {
 	}
 	buf, views := layOut([][]Task{pages[0][:limit], pages[1], pages[2]}, limit)
 	views[0] = pages[0]
-	got, dropped := joinPages(views, buf, limit, taskID)
+	got, dropped, _ := joinPages(views, buf, limit, taskID, nil)
 	want, wantDropped := naiveJoin(pages)
 	if !reflect.DeepEqual(got, want) || dropped != wantDropped {
 		t.Fatalf("got %v (%d dropped), want %v (%d dropped)", ids(got), dropped, ids(want), wantDropped)

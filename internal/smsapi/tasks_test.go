@@ -153,7 +153,7 @@ func TestListTasks_DedupesAcrossPagesNotWithin(t *testing.T) {
 			writeJSON(w, http.StatusOK, strings.Replace(referenceExample, `"count" : 3`, `"count" : 7`, 1))
 		case "3":
 			// One task was created at the front since: the example's last task moved here.
-			writeJSON(w, http.StatusOK, `{"count":8,"tasks":[{"id":"`+refID+`"},{"id":"b"},{"id":null}]}`)
+			writeJSON(w, http.StatusOK, `{"count":8,"tasks":[{"id":"`+refID+`","state":"MIGRATE_SUCCESS"},{"id":"b"},{"id":null}]}`)
 		case "6":
 			writeJSON(w, http.StatusOK, `{"count":8,"tasks":[{"name":"no id"},{"id":"c"}]}`)
 		default:

@@ -1,0 +1,112 @@
+package smsapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// A listing that names one task twice with different states contradicts itself: keeping either
+// copy could hide a MIGRATE_FAIL from a gate, so the read fails after reading again. An empty id
+// identifies nothing, so two tasks with "" are both kept.
+func TestListAll_RepeatedIDWithAnotherStateFails(t *testing.T) {
+	cases := map[string]map[string]string{
+		"within a page": {
+			"0": `{"count":2,"tasks":[{"id":"t1","state":"MIGRATE_FAIL"},{"id":"t1","state":"MIGRATE_SUCCESS"}]}`,
+		},
+		"on a later page, count grown": {
+			"0": `{"count":3,"tasks":[{"id":"t1","state":"RUNNING"},{"id":"t2","state":"MIGRATE_SUCCESS"}]}`,
+			"2": `{"count":4,"tasks":[{"id":"t1","state":"MIGRATE_FAIL"},{"id":"t3","state":"MIGRATE_SUCCESS"}]}`,
+		},
+	}
+	for name, pages := range cases {
+		t.Run(name, func(t *testing.T) {
+			var requests atomic.Int64
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				requests.Add(1)
+				writeJSON(w, http.StatusOK, pages[r.URL.Query().Get("offset")])
+			})
+			c := newTestClient(t, srv.URL)
+			_, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 2})
+			if err == nil || !strings.Contains(err.Error(), `"t1" is listed as`) || !strings.Contains(err.Error(), "MIGRATE_FAIL") {
+				t.Fatalf("err = %v, want the contradiction named", err)
+			}
+			if n := requests.Load(); n != int64(2*len(pages)) {
+				t.Errorf("requests = %d, want %d (the listing read twice)", n, 2*len(pages))
+			}
+		})
+	}
+	t.Run("empty ids", func(t *testing.T) {
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Query().Get("offset") == "0" {
+				writeJSON(w, http.StatusOK, `{"count":3,"tasks":[{"id":"","state":"RUNNING"},{"id":"t2"}]}`)
+				return
+			}
+			writeJSON(w, http.StatusOK, `{"count":3,"tasks":[{"id":"","state":"MIGRATE_FAIL"}]}`)
+		})
+		list, err := newTestClient(t, srv.URL).ListTasks(context.Background(), ListTasksQuery{PageSize: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list.Tasks) != 3 || *list.Tasks[2].State != "MIGRATE_FAIL" {
+			t.Errorf("tasks = %v, want all three, the failed one last", taskIDs(list.Tasks))
+		}
+	})
+}
+
+// The same rule holds for source servers, whose state and migration cycle are compared.
+func TestListSourceServers_RepeatedIDWithAnotherCycleFails(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("offset") == "0" {
+			writeJSON(w, http.StatusOK, `{"count":3,"source_servers":[{"id":"s1","state":"finished","migration_cycle":"cutovered"},{"id":"s2"}]}`)
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"count":4,"source_servers":[{"id":"s1","state":"error","migration_cycle":"replicating"},{"id":"s3"}]}`)
+	})
+	_, err := newTestClient(t, srv.URL).ListSourceServers(context.Background(), ListSourceServersQuery{PageSize: 2})
+	if err == nil || !strings.Contains(err.Error(), `"s1" is listed as`) {
+		t.Fatalf("err = %v, want the contradiction named", err)
+	}
+}
+
+// A 2xx body with a top-level error_code or error_msg is an error answer, even when it also holds
+// a count or a counter; and a listing's null or {} elements are not items that its count covers.
+func TestDecode_ErrorBodiesAndEmptyItemsAreNotAnswers(t *testing.T) {
+	cases := []struct{ name, path, body, want string }{
+		{"tasks, count 0 beside the error", "/v3/tasks", `{"count":0,"error_code":"APIG.0101","error_msg":"The API does not exist"}`,
+			"answered with an error instead of a task list (error_code APIG.0101): The API does not exist"},
+		{"tasks, only error_msg", "/v3/tasks", `{"count":0,"tasks":[],"error_msg":"backend exploded"}`, "backend exploded"},
+		{"sources beside the error", "/v3/sources", `{"count":0,"source_servers":[],"error_code":"SMS.9999","error_msg":"partial"}`, "(error_code SMS.9999): partial"},
+		{"overview beside the error", "/v3/sources/overview", `{"error_code":"APIG.0101","error_msg":"gone","waiting":0}`, "(error_code APIG.0101): gone"},
+		{"a null task", "/v3/tasks", `{"count":2,"tasks":[{"id":"a","state":"RUNNING"},null]}`, `the "tasks" array holds 1 element(s) that are null or {}`},
+		{"an empty task", "/v3/tasks", `{"count":1,"tasks":[ { } ]}`, `the "tasks" array holds 1 element(s) that are null or {}`},
+		{"a null server", "/v3/sources", `{"count":1,"source_servers":[null]}`, `the "source_servers" array holds 1 element(s) that are null or {}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, tc.body) })
+			c := newTestClient(t, srv.URL)
+			var err error
+			switch tc.path {
+			case "/v3/tasks":
+				_, err = c.ListTasks(context.Background(), ListTasksQuery{})
+			case "/v3/sources":
+				_, err = c.ListSourceServers(context.Background(), ListSourceServersQuery{})
+			default:
+				_, err = c.ShowSourcesOverview(context.Background())
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want it to say %q", err, tc.want)
+			}
+		})
+	}
+	// An error_code that is empty, or one inside an item, is not an error answer.
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, `{"count":1,"error_code":"","source_servers":[{"id":"s","current_task":{"error_code":"X"}}]}`)
+	})
+	if _, err := newTestClient(t, srv.URL).ListSourceServers(context.Background(), ListSourceServersQuery{}); err != nil {
+		t.Errorf("err = %v, want the listing read", err)
+	}
+}
