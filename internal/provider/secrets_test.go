@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -268,7 +270,8 @@ func echoingAPI(api *emulator.Server, sc echoScenario, secrets []string) http.Ha
 			// secret from a plain search but not the rest of it from a reader.
 			var escaped []string
 			for _, s := range secrets {
-				escaped = append(escaped, fmt.Sprintf(`&#%d;%s \u%04x%s`, s[0], s[1:], s[0], s[1:]))
+				escaped = append(escaped, fmt.Sprintf(`&#%d;%s \u%04x%s %s %s %s`, s[0], s[1:], s[0], s[1:],
+					s[:len(s)-1], url.QueryEscape(s), base64.StdEncoding.EncodeToString([]byte(s))))
 			}
 			body = "<html><body><h1>Error</h1><p>request carried " + echo + " " + strings.Join(escaped, " ") + "</p></body></html>"
 		}

@@ -63,11 +63,28 @@ func (c *Client) decodeAnswer(ex *exchange, want, sizeHint string, decode func(b
 	return nil
 }
 
-// containsAny reports whether body holds one of the secrets, as is or JSON-escaped.
+// containsAny reports whether body may echo one of the secrets: as is, under one of its
+// encodings (see credentialForms), or cut short at either end, which holds its first or last
+// partialMatchLen bytes. Two searches per credential keep this cheap on every page; a piece from
+// the middle alone is not looked for.
 func containsAny(body []byte, secrets []string) bool {
 	for _, s := range secrets {
-		escaped, _ := json.Marshal(s)
-		if bytes.Contains(body, []byte(s)) || bytes.Contains(body, escaped[1:len(escaped)-1]) {
+		if s == "" {
+			continue
+		}
+		if bytes.Contains(body, []byte(s)) {
+			return true
+		}
+		if len(s) < maskAnywhereLen {
+			continue
+		}
+		for _, enc := range formsOf(s).encoded {
+			if bytes.Contains(body, []byte(enc)) {
+				return true
+			}
+		}
+		if len(s) > partialMatchLen && (bytes.Contains(body, []byte(s[:partialMatchLen])) ||
+			bytes.Contains(body, []byte(s[len(s)-partialMatchLen:]))) {
 			return true
 		}
 	}
@@ -88,7 +105,7 @@ func cleanDecodedStrings(body []byte, v reflect.Value, secrets []string, echoed 
 	}
 	rewrite := func(s string) string {
 		if mask {
-			s = maskSecrets(s, secrets)
+			s = maskPieces(maskSecrets(s, secrets), secrets)
 		}
 		if controls {
 			s = escapeDataControls(s)

@@ -3,8 +3,10 @@ package smsapi
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -362,5 +364,74 @@ func TestClient_PartialEchoesOfACredentialAreMasked(t *testing.T) {
 				t.Errorf("err = %v, want the page's words kept", err)
 			}
 		})
+	}
+}
+
+// noPieceOf fails when text holds a partialMatchLen piece of secret or one of its encodings.
+func noPieceOf(t *testing.T, where, text, secret string) {
+	t.Helper()
+	for i := 0; i+partialMatchLen <= len(secret); i++ {
+		if piece := secret[i : i+partialMatchLen]; strings.Contains(text, piece) {
+			t.Errorf("%s holds the piece %q of a credential: %s", where, piece, text)
+			return
+		}
+	}
+	for _, enc := range []string{url.QueryEscape(secret), base64.StdEncoding.EncodeToString([]byte(secret))} {
+		if strings.Contains(text, enc) {
+			t.Errorf("%s holds an encoding of a credential: %s", where, text)
+		}
+	}
+}
+
+// A server may echo a credential into task data cut short, in halves, URL-encoded or as base64:
+// none of it reaches the decoded strings, which go to the state. Error messages mask the same
+// forms, and a password echoed the way it was sent (encoding/json escapes & < > and ") too.
+func TestClient_EncodedAndPartialEchoesAreMasked(t *testing.T) {
+	const token = "MIIEabc+def/ghiJKLmnoPQR=stuvWXyz0123=="
+	echoes := []string{token[:len(token)-1], token[:18], token[18:], url.QueryEscape(token), base64.StdEncoding.EncodeToString([]byte(token))}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		names := make([]string, len(echoes))
+		for i, e := range echoes {
+			names[i] = fmt.Sprintf(`{"id":"t%d","state":"RUNNING","name":"%s","error_json":"x %s y"}`, i, e, e)
+		}
+		writeJSON(w, http.StatusOK, `{"count":`+fmt.Sprint(len(echoes))+`,"tasks":[`+strings.Join(names, ",")+`]}`)
+	})
+	list, err := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Auth = TokenAuth{Token: token} }).ListTasks(context.Background(), ListTasksQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range list.Tasks {
+		noPieceOf(t, "task "+*task.ID+" name", *task.Name, token)
+		noPieceOf(t, "task "+*task.ID+" error_json", *task.ErrorJSON, token)
+		if !strings.HasPrefix(*task.ErrorJSON, "x ") || !strings.HasSuffix(*task.ErrorJSON, " y") {
+			t.Errorf("error_json = %q, want the words around the echo kept", *task.ErrorJSON)
+		}
+	}
+
+	const password = `Tr0ub4dor&3<horse>"battery"staple`
+	iam := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		quoted, _ := json.Marshal(string(body))
+		writeJSON(w, http.StatusUnauthorized, `{"error":{"code":401,"message":"bad request `+string(quoted[1:len(quoted)-1])+` urlenc=`+url.QueryEscape(password)+`"}}`)
+	})
+	log := &captureLogger{}
+	c := newTestClient(t, iam.URL, func(cfg *Config) {
+		cfg.Auth = &IAMPasswordAuth{AuthURL: iam.URL + "/v3", UserName: "alice", Password: password, DomainName: "acme"}
+		cfg.Logger = log
+		cfg.MaxRetries = 0
+	})
+	_, err = c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
+	if err == nil || !strings.Contains(err.Error(), "bad request") {
+		t.Fatalf("err = %v, want the IAM error with its message", err)
+	}
+	texts := []string{err.Error()}
+	for _, e := range log.all() {
+		texts = append(texts, fmt.Sprint(e))
+	}
+	for _, text := range texts {
+		noPieceOf(t, "an error or log line", text, password)
+		if strings.Contains(text, "Tr0ub4dor") {
+			t.Errorf("the password shows: %s", text)
+		}
 	}
 }

@@ -1,8 +1,12 @@
 package smsapi
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -46,6 +50,9 @@ func maskSecrets(s string, secrets []string) string {
 		case secret == "":
 		case len(secret) >= maskAnywhereLen:
 			s = strings.ReplaceAll(s, secret, redactedMark)
+			for _, enc := range formsOf(secret).encoded {
+				s = strings.ReplaceAll(s, enc, redactedMark)
+			}
 		default:
 			s = maskWholeWord(s, secret)
 		}
@@ -68,7 +75,7 @@ func maskPieces(s string, secrets []string) string {
 		if len(secret) <= partialMatchLen || len(s) < partialMatchLen {
 			continue // A credential this short is masked whole or not at all.
 		}
-		pieces := piecesOf(secret)
+		pieces := formsOf(secret).pieces
 		for i := 0; i+partialMatchLen <= len(s); i++ {
 			if _, ok := pieces[s[i:i+partialMatchLen]]; !ok {
 				continue
@@ -96,30 +103,46 @@ func maskPieces(s string, secrets []string) string {
 	return strings.ToValidUTF8(b.String(), "")
 }
 
-// pieceSets caches the pieces of each credential; an IAM token is several kilobytes, and its
-// set is built once rather than for every log line. Credentials change rarely (a renewed
-// token), and the cache is emptied when it grows past a handful.
-var pieceSets struct {
-	sync.Mutex
-	bySecret map[string]map[string]struct{}
+// credentialForms is what masking needs to know of one credential, built once: an IAM token is
+// several kilobytes, and masking runs for every log line.
+type credentialForms struct {
+	// encoded are the reversible encodings under which a server may echo the credential: as
+	// Go's encoding/json sends it (with & < > escaped), URL-encoded, and base64. Only those
+	// that differ from the credential are kept.
+	encoded []string
+	// pieces are its substrings of partialMatchLen bytes.
+	pieces map[string]struct{}
 }
 
-// piecesOf returns every substring of secret that is partialMatchLen bytes long.
-func piecesOf(secret string) map[string]struct{} {
-	pieceSets.Lock()
-	defer pieceSets.Unlock()
-	if set, ok := pieceSets.bySecret[secret]; ok {
-		return set
+var formsCache struct {
+	sync.Mutex
+	bySecret map[string]*credentialForms
+}
+
+// formsOf returns the forms of secret. Credentials change rarely (a renewed token), and the cache
+// is emptied when it grows past what one provider holds.
+func formsOf(secret string) *credentialForms {
+	formsCache.Lock()
+	defer formsCache.Unlock()
+	if f, ok := formsCache.bySecret[secret]; ok {
+		return f
 	}
-	if len(pieceSets.bySecret) >= 16 || pieceSets.bySecret == nil {
-		pieceSets.bySecret = map[string]map[string]struct{}{}
+	if len(formsCache.bySecret) >= 64 || formsCache.bySecret == nil {
+		formsCache.bySecret = map[string]*credentialForms{}
 	}
-	set := make(map[string]struct{}, len(secret)-partialMatchLen+1)
+	f := &credentialForms{pieces: make(map[string]struct{}, max(0, len(secret)-partialMatchLen+1))}
+	quoted, _ := json.Marshal(secret)
+	for _, enc := range []string{string(quoted[1 : len(quoted)-1]), url.QueryEscape(secret), url.PathEscape(secret),
+		base64.StdEncoding.EncodeToString([]byte(secret)), base64.RawURLEncoding.EncodeToString([]byte(secret))} {
+		if enc != secret && !slices.Contains(f.encoded, enc) {
+			f.encoded = append(f.encoded, enc)
+		}
+	}
 	for i := 0; i+partialMatchLen <= len(secret); i++ {
-		set[secret[i:i+partialMatchLen]] = struct{}{}
+		f.pieces[secret[i:i+partialMatchLen]] = struct{}{}
 	}
-	pieceSets.bySecret[secret] = set
-	return set
+	formsCache.bySecret[secret] = f
+	return f
 }
 
 // maskWholeWord masks secret where it is not part of a longer word.
