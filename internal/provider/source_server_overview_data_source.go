@@ -42,8 +42,9 @@ func (d *sourceServerOverviewDataSource) Schema(ctx context.Context, _ datasourc
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Counts the account's Huawei Cloud SMS source servers per state (`GET /v3/sources/overview`) in " +
 			"one request, for dashboards and cheap gates. Each counter is named as the API's field. A counter the API " +
-			"leaves out is null (older API versions return a different set of counters), so use " +
-			"`coalesce(data.sms_source_server_overview.this.error, 0)`. The counters need not add up to the number of " +
+			"leaves out is null: older API versions return `waiting`, `replicating`, `syncing` and `other` only, so " +
+			"`error` is null there and servers in error are counted in `other`. A gate must fail on null, not read it " +
+			"as 0: `error == 0` is false when `error` is null, `coalesce(error, 0) == 0` is not. The counters need not add up to the number of " +
 			"servers: there is no counter for some states (`clearing`, `premigready`, ...), and `unconfigured` is not a " +
 			"state. Use `sms_source_servers` for a gate that names servers.",
 		Attributes: attrs,

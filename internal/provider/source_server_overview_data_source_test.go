@@ -51,6 +51,9 @@ func TestSourceServerOverviewDataSource_CountsOlderLayoutAndErrors(t *testing.T)
 					statecheck.ExpectKnownValue(counted, tfjsonpath.New("syncing"), knownvalue.Int64Exact(3)),
 					statecheck.ExpectKnownValue(counted, tfjsonpath.New("replicate"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(counted, tfjsonpath.New("unconfigured"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(counted, tfjsonpath.New("replicating"), knownvalue.Int64Exact(6)),
+					statecheck.ExpectKnownValue(counted, tfjsonpath.New("other"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(counted, tfjsonpath.New("error"), knownvalue.Null()),
 				},
 			},
 			{

@@ -163,6 +163,8 @@ type SourcesOverview struct {
 	Error        *int64 `json:"error" doc:"Source servers in error (state 'error')."`
 	Cloning      *int64 `json:"cloning" doc:"Source servers waiting for the target clone (state 'cloning')."`
 	Unconfigured *int64 `json:"unconfigured" doc:"Source servers without a target server configured yet. Not a state; whether these are also counted under a state is not confirmed."`
+	Replicating  *int64 `json:"replicating" doc:"Older API layout only: source servers being replicated. Null from the current API, which counts them under 'replicate'."`
+	Other        *int64 `json:"other" doc:"Older API layout only: source servers in any status but waiting, replicating and syncing, those in error included. Null from the current API."`
 }
 
 // ServerStates lists the source server states the state filter of GET /v3/sources accepts.

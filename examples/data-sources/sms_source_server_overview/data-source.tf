@@ -20,10 +20,12 @@ output "servers_by_state" {
   }
 }
 
-# A warning while any source server is in error; a counter the API leaves out is null.
+# A warning while any source server is in error. A counter the API leaves out is null (older
+# API versions report no `error`, counting such servers in `other`), and a gate must not read
+# null as 0: `null == 0` is false, so this fails closed.
 check "no_source_server_in_error" {
   assert {
-    condition     = coalesce(data.sms_source_server_overview.this.error, 0) == 0
-    error_message = "${data.sms_source_server_overview.this.error} source server(s) are in error."
+    condition     = data.sms_source_server_overview.this.error == 0
+    error_message = "${coalesce(tostring(data.sms_source_server_overview.this.error), "An unknown number of (this API version reports no error counter)")} source server(s) are in error."
   }
 }
