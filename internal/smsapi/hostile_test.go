@@ -291,6 +291,26 @@ func TestClient_RedirectEdgeCases(t *testing.T) {
 			t.Errorf("hops = %d, want %d and no retry of the loop", hits.Load(), maxRedirects)
 		}
 	})
+	t.Run("a Location that is not a URL, holding the token", func(t *testing.T) {
+		const token = "MIIEabc+def/ghiJKLmnoPQR=stuvWXyz0123=="
+		var hits atomic.Int64
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			hits.Add(1)
+			w.Header().Set("Location", "http://user:"+token+"@"+r.Host+"/x?token="+token)
+			w.WriteHeader(http.StatusMovedPermanently)
+		})
+		c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Auth = TokenAuth{Token: token} })
+		_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
+		if !errors.Is(err, ErrRedirectRefused) || !strings.Contains(err.Error(), "Location header of the API's redirect is not a valid URL") {
+			t.Fatalf("err = %v, want the redirect refused", err)
+		}
+		if strings.Contains(err.Error(), "MIIEabc") || strings.Contains(err.Error(), "/x") {
+			t.Errorf("err = %v, want no part of the Location", err)
+		}
+		if hits.Load() != 1 {
+			t.Errorf("requests = %d, want 1: a malformed redirect is not retried", hits.Load())
+		}
+	})
 }
 
 // An API that answers 401 and echoes the rejected IAM token: the client renews the token and

@@ -119,8 +119,22 @@ func (c *Client) get(ctx context.Context, u *url.URL) (*exchange, error) {
 	}, nil
 }
 
+// errBadLocation is a redirect whose Location header net/http cannot parse.
+var errBadLocation = fmt.Errorf("%w: the Location header of the API's redirect is not a valid URL", errRedirectRefused)
+
+// isBadLocation reports net/http's error for a Location header it cannot parse, which has no
+// type of its own; a malformed redirect is not transient, so it is not retried.
+func isBadLocation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "failed to parse Location header")
+}
+
 // failure describes a call that ended without an HTTP answer.
 func (cl *call) failure(err error) error {
+	if isBadLocation(err) {
+		// net/http's message quotes the Location, which may hold credentials, and the parser's
+		// complaint quotes a part of it again after the redaction could apply.
+		err = errBadLocation
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // The URL is named below; url.Error would repeat it with its query.
@@ -167,7 +181,7 @@ func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 	}
 	if err != nil {
 		var ae *authError
-		if errors.Is(err, errRedirectRefused) || errors.Is(err, errForeignOrigin) || errors.As(err, &ae) {
+		if errors.Is(err, errRedirectRefused) || errors.Is(err, errForeignOrigin) || errors.As(err, &ae) || isBadLocation(err) {
 			return false, err
 		}
 		// retryablehttp's own judgement: TLS, scheme, header and redirect-loop errors are final.
