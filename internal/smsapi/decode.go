@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 )
 
 // decodePage decodes the body of a 2xx answer into a page of tasks (see decodeAnswer).
@@ -100,7 +101,8 @@ func containsAny(body []byte, secrets []string) bool {
 func cleanDecodedStrings(body []byte, v reflect.Value, secrets []string, echoed bool) {
 	mask := len(secrets) > 0 && (echoed || hasEscape(body, 'u', '/'))
 	controls := mayHoldControls(body)
-	if !mask && !controls {
+	long := mayHoldLongString(body, maxDataStringLen)
+	if !mask && !controls && !long {
 		return
 	}
 	rewrite := func(s string) string {
@@ -110,9 +112,51 @@ func cleanDecodedStrings(body []byte, v reflect.Value, secrets []string, echoed 
 		if controls {
 			s = escapeDataControls(s)
 		}
+		if long && len(s) > maxDataStringLen {
+			s = cutDataString(s)
+		}
 		return s
 	}
 	rewriteStrings(v, rewrite)
+}
+
+// maxDataStringLen bounds one string of API data in bytes. The longest field the references
+// document is error_json at 1,024 characters; 64 KiB leaves room for what they do not say while
+// keeping a hostile 60 MB name out of the state and out of a gate's error_message.
+const maxDataStringLen = 64 << 10
+
+// cutDataString cuts s to maxDataStringLen bytes at a rune boundary and says so in the value.
+func cutDataString(s string) string {
+	cut := maxDataStringLen
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("… [cut by the provider: %d bytes in all]", len(s))
+}
+
+// mayHoldLongString reports whether body may hold a JSON string longer than n bytes: whether two
+// quotes that are not escaped stand more than n bytes apart. One IndexByte pass, so it runs on
+// every page; a false yes (a \\ before a closing quote) only costs the walk.
+func mayHoldLongString(body []byte, n int) bool {
+	if len(body) <= n {
+		return false
+	}
+	last := 0
+	for i := 0; i < len(body); {
+		j := bytes.IndexByte(body[i:], '"')
+		if j < 0 {
+			return len(body)-last > n
+		}
+		i += j
+		if i == 0 || body[i-1] != '\\' {
+			if i-last > n {
+				return true
+			}
+			last = i
+		}
+		i++
+	}
+	return false
 }
 
 // rewriteStrings replaces every string reachable from v with rewrite(string).

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"unicode/utf8"
 )
 
 // A listing that names one task twice with different states contradicts itself: keeping either
@@ -108,5 +109,36 @@ func TestDecode_ErrorBodiesAndEmptyItemsAreNotAnswers(t *testing.T) {
 	})
 	if _, err := newTestClient(t, srv.URL).ListSourceServers(context.Background(), ListSourceServersQuery{}); err != nil {
 		t.Errorf("err = %v, want the listing read", err)
+	}
+}
+
+// A string of API data is bounded before the state: cut at maxDataStringLen bytes, on a rune
+// boundary, with the cut said in the value, even when escaped quotes break it up.
+func TestDecode_LongStringsAreCut(t *testing.T) {
+	long := strings.Repeat("é", maxDataStringLen) // Two bytes a rune: the cut falls mid-rune.
+	quoted := strings.Repeat(`abcdefghi\"`, maxDataStringLen/5)
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v3/tasks/") {
+			writeJSON(w, http.StatusOK, `{"id":"t1","state":"RUNNING","error_json":"`+long+`"}`)
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"count":1,"tasks":[{"id":"t1","state":"RUNNING","name":"`+long+`","error_json":"`+quoted+`","os_type":"LINUX"}]}`)
+	})
+	c := newTestClient(t, srv.URL)
+	list, err := c.ListTasks(context.Background(), ListTasksQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	detail, err := c.ShowTask(context.Background(), "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, got := range map[string]*string{"name": list.Tasks[0].Name, "error_json": list.Tasks[0].ErrorJSON, "detail error_json": detail.ErrorJSON} {
+		if !utf8.ValidString(*got) || len(*got) > maxDataStringLen+64 || !strings.Contains(*got, "[cut by the provider:") {
+			t.Errorf("%s: %d bytes, valid UTF-8 %v, ends %q", what, len(*got), utf8.ValidString(*got), (*got)[max(0, len(*got)-60):])
+		}
+	}
+	if *list.Tasks[0].OSType != "LINUX" {
+		t.Errorf("os_type = %q, want short strings kept", *list.Tasks[0].OSType)
 	}
 }
