@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"reflect"
 	"strings"
 	"unicode/utf8"
@@ -267,6 +268,15 @@ func decodeListTasksInto(body []byte, dst []Task, limit int) (*ListTasksResponse
 		out.Tasks = []Task{}
 	}
 	return &out, nil
+}
+
+// notWhole rejects a 2xx status other than 200: the references document 200 only, and a 206
+// Partial Content, say, is no whole answer for a gate to trust.
+func notWhole(status int) error {
+	if status == http.StatusOK {
+		return nil
+	}
+	return fmt.Errorf("the API answered HTTP %d %s, where only 200 OK carries a whole answer", status, http.StatusText(status))
 }
 
 // errAnswerIsError is a 2xx body with a top-level error_code or error_msg: an error answer,

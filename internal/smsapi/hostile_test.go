@@ -130,19 +130,33 @@ func TestListTasksPage_TricklingBodyHitsRequestTimeout(t *testing.T) {
 	}
 }
 
-// A success without a body (200 with Content-Length 0, or 204) is a clear decode error.
+// A success without a body (200 with Content-Length 0) is a clear decode error, and so is any
+// 2xx but 200 (204 No Content, 206 Partial Content with a whole page's body): the references
+// document 200 only, and a partial answer must not pass a gate.
 func TestListTasksPage_EmptySuccess(t *testing.T) {
-	for _, status := range []int{http.StatusOK, http.StatusNoContent} {
+	for status, want := range map[int]string{
+		http.StatusOK:             "body is empty",
+		http.StatusNoContent:      "HTTP 204 No Content, where only 200 OK carries a whole answer",
+		http.StatusPartialContent: "HTTP 206 Partial Content, where only 200 OK carries a whole answer",
+	} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Length", "0")
-				w.WriteHeader(status)
+				if status == http.StatusOK {
+					w.Header().Set("Content-Length", "0")
+					w.WriteHeader(status)
+					return
+				}
+				writeJSON(w, status, `{"count":1,"tasks":[{"id":"t1","state":"MIGRATE_SUCCESS"}]}`)
 			})
 			c := newTestClient(t, srv.URL)
 			_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
 			var de *DecodeError
-			if !errors.As(err, &de) || !strings.Contains(err.Error(), "body is empty") {
-				t.Fatalf("err = %v, want a DecodeError about the empty body", err)
+			if !errors.As(err, &de) || !strings.Contains(err.Error(), want) {
+				t.Fatalf("err = %v, want a DecodeError saying %q", err, want)
+			}
+			_, err = c.ShowTask(context.Background(), "t1")
+			if !errors.As(err, &de) || !strings.Contains(err.Error(), want) {
+				t.Fatalf("ShowTask: err = %v, want a DecodeError saying %q", err, want)
 			}
 		})
 	}
