@@ -135,27 +135,31 @@ func cutDataString(s string) string {
 	return s[:cut] + fmt.Sprintf("… [cut by the provider: %d bytes in all]", len(s))
 }
 
-// mayHoldLongString reports whether body may hold a JSON string longer than n bytes: whether two
-// quotes that are not escaped stand more than n bytes apart. One IndexByte pass, so it runs on
-// every page; a false yes (a \\ before a closing quote) only costs the walk.
+// mayHoldLongString reports whether body may hold a JSON string longer than n bytes. Such a
+// string covers at least one whole window of n/2 bytes at a multiple of n/2, and a quote inside
+// a string is escaped, so every such window is checked for a quote without a backslash before
+// it: on an ordinary page the first quote of each window answers, so the check costs a few
+// searches. A false yes (a "\\" before a closing quote) only costs the walk.
 func mayHoldLongString(body []byte, n int) bool {
-	if len(body) <= n {
-		return false
-	}
-	last := 0
-	for i := 0; i < len(body); {
-		j := bytes.IndexByte(body[i:], '"')
-		if j < 0 {
-			return len(body)-last > n
-		}
-		i += j
-		if i == 0 || body[i-1] != '\\' {
-			if i-last > n {
-				return true
+	half := n / 2
+	for start := 0; start+half <= len(body); start += half {
+		window := body[start : start+half]
+		plain := false
+		for i := 0; i < len(window); {
+			j := bytes.IndexByte(window[i:], '"')
+			if j < 0 {
+				break
 			}
-			last = i
+			i += j
+			if at := start + i; at == 0 || body[at-1] != '\\' {
+				plain = true
+				break
+			}
+			i++
 		}
-		i++
+		if !plain {
+			return true
+		}
 	}
 	return false
 }
@@ -187,21 +191,24 @@ func rewriteStrings(v reflect.Value, rewrite func(string) string) {
 // (\uXXXX, \b, \f, \r), while DEL, C1 controls and the bidi marks may also stand raw in UTF-8.
 // A false positive (an escaped backslash before a u) only costs the rewrite.
 func mayHoldControls(body []byte) bool {
-	for i := 0; i < len(body); i++ {
-		switch b := body[i]; {
-		case b == 0x7f:
-			return true
-		case i+1 == len(body):
-		case b == '\\':
-			switch body[i+1] {
-			case 'u', 'b', 'f', 'r':
+	// One vectorised search per byte that can start such a character, instead of a loop over
+	// every byte: most pages are ASCII without escapes, and this runs on every page.
+	if bytes.IndexByte(body, 0x7f) >= 0 || hasEscape(body, 'u', 'b', 'f', 'r') {
+		return true
+	}
+	for _, lead := range []byte{0xc2, 0xd8, 0xe2} {
+		for i := bytes.IndexByte(body, lead); i >= 0 && i+1 < len(body); {
+			switch next := body[i+1]; {
+			case lead == 0xc2 && next >= 0x80 && next <= 0x9f, // U+0080..U+009F
+				lead == 0xd8 && next == 0x9c,                   // U+061C
+				lead == 0xe2 && (next == 0x80 || next == 0x81): // U+2000..U+207F
 				return true
 			}
-			i++ // The escaped character cannot start another escape.
-		case b == 0xc2 && body[i+1] >= 0x80 && body[i+1] <= 0x9f, // U+0080..U+009F
-			b == 0xd8 && body[i+1] == 0x9c,                        // U+061C
-			b == 0xe2 && (body[i+1] == 0x80 || body[i+1] == 0x81): // U+2000..U+207F
-			return true
+			j := bytes.IndexByte(body[i+1:], lead)
+			if j < 0 {
+				break
+			}
+			i += 1 + j
 		}
 	}
 	return false

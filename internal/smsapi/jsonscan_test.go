@@ -177,6 +177,17 @@ func BenchmarkDecodePage(b *testing.B) {
 			}
 		}
 	})
+	// The byte searches every page gets before its strings may be walked: a long string, and an
+	// echo of a credential (whole, encoded, or its first or last bytes).
+	b.Run("guards", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		secrets := []string{"MIIEabc+def/ghiJKLmnoPQR=stuvWXyz0123=="}
+		for b.Loop() {
+			if mayHoldLongString(body, maxDataStringLen) || containsAny(body, secrets) || mayHoldControls(body) {
+				b.Fatal("the page holds none of these")
+			}
+		}
+	})
 	b.Run("decode", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
