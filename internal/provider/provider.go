@@ -178,6 +178,7 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"Defaults to `\"60s\"`. The whole read is bounded by the data source's `timeouts.read`.",
 				Optional:   true,
 				CustomType: timetypes.GoDurationType{},
+				Validators: []validator.String{positiveRequestTimeout},
 			},
 			"max_concurrency": schema.Int64Attribute{
 				MarkdownDescription: "Requests in flight at once for this provider instance, shared by every data source that uses it. " +

@@ -250,13 +250,9 @@ func resolveSettings(m providerModel, getenv func(string) string, diags *diag.Di
 	}
 
 	if !m.RequestTimeout.IsNull() {
-		// The type has already rejected anything that does not parse; only the sign is left.
+		// The type rejected what does not parse and positiveRequestTimeout what is not above zero.
 		if d, _ := m.RequestTimeout.ValueGoDuration(); d > 0 {
 			s.requestTimeout = d
-		} else {
-			diags.AddAttributeError(path.Root("request_timeout"), "Invalid Duration",
-				fmt.Sprintf("%q is not a positive duration; use a number with a unit such as \"30s\" or \"2m\".",
-					m.RequestTimeout.ValueString()))
 		}
 	}
 	if !m.MaxConcurrency.IsNull() {

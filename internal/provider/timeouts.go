@@ -24,31 +24,38 @@ func timeoutsAttribute(ctx context.Context) schema.Attribute {
 	}
 	nested.MarkdownDescription = "Time limits of this data source, for example `timeouts = { read = \"30m\" }`."
 	if read, ok := nested.Attributes["read"].(schema.StringAttribute); ok {
-		read.Validators = append(read.Validators, positiveReadTimeout{})
+		read.Validators = append(read.Validators, positiveReadTimeout)
 		nested.Attributes["read"] = read
 	}
 	return nested
 }
 
-// positiveReadTimeout rejects a read timeout that is not above zero. The timeouts package checks
-// only that the value parses, and "0s" or "-1m" would then make every read fail at once.
-type positiveReadTimeout struct{}
+// positiveDuration rejects a duration that is not above zero, when Terraform validates the
+// configuration rather than at the first read. The duration types check only that the value
+// parses, and "0s" or "-1m" would then make every read fail at once.
+type positiveDuration struct {
+	summary string // the diagnostic's summary
+	detail  string // its detail, with %q for the value
+}
 
-func (positiveReadTimeout) Description(context.Context) string {
+var (
+	positiveReadTimeout    = positiveDuration{"Invalid Read Timeout", "timeouts.read is %q; it bounds the whole read and must be above zero, such as \"20m\"."}
+	positiveRequestTimeout = positiveDuration{"Invalid Duration", "%q is not a positive duration; use a number with a unit such as \"30s\" or \"2m\"."}
+)
+
+func (positiveDuration) Description(context.Context) string {
 	return "must be a duration above zero"
 }
 
-func (v positiveReadTimeout) MarkdownDescription(ctx context.Context) string {
+func (v positiveDuration) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (positiveReadTimeout) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err == nil && d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Read Timeout",
-			fmt.Sprintf("timeouts.read is %q; it bounds the whole read and must be above zero, such as \"20m\".",
-				req.ConfigValue.ValueString()))
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf(v.detail, req.ConfigValue.ValueString()))
 	}
 }
