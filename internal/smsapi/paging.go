@@ -380,7 +380,9 @@ func joinPages[T any](pages [][]T, buf []T, limit int, itemID func(*T) (string, 
 			if id, ok := itemID(&p[j]); ok {
 				f, seen := first[id]
 				if seen && conflict == "" && itemState != nil && itemState(&items[f.index]) != itemState(&p[j]) {
-					conflict = fmt.Sprintf("id %q is listed as %q and again as %q", id, itemState(&items[f.index]), itemState(&p[j]))
+					// API text, already cleaned when decoded, but still as long as the API made it.
+					conflict = fmt.Sprintf("id %q is listed as %q and again as %q",
+						truncate(id, 80), truncate(itemState(&items[f.index]), 80), truncate(itemState(&p[j]), 80))
 				}
 				if seen && f.page < i {
 					dropped++

@@ -2,6 +2,7 @@ package smsapi
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -39,6 +40,16 @@ func TestListAll_RepeatedIDWithAnotherStateFails(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a huge id is named bounded", func(t *testing.T) {
+		id := strings.Repeat("x", 10000)
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusOK, `{"count":2,"tasks":[{"id":"`+id+`","state":"MIGRATE_FAIL"},{"id":"`+id+`","state":"READY"}]}`)
+		})
+		_, err := newTestClient(t, srv.URL).ListTasks(context.Background(), ListTasksQuery{})
+		if err == nil || !strings.Contains(err.Error(), `is listed as "MIGRATE_FAIL"`) || len(err.Error()) > 1000 {
+			t.Fatalf("err (%d bytes) = %.300v, want the contradiction named in a bounded message", len(fmt.Sprint(err)), err)
+		}
+	})
 	t.Run("empty ids", func(t *testing.T) {
 		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Query().Get("offset") == "0" {
