@@ -93,7 +93,7 @@ func TestE2E_UntrustworthyListingsFailTheRead(t *testing.T) {
 		},
 		"a null task": {
 			tasks: 2, body: `{"count":2,"tasks":[{"id":"a","state":"READY"},null]}`,
-			want:        []string{"Error: Invalid SMS API Response", `holds 1 element(s) that are null or {}`},
+			want:        []string{"Error: Invalid SMS API Response", `holds 1 null element(s), which are not tasks`},
 			maxRequests: 1,
 		},
 		"the tasks key twice": {

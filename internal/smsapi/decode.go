@@ -290,14 +290,14 @@ func notWhole(status int) error {
 // even when it also holds fields of the answer wanted (see decodeAnswer).
 var errAnswerIsError = errors.New("the body holds error_code or error_msg")
 
-// problem rejects a scanned body that is an error answer, or whose itemsKey array holds null or
-// empty elements, which no listing's count should include.
+// problem rejects a scanned body that is an error answer, or whose itemsKey array holds null
+// elements, which no listing's count should include.
 func (shape pageShape) problem(itemsKey, noun string) error {
 	switch {
 	case shape.errorText:
 		return errAnswerIsError
-	case shape.emptyItems > 0:
-		return fmt.Errorf("the %q array holds %d element(s) that are null or {}, not %s", itemsKey, shape.emptyItems, noun)
+	case shape.nullItems > 0:
+		return fmt.Errorf("the %q array holds %d null element(s), which are not %s", itemsKey, shape.nullItems, noun)
 	}
 	return nil
 }

@@ -102,7 +102,7 @@ func decodeObject(body []byte, want, itemsKey string, limit int, dst any) (items
 	if err != nil && !errors.Is(err, errScanGaveUp) {
 		return false, err
 	}
-	if err := shape.problem(itemsKey, "items"); err != nil {
+	if err := shape.problem(itemsKey, strings.ReplaceAll(itemsKey, "_", " ")); err != nil {
 		return false, err
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
@@ -186,9 +186,10 @@ func checkTaskDetail(d *TaskDetail, taskID string) error {
 	switch {
 	case d.ID != nil && !strings.EqualFold(*d.ID, taskID):
 		return fmt.Errorf("the body describes the task %q, not the task %q that was asked for", truncate(*d.ID, 80), taskID)
-	case d.State == nil || *d.State == "":
-		// A gate reads the state; a missing one must not pass as "not MIGRATE_FAIL".
-		return errors.New("the body holds no state for the task")
+	case (d.ID == nil || *d.ID == "") && (d.State == nil || *d.State == ""):
+		// Fields kept null are the API's to send, but an answer that names neither the task nor
+		// its state cannot be told from a broken one, and a gate reads the state.
+		return errors.New("the body names neither the task's id nor its state")
 	}
 	return nil
 }

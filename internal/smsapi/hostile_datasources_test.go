@@ -16,11 +16,11 @@ import (
 func TestShowTask_BodyThatIsNotTheTaskFails(t *testing.T) {
 	t.Parallel()
 	for name, tc := range map[string]struct{ body, want string }{
-		"empty object":   {`{}`, "holds none of the task's fields"},
-		"unknown fields": {`{"count":"x","tasks":[]}`, "holds none of the task's fields"},
-		"another task":   {`{"id":"other-task","name":"n","state":"MIGRATE_FAIL"}`, `the task "other-task"`},
-		"a huge id":      {`{"id":"` + strings.Repeat("x", 100000) + `"}`, `the task "xxxx`},
-		"no state":       {`{"error_json":""}`, "holds no state"},
+		"empty object":    {`{}`, "holds none of the task's fields"},
+		"unknown fields":  {`{"count":"x","tasks":[]}`, "holds none of the task's fields"},
+		"another task":    {`{"id":"other-task","name":"n","state":"MIGRATE_FAIL"}`, `the task "other-task"`},
+		"a huge id":       {`{"id":"` + strings.Repeat("x", 100000) + `"}`, `the task "xxxx`},
+		"no id, no state": {`{"error_json":"","sub_tasks":[]}`, "names neither the task's id nor its state"},
 		"an error body beside the task's fields": {`{"error_code":"SMS.2007","error_msg":"backend exception","id":"abc-123","state":"RUNNING"}`,
 			"(error_code SMS.2007): backend exception"},
 	} {
@@ -49,6 +49,14 @@ func TestShowTask_DetailWithoutIDIsKept(t *testing.T) {
 	detail, err := newTestClient(t, srv.URL).ShowTask(context.Background(), "abc-123")
 	if err != nil || detail.State == nil || *detail.State != "RUNNING" {
 		t.Fatalf("got %+v, %v", detail, err)
+	}
+	// And a detail that names the task keeps a null state null.
+	srv = newServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 200, `{"id":"abc-123","state":null,"name":null}`)
+	})
+	detail, err = newTestClient(t, srv.URL).ShowTask(context.Background(), "abc-123")
+	if err != nil || detail.State != nil {
+		t.Fatalf("got %+v, %v, want the null state kept", detail, err)
 	}
 }
 

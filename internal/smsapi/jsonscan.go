@@ -15,8 +15,9 @@ type pageShape struct {
 	itemsPresent bool
 	// items is the number of elements of that array.
 	items int
-	// emptyItems counts the elements of that array that are null or {}: not items at all.
-	emptyItems int
+	// nullItems counts the elements of that array that are null: not items at all, and a sign of
+	// a damaged answer. An object without keys is kept, as an item whose every field is null.
+	nullItems int
 	// errorText reports a top-level error_code or error_msg holding a non-empty string: the
 	// body is an error, whatever else it holds.
 	errorText bool
@@ -207,7 +208,7 @@ func (s *shapeScanner) object(depth int) error {
 			if err != nil {
 				return err
 			}
-			s.shape = pageShape{itemsPresent: true, items: n, emptyItems: s.shape.emptyItems}
+			s.shape = pageShape{itemsPresent: true, items: n, nullItems: s.shape.nullItems}
 		} else {
 			if depth == 0 && bytes.Equal(s.fold, s.itemsKey) {
 				s.shape = pageShape{} // null, or a wrong type that the decoder reports.
@@ -232,16 +233,16 @@ func (s *shapeScanner) object(depth int) error {
 	}
 }
 
-// items consumes the top-level items array, counting its null and {} elements.
+// items consumes the top-level items array, counting its null elements.
 func (s *shapeScanner) items(depth int) (int, error) {
-	s.shape.emptyItems = 0
+	s.shape.nullItems = 0
 	return s.array(depth, s.limit, true)
 }
 
 // array consumes an array and returns its length; with limit >= 0 it stops with a
-// *TooManyItemsError at the element past limit, before scanning it. With countEmpty, null and {}
-// elements are counted in shape.emptyItems.
-func (s *shapeScanner) array(depth, limit int, countEmpty bool) (int, error) {
+// *TooManyItemsError at the element past limit, before scanning it. With countNulls, null
+// elements are counted in shape.nullItems.
+func (s *shapeScanner) array(depth, limit int, countNulls bool) (int, error) {
 	if depth > maxScanDepth {
 		return 0, errScanGaveUp
 	}
@@ -261,8 +262,8 @@ func (s *shapeScanner) array(depth, limit int, countEmpty bool) (int, error) {
 		if err := s.value(depth + 1); err != nil {
 			return n, err
 		}
-		if countEmpty && isEmptyElement(s.b[start:s.i]) {
-			s.shape.emptyItems++
+		if countNulls && bytes.Equal(s.b[start:s.i], []byte("null")) {
+			s.shape.nullItems++
 		}
 		s.ws()
 		if s.i >= len(s.b) {
@@ -278,17 +279,6 @@ func (s *shapeScanner) array(depth, limit int, countEmpty bool) (int, error) {
 			return n, errScanGaveUp
 		}
 	}
-}
-
-// isEmptyElement reports whether an array element's bytes are null or an object without keys.
-func isEmptyElement(b []byte) bool {
-	if bytes.Equal(b, []byte("null")) {
-		return true
-	}
-	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
-		return false
-	}
-	return len(bytes.TrimSpace(b[1:len(b)-1])) == 0
 }
 
 // foldedKey appends the form of a JSON key (its content between the quotes) under which

@@ -84,7 +84,8 @@ func TestListSourceServers_RepeatedIDWithAnotherCycleFails(t *testing.T) {
 }
 
 // A 2xx body with a top-level error_code or error_msg is an error answer, even when it also holds
-// a count or a counter; and a listing's null or {} elements are not items that its count covers.
+// a count or a counter; and a listing's null elements are not items that its count covers, while
+// an object without keys is an item whose every field is null.
 func TestDecode_ErrorBodiesAndEmptyItemsAreNotAnswers(t *testing.T) {
 	cases := []struct{ name, path, body, want string }{
 		{"tasks, count 0 beside the error", "/v3/tasks", `{"count":0,"error_code":"APIG.0101","error_msg":"The API does not exist"}`,
@@ -92,9 +93,8 @@ func TestDecode_ErrorBodiesAndEmptyItemsAreNotAnswers(t *testing.T) {
 		{"tasks, only error_msg", "/v3/tasks", `{"count":0,"tasks":[],"error_msg":"backend exploded"}`, "backend exploded"},
 		{"sources beside the error", "/v3/sources", `{"count":0,"source_servers":[],"error_code":"SMS.9999","error_msg":"partial"}`, "(error_code SMS.9999): partial"},
 		{"overview beside the error", "/v3/sources/overview", `{"error_code":"APIG.0101","error_msg":"gone","waiting":0}`, "(error_code APIG.0101): gone"},
-		{"a null task", "/v3/tasks", `{"count":2,"tasks":[{"id":"a","state":"RUNNING"},null]}`, `the "tasks" array holds 1 element(s) that are null or {}`},
-		{"an empty task", "/v3/tasks", `{"count":1,"tasks":[ { } ]}`, `the "tasks" array holds 1 element(s) that are null or {}`},
-		{"a null server", "/v3/sources", `{"count":1,"source_servers":[null]}`, `the "source_servers" array holds 1 element(s) that are null or {}`},
+		{"a null task", "/v3/tasks", `{"count":2,"tasks":[{"id":"a","state":"RUNNING"},null]}`, `the "tasks" array holds 1 null element(s), which are not tasks`},
+		{"a null server", "/v3/sources", `{"count":1,"source_servers":[null]}`, `the "source_servers" array holds 1 null element(s), which are not source servers`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,6 +120,12 @@ func TestDecode_ErrorBodiesAndEmptyItemsAreNotAnswers(t *testing.T) {
 	})
 	if _, err := newTestClient(t, srv.URL).ListSourceServers(context.Background(), ListSourceServersQuery{}); err != nil {
 		t.Errorf("err = %v, want the listing read", err)
+	}
+	srv = newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, `{"count":1,"tasks":[ { } ]}`)
+	})
+	if list, err := newTestClient(t, srv.URL).ListTasks(context.Background(), ListTasksQuery{}); err != nil || len(list.Tasks) != 1 {
+		t.Errorf("a task without fields: %v, want it kept with every field null", err)
 	}
 }
 
