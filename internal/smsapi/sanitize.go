@@ -63,8 +63,9 @@ func maskSecrets(s string, secrets []string) string {
 // partialMatchLen is the shortest piece of a credential that messages and log lines mask on
 // their own. A gateway page can echo a credential cut short or with one character escaped
 // (\u004d, &#77;), which the whole-string mask cannot see. Twelve characters of a credential
-// are too few to use and too many to turn up in ordinary text by chance. API data bound for the
-// state is masked only whole: a piece of a memorable password may be a task's real name.
+// are too few to use and too many to turn up in ordinary text by chance. In API data bound for
+// the state, pieces are masked only in a body that holds a credential's first or last bytes or
+// an encoding of it (see containsAny), since a lookup per byte of every page would cost too much.
 const partialMatchLen = 12
 
 // maskPieces replaces every run of partialMatchLen or more bytes that also occurs in a
