@@ -67,7 +67,7 @@ func (c *Client) decodeAnswer(ex *exchange, want, sizeHint string, decode func(b
 
 // containsAny reports whether body may echo one of the secrets: as is, under one of its
 // encodings (see credentialForms), or cut short at either end, which holds its first or last
-// partialMatchLen bytes. Two searches per credential keep this cheap on every page; a piece from
+// partialMatchLen bytes. A few searches per credential keep this cheap on every page; a piece from
 // the middle alone is not looked for.
 func containsAny(body []byte, secrets []string) bool {
 	for _, s := range secrets {
