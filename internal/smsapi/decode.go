@@ -29,18 +29,22 @@ func (c *Client) decodePage(ex *exchange, dst []Task, limit int) (*ListTasksResp
 
 // decodeAnswer decodes the body of a 2xx answer with decode (keep is false for a masked copy,
 // whose result is thrown away) and makes the result safe for the state. Error messages quote the
-// body, so a body holding a credential is described from a masked copy; a 200 that carries a
-// Huawei error body says so; credentials echoed in decoded strings are masked and control
+// body, so a body holding a credential is described from a masked copy; a 2xx other than 200 is
+// refused (notWhole); a 200 that carries a Huawei error body says so; credentials echoed in decoded strings are masked and control
 // characters escaped (cleanDecodedStrings). want names the answer in messages ("a task list");
 // sizeHint ends the message for a body over the size cap.
 func (c *Client) decodeAnswer(ex *exchange, want, sizeHint string, decode func(body []byte, keep bool) (any, error)) error {
+	if err := notWhole(ex.status); err != nil {
+		return err
+	}
 	if ex.tooLarge {
 		return fmt.Errorf("the body is larger than %s, the most that is read %s", byteSize(c.cfg.MaxResponseBytes), sizeHint)
 	}
 	secrets := c.secrets()
 	echoed := containsAny(ex.body, secrets)
 	decoded, err := decode(ex.body, true)
-	if err != nil && !errors.Is(err, errAnswerIsError) {
+	errorAnswer := errors.Is(err, errAnswerIsError) // The scan saw error_code or error_msg.
+	if err != nil && !errorAnswer {
 		if echoed {
 			if _, maskedErr := decode([]byte(maskSecrets(string(ex.body), secrets)), false); maskedErr != nil {
 				err = maskedErr
@@ -48,7 +52,7 @@ func (c *Client) decodeAnswer(ex *exchange, want, sizeHint string, decode func(b
 		}
 		return sanitizeErr(err, secrets)
 	}
-	if v := reflect.ValueOf(decoded); errors.Is(err, errAnswerIsError) || v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().IsZero() {
+	if v := reflect.ValueOf(decoded); errorAnswer || v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().IsZero() {
 		// Some gateways answer 200 with an error body; its code and message say what went wrong.
 		if eb := parseErrorBody(ex.body); eb.found {
 			var b strings.Builder
@@ -57,7 +61,7 @@ func (c *Client) decodeAnswer(ex *exchange, want, sizeHint string, decode func(b
 			b.WriteString(": " + sanitize(eb.message, secrets, maxMessageLen))
 			return errors.New(b.String())
 		}
-		if err != nil {
+		if errorAnswer {
 			return errors.New("the API answered with error_code or error_msg instead of " + want)
 		}
 	}

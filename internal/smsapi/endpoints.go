@@ -60,9 +60,6 @@ func (c *Client) getObject(ctx context.Context, u *url.URL, r objectRequest, dst
 	fail := func(err error) error {
 		return &DecodeError{Resource: resource, Offset: r.offset, RequestID: reqID, URL: ex.url, Err: err}
 	}
-	if err := notWhole(ex.status); err != nil {
-		return reqID, false, fail(err)
-	}
 	var present bool
 	err = c.decodeAnswer(ex, r.want, "for one answer", func(body []byte, keep bool) (any, error) {
 		into := dst

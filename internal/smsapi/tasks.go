@@ -134,9 +134,6 @@ func (c *Client) page(ctx context.Context, q ListTasksQuery, limit, offset int, 
 	if ex.status < 200 || ex.status > 299 {
 		return nil, reqID, c.newAPIError(ex)
 	}
-	if err := notWhole(ex.status); err != nil {
-		return nil, reqID, &DecodeError{Offset: offset, RequestID: reqID, URL: ex.url, Err: err}
-	}
 	resp, err := c.decodePage(ex, dst, limit)
 	if err != nil {
 		return nil, reqID, &DecodeError{Offset: offset, RequestID: reqID, URL: ex.url, Err: err}
