@@ -71,7 +71,6 @@ func checkPageShape(body []byte, itemsKey string, limit int) (pageShape, error) 
 	if err := s.object(0); err != nil {
 		return pageShape{}, err
 	}
-	s.shape.errorText = s.errorText
 	return s.shape, nil
 }
 
@@ -84,9 +83,6 @@ type shapeScanner struct {
 	itemsKey []byte
 	limit    int
 	shape    pageShape
-	// errorText is pageShape.errorText, kept apart because shape is replaced when the items
-	// key is met.
-	errorText bool
 	// keys holds the folded keys of every object still open, innermost last; fold is scratch.
 	keys []scannedKey
 	fold []byte
@@ -197,10 +193,12 @@ func (s *shapeScanner) object(depth int) error {
 		s.ws()
 		if depth == 0 && s.i+1 < len(s.b) && s.b[s.i] == '"' && s.b[s.i+1] != '"' &&
 			(bytes.Equal(s.fold, errorCodeKey) || bytes.Equal(s.fold, errorMsgKey)) {
-			s.errorText = true
+			s.shape.errorText = true
 		}
+		// The items array is counted; an items key holding null or another type leaves
+		// itemsPresent false (the decoder reports a wrong type), and a repeated one was rejected.
 		if depth == 0 && bytes.Equal(s.fold, s.itemsKey) && s.i < len(s.b) && s.b[s.i] == '[' {
-			n, err := s.items(depth + 1)
+			n, err := s.array(depth+1, s.limit, true)
 			var tooMany *TooManyItemsError
 			if errors.As(err, &tooMany) {
 				tooMany.Key = jsonKeyText(s.b[start:end])
@@ -208,14 +206,9 @@ func (s *shapeScanner) object(depth int) error {
 			if err != nil {
 				return err
 			}
-			s.shape = pageShape{itemsPresent: true, items: n, nullItems: s.shape.nullItems}
-		} else {
-			if depth == 0 && bytes.Equal(s.fold, s.itemsKey) {
-				s.shape = pageShape{} // null, or a wrong type that the decoder reports.
-			}
-			if err := s.value(depth + 1); err != nil {
-				return err
-			}
+			s.shape.itemsPresent, s.shape.items = true, n
+		} else if err := s.value(depth + 1); err != nil {
+			return err
 		}
 		s.ws()
 		if s.i >= len(s.b) {
@@ -231,12 +224,6 @@ func (s *shapeScanner) object(depth int) error {
 			return errScanGaveUp
 		}
 	}
-}
-
-// items consumes the top-level items array, counting its null elements.
-func (s *shapeScanner) items(depth int) (int, error) {
-	s.shape.nullItems = 0
-	return s.array(depth, s.limit, true)
 }
 
 // array consumes an array and returns its length; with limit >= 0 it stops with a
