@@ -210,5 +210,5 @@ func addIncompleteWarning(diags *diag.Diagnostics, list *smsapi.TaskList) {
 		"task_states and state_counts hold only the first %d, so a gate over them does not see the rest. Narrow "+
 		"the filters (state, source_server_id, enterprise_project_id) so that each data source matches fewer tasks; "+
 		"a gate on the total_count of a data source filtered to state = \"MIGRATE_FAIL\" sees every failed task.",
-		len(list.Tasks), list.Count, smsapi.MaxOffset, len(list.Tasks)))
+		len(list.Items), list.Count, smsapi.MaxOffset, len(list.Items)))
 }

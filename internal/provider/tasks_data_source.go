@@ -162,7 +162,7 @@ func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	tflog.Debug(ctx, "read SMS tasks", map[string]any{
-		"count": list.Count, "tasks": len(list.Tasks), "pages": list.Requests,
+		"count": list.Count, "tasks": len(list.Items), "pages": list.Requests,
 		"duplicates_dropped": list.DuplicatesDropped, "reread": list.Reread,
 		"duration_ms": time.Since(started).Milliseconds(),
 	})
@@ -172,7 +172,7 @@ func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	model.PageSize = types.Int64Value(int64(query.PageSize))
 	model.SummaryOnly = types.BoolValue(model.SummaryOnly.ValueBool())
 	model.TotalCount = types.Int64Value(list.Count)
-	stateCounts, taskStates := summarize(list.Tasks)
+	stateCounts, taskStates := summarize(list.Items)
 	model.StateCounts = int64MapValue(stateCounts)
 	// task_states has an entry per task, so it goes the way of the tasks (see below).
 	model.TaskStates = types.MapNull(types.StringType)
@@ -182,11 +182,11 @@ func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	// Null when summary_only keeps the tasks out of the state, and when the server writes them
 	// into the encoded state itself (direct_read.go); set through the framework otherwise.
 	model.Tasks = tasksValue{}
-	if !model.SummaryOnly.ValueBool() && !tasksEncoding.put(ctx, list.Tasks) {
-		model.Tasks = newTasksValue(flattenTasks(list.Tasks))
+	if !model.SummaryOnly.ValueBool() && !tasksEncoding.put(ctx, list.Items) {
+		model.Tasks = newTasksValue(flattenTasks(list.Items))
 	}
 	// On the framework path the API structs are no longer needed: let them go before the state
-	// is encoded. The direct path keeps list.Tasks until the server writes the state from it.
+	// is encoded. The direct path keeps list.Items until the server writes the state from it.
 	list = nil
 
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)

@@ -126,7 +126,7 @@ func TestDecode_ControlCharactersInDataAreEscaped(t *testing.T) {
 		t.Fatal(err)
 	}
 	for what, got := range map[string]*string{
-		"task name": tasks.Tasks[0].Name, "task source server name": tasks.Tasks[0].SourceServer.Name,
+		"task name": tasks.Items[0].Name, "task source server name": tasks.Items[0].SourceServer.Name,
 		"server name": servers.Items[0].Name, "server check name": servers.Items[0].Checks[0].Name,
 		"detail name": detail.Name, "detail error_json": detail.ErrorJSON,
 	} {
@@ -192,7 +192,7 @@ func TestListAll_OneInsertionWithPageSizeOneIsNotAStall(t *testing.T) {
 		writeJSON(w, 200, `{"count":5,"tasks":[{"id":"`+ids[offset]+`"}]}`)
 	})
 	l, err := newTestClient(t, srv.URL).ListTasks(context.Background(), ListTasksQuery{PageSize: 1})
-	if err != nil || strings.Join(taskIDs(l.Tasks), ",") != "new,a,b,c,d" || !l.Reread {
+	if err != nil || strings.Join(taskIDs(l.Items), ",") != "new,a,b,c,d" || !l.Reread {
 		t.Fatalf("got %+v, %v", l, err)
 	}
 }
@@ -228,7 +228,7 @@ func TestDecode_EscapedEchoOfTheTokenIsMasked(t *testing.T) {
 		t.Fatal(err)
 	}
 	for what, got := range map[string]*string{
-		"task name": tasks.Tasks[0].Name, "server name": servers.Items[0].Name, "detail error_json": detail.ErrorJSON,
+		"task name": tasks.Items[0].Name, "server name": servers.Items[0].Name, "detail error_json": detail.ErrorJSON,
 	} {
 		if got == nil || *got != redactedMark {
 			t.Errorf("%s: got %q, want %q", what, deref(got), redactedMark)

@@ -242,7 +242,7 @@ func TestListTasks_EchoedTokenInTaskFieldsIsMasked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	task := list.Tasks[0]
+	task := list.Items[0]
 	assertNoToken(t, "name", *task.Name)
 	assertNoToken(t, "error_json", *task.ErrorJSON)
 	assertNoToken(t, "sub task name", *task.SubTasks[0].Name)
@@ -400,7 +400,7 @@ func TestClient_EncodedAndPartialEchoesAreMasked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, task := range list.Tasks {
+	for _, task := range list.Items {
 		noPieceOf(t, "task "+*task.ID+" name", *task.Name, token)
 		noPieceOf(t, "task "+*task.ID+" error_json", *task.ErrorJSON, token)
 		if !strings.HasPrefix(*task.ErrorJSON, "x ") || !strings.HasSuffix(*task.ErrorJSON, " y") {

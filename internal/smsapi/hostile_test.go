@@ -233,8 +233,8 @@ func TestListTasks_TransientFaultOnAnyPage(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !slices.Equal(taskIDs(list.Tasks), api.ids) || list.Incomplete() {
-					t.Errorf("tasks = %v", taskIDs(list.Tasks))
+				if !slices.Equal(taskIDs(list.Items), api.ids) || list.Incomplete() {
+					t.Errorf("tasks = %v", taskIDs(list.Items))
 				}
 				// Three pages plus the failed attempt, which fakeAPI does not see.
 				if api.requests() != 3 || list.Requests != 3 {

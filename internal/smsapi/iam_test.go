@@ -203,7 +203,7 @@ func TestIAMPasswordAuth_ConcurrentRejectionsRenewOnce(t *testing.T) {
 		cfg.Logger = log
 	})
 	list, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 10})
-	if err != nil || len(list.Tasks) != 200 {
+	if err != nil || len(list.Items) != 200 {
 		t.Fatalf("ListTasks: %v", err)
 	}
 	if n := server.TokenRequests(); n != 2 {

@@ -64,6 +64,12 @@ type Listing[T any] struct {
 	FirstInconsistency string
 }
 
+// Incomplete reports whether fewer items came back than the API counted. ListAll fails rather
+// than return a listing that contradicts its count, so this happens only under the offset cap.
+func (l *Listing[T]) Incomplete() bool {
+	return l != nil && int64(len(l.Items)) < l.Count
+}
+
 // InconsistentListingError is returned when two listings in a row contradict themselves: the
 // pages hold more or fewer items than count, or a short page is followed by more items. It names
 // what was read against what was counted, and the request ids of the pages that disagree.

@@ -128,7 +128,7 @@ func TestListTasks_MissingOrNullTasksWithCount(t *testing.T) {
 	for _, body := range []string{`{"count":0}`, `{"count":0,"tasks":null}`, `{"count":0,"tasks":[]}`} {
 		_, url := newPagedServer(t, func(int, int) string { return body })
 		list, err := newTestClient(t, url).ListTasks(context.Background(), ListTasksQuery{})
-		if err != nil || list.Tasks == nil || len(list.Tasks) != 0 || list.Count != 0 {
+		if err != nil || list.Items == nil || len(list.Items) != 0 || list.Count != 0 {
 			t.Errorf("%s: ListTasks = %+v, %v; want an empty, non-nil list", body, list, err)
 		}
 	}
@@ -321,7 +321,7 @@ func TestListTasks_RereadAfterDeletionIsUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := taskIDs(list.Tasks); !slices.Equal(got, all[1:]) {
+	if got := taskIDs(list.Items); !slices.Equal(got, all[1:]) {
 		t.Errorf("ids = %v, want %v", got, all[1:])
 	}
 	if !list.Reread || list.Count != 11 || list.Requests != 6 {

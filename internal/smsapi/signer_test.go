@@ -245,8 +245,8 @@ func TestSignerAuth_AgainstEmulator(t *testing.T) {
 		t.Fatalf("signed listing with an encoded filter: %v", err)
 	}
 	list, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 10})
-	if err != nil || len(list.Tasks) != 25 {
-		t.Fatalf("signed listing: %d tasks, %v", len(list.Tasks), err)
+	if err != nil || len(list.Items) != 25 {
+		t.Fatalf("signed listing: %d tasks, %v", len(list.Items), err)
 	}
 
 	cases := map[string]struct {

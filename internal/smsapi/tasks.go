@@ -20,10 +20,10 @@ type ListTasksQuery struct {
 	PageSize int
 }
 
-func (q ListTasksQuery) values(limit, offset int) url.Values {
+// Values returns the filters as query parameters, without limit and offset; unset filters are
+// left out. The provider hashes them into the data source's id.
+func (q ListTasksQuery) Values() url.Values {
 	v := url.Values{}
-	v.Set("limit", strconv.Itoa(limit))
-	v.Set("offset", strconv.Itoa(offset))
 	for _, f := range []struct {
 		key string
 		val *string
@@ -41,28 +41,16 @@ func (q ListTasksQuery) values(limit, offset int) url.Values {
 	return v
 }
 
-// TaskList is the result of ListTasks.
-type TaskList struct {
-	// Count is the API's count from the first page of the listing used.
-	Count int64
-	// Tasks are in API order, deduplicated across pages by id (never within a page). Never nil.
-	Tasks []Task
-	// Requests is the number of pages successfully fetched; HTTP attempts are logged, not counted.
-	Requests int
-	// DuplicatesDropped counts tasks dropped because their id appeared on an earlier page, which
-	// happens when tasks are created while the pages are read.
-	DuplicatesDropped int
-	// OffsetCapped reports that Count exceeds what offsets up to MaxOffset can reach.
-	OffsetCapped bool
-	// Reread reports that the first listing contradicted itself and was read again.
-	Reread bool
+// values is the query of the page at (limit, offset).
+func (q ListTasksQuery) values(limit, offset int) url.Values {
+	v := q.Values()
+	v.Set("limit", strconv.Itoa(limit))
+	v.Set("offset", strconv.Itoa(offset))
+	return v
 }
 
-// Incomplete reports whether fewer tasks came back than the API counted. ListTasks fails rather
-// than return a listing that contradicts its count, so this happens only under the offset cap.
-func (l *TaskList) Incomplete() bool {
-	return l != nil && int64(len(l.Tasks)) < l.Count
-}
+// TaskList is the result of ListTasks.
+type TaskList = Listing[Task]
 
 // ListTasksPage fetches one page at a record offset, holding one slot of the client-wide
 // concurrency limit across its retries.
@@ -83,12 +71,7 @@ func (c *Client) ListTasks(ctx context.Context, q ListTasksQuery) (*TaskList, er
 	if err != nil {
 		return nil, err
 	}
-	l, err := ListAll(ctx, c, c.tasksEndpoint(q), limit)
-	if err != nil {
-		return nil, err
-	}
-	return &TaskList{Count: l.Count, Tasks: l.Items, Requests: l.Requests,
-		DuplicatesDropped: l.DuplicatesDropped, OffsetCapped: l.OffsetCapped, Reread: l.Reread}, nil
+	return ListAll(ctx, c, c.tasksEndpoint(q), limit)
 }
 
 // tasksEndpoint describes GET /v3/tasks with the query's filters to the paging engine.

@@ -68,8 +68,8 @@ func BenchmarkListTasks_20000(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if len(list.Tasks) != total {
-					b.Fatalf("got %d tasks, want %d", len(list.Tasks), total)
+				if len(list.Items) != total {
+					b.Fatalf("got %d tasks, want %d", len(list.Items), total)
 				}
 				n++
 			}

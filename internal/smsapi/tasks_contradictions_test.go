@@ -62,8 +62,8 @@ func TestListAll_RepeatedIDWithAnotherStateFails(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(list.Tasks) != 3 || *list.Tasks[2].State != "MIGRATE_FAIL" {
-			t.Errorf("tasks = %v, want all three, the failed one last", taskIDs(list.Tasks))
+		if len(list.Items) != 3 || *list.Items[2].State != "MIGRATE_FAIL" {
+			t.Errorf("tasks = %v, want all three, the failed one last", taskIDs(list.Items))
 		}
 	})
 }
@@ -124,7 +124,7 @@ func TestDecode_ErrorBodiesAndEmptyItemsAreNotAnswers(t *testing.T) {
 	srv = newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, `{"count":1,"tasks":[ { } ]}`)
 	})
-	if list, err := newTestClient(t, srv.URL).ListTasks(context.Background(), ListTasksQuery{}); err != nil || len(list.Tasks) != 1 {
+	if list, err := newTestClient(t, srv.URL).ListTasks(context.Background(), ListTasksQuery{}); err != nil || len(list.Items) != 1 {
 		t.Errorf("a task without fields: %v, want it kept with every field null", err)
 	}
 }
@@ -150,12 +150,12 @@ func TestDecode_LongStringsAreCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for what, got := range map[string]*string{"name": list.Tasks[0].Name, "error_json": list.Tasks[0].ErrorJSON, "detail error_json": detail.ErrorJSON} {
+	for what, got := range map[string]*string{"name": list.Items[0].Name, "error_json": list.Items[0].ErrorJSON, "detail error_json": detail.ErrorJSON} {
 		if !utf8.ValidString(*got) || len(*got) > maxDataStringLen+64 || !strings.Contains(*got, "[cut by the provider:") {
 			t.Errorf("%s: %d bytes, valid UTF-8 %v, ends %q", what, len(*got), utf8.ValidString(*got), (*got)[max(0, len(*got)-60):])
 		}
 	}
-	if *list.Tasks[0].OSType != "LINUX" {
-		t.Errorf("os_type = %q, want short strings kept", *list.Tasks[0].OSType)
+	if *list.Items[0].OSType != "LINUX" {
+		t.Errorf("os_type = %q, want short strings kept", *list.Items[0].OSType)
 	}
 }

@@ -94,7 +94,7 @@ func TestListTasks_KeepsOrderAcrossConcurrentPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := taskIDs(list.Tasks); !slices.Equal(got, api.ids) {
+	if got := taskIDs(list.Items); !slices.Equal(got, api.ids) {
 		t.Errorf("tasks out of order: %v", got)
 	}
 	if list.Count != 100 || list.Requests != 10 || list.DuplicatesDropped != 0 || list.OffsetCapped || list.Incomplete() {
@@ -129,13 +129,13 @@ func TestListTasks_NoExtraRequest(t *testing.T) {
 			if got := api.offsets(); !slices.Equal(got, tc.wantOffsets) {
 				t.Errorf("offsets requested = %v, want %v", got, tc.wantOffsets)
 			}
-			if len(list.Tasks) != tc.wantTasks || list.Requests != len(tc.wantOffsets) || list.Count != tc.count {
-				t.Errorf("tasks = %d, requests = %d, count = %d", len(list.Tasks), list.Requests, list.Count)
+			if len(list.Items) != tc.wantTasks || list.Requests != len(tc.wantOffsets) || list.Count != tc.count {
+				t.Errorf("tasks = %d, requests = %d, count = %d", len(list.Items), list.Requests, list.Count)
 			}
 			if list.Incomplete() != (int64(tc.wantTasks) < tc.count) {
 				t.Errorf("Incomplete() = %v", list.Incomplete())
 			}
-			if list.Tasks == nil {
+			if list.Items == nil {
 				t.Error("Tasks is nil, want an empty slice")
 			}
 		})
@@ -166,10 +166,10 @@ func TestListTasks_DedupesAcrossPagesNotWithin(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{refID, refID, refID, "b", "<nil>", "<nil>", "c"}
-	if got := taskIDs(list.Tasks); !slices.Equal(got, want) {
+	if got := taskIDs(list.Items); !slices.Equal(got, want) {
 		t.Errorf("ids = %v, want %v", got, want)
 	}
-	if *list.Tasks[1].Name != "sms_task_xxx22" || *list.Tasks[2].Name != "sms_task_leddesktop" {
+	if *list.Items[1].Name != "sms_task_xxx22" || *list.Items[2].Name != "sms_task_leddesktop" {
 		t.Errorf("within-page duplicates were not kept in order")
 	}
 	if list.DuplicatesDropped != 1 || list.Requests != 3 || list.Incomplete() || list.Reread {
@@ -190,12 +190,12 @@ func TestListTasks_PreservesNullAbsentAndEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, task := range list.Tasks[:2] {
+	for _, task := range list.Items[:2] {
 		if task.SubTasks != nil || task.SourceServer != nil || task.ErrorJSON != nil || task.SpecialConfig != nil || task.TargetServer != nil {
 			t.Errorf("%s: null or absent fields are not nil: %+v", *task.ID, task)
 		}
 	}
-	e := list.Tasks[2]
+	e := list.Items[2]
 	if e.SubTasks == nil || len(e.SubTasks) != 0 || e.SpecialConfig == nil || len(e.SpecialConfig) != 0 {
 		t.Errorf("[] did not stay an empty non-nil slice: %#v %#v", e.SubTasks, e.SpecialConfig)
 	}
@@ -218,7 +218,7 @@ func TestListTasks_KeepsInt64Precision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	task := list.Tasks[0]
+	task := list.Items[0]
 	if *task.CreateDate != big || *task.TotalTime != 9223372036854775807 || *task.SubTasks[0].ID != big || *task.SubTasks[0].StartDate != big {
 		t.Errorf("precision lost: create_date %d, total_time %d, sub id %d", *task.CreateDate, *task.TotalTime, *task.SubTasks[0].ID)
 	}
@@ -236,8 +236,8 @@ func TestListTasks_CapsOffsets(t *testing.T) {
 	if last := offsets[len(offsets)-1]; last > MaxOffset || last != 65400 {
 		t.Errorf("largest offset = %d, want 65400 (<= %d)", last, MaxOffset)
 	}
-	if len(offsets) != 328 || list.Requests != 328 || len(list.Tasks) != 65600 {
-		t.Errorf("requests = %d/%d, tasks = %d; want 328 and 65600", len(offsets), list.Requests, len(list.Tasks))
+	if len(offsets) != 328 || list.Requests != 328 || len(list.Items) != 65600 {
+		t.Errorf("requests = %d/%d, tasks = %d; want 328 and 65600", len(offsets), list.Requests, len(list.Items))
 	}
 	if !list.OffsetCapped || !list.Incomplete() || list.Count != 70000 {
 		t.Errorf("OffsetCapped = %v, Incomplete = %v, Count = %d", list.OffsetCapped, list.Incomplete(), list.Count)
@@ -257,7 +257,7 @@ func TestListTasks_PageFailureFailsWhole(t *testing.T) {
 	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrency = 2 })
 	list, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 100})
 	if list != nil {
-		t.Errorf("got a partial list of %d tasks", len(list.Tasks))
+		t.Errorf("got a partial list of %d tasks", len(list.Items))
 	}
 	ae, ok := AsAPIError(err)
 	if !ok || ae.Status != 403 || ae.Code != "SMS.1806" || ae.RequestID != "req-400" {
