@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"reflect"
 	"regexp"
 	"strings"
@@ -14,13 +15,13 @@ import (
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
 
-// The data sources sms_task, sms_source_servers and sms_source_server_overview name their
-// attributes after the API's fields, so their computed schema is derived from the client's types:
-// one attribute per json tag, described by the field's doc tag, nested objects as single nested
-// attributes and arrays as lists. Their values are built from the same types by apiValue, against
-// tftypes derived from that schema, so schema, types and values cannot drift apart. Reflection is
-// fine here: these data sources hold at most a thousand servers (the per-account maximum), unlike
-// sms_tasks, whose hand-written flattener serves 65,535 tasks (see tasks_flatten.go).
+// Every data source names its computed attributes after the API's fields, so its schema is
+// derived from the client's types: one attribute per json tag, described by the field's doc tag,
+// nested objects as single nested attributes and arrays as lists. Values are built from the same
+// types by apiValue, against tftypes derived from that schema, so a field is declared once, in
+// internal/smsapi, and schema, types and values cannot drift apart. apiValue is the framework's
+// path and the reference the tests compare with; the large lists of the listing data sources reach
+// the state through the direct encoding instead (see direct_read.go).
 
 // derivedAttribute is an attribute computed by the provider from an API object, beside the
 // API's own fields.
@@ -53,16 +54,8 @@ func jsonName(f reflect.StructField) string {
 	return name
 }
 
-// sharedAttributes are the attributes of API types that sms_tasks already describes.
-var sharedAttributes = map[reflect.Type]func() map[string]schema.Attribute{
-	reflect.TypeFor[smsapi.NetworkCheckInfo](): networkCheckInfoAttributes,
-}
-
 // apiAttributes returns the computed attributes of an API struct type, keyed by JSON name.
 func apiAttributes(t reflect.Type) map[string]schema.Attribute {
-	if shared, ok := sharedAttributes[t]; ok {
-		return shared()
-	}
 	attrs := make(map[string]schema.Attribute, t.NumField())
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -144,6 +137,69 @@ func apiObjectAttributes(v reflect.Value, typ tftypes.Object) map[string]tftypes
 		attrs[d.name] = d.value(v)
 	}
 	return attrs
+}
+
+func computedString(description string) schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, MarkdownDescription: description}
+}
+
+func computedInt64(description string) schema.Int64Attribute {
+	return schema.Int64Attribute{Computed: true, MarkdownDescription: description}
+}
+
+func computedFloat64(description string) schema.Float64Attribute {
+	return schema.Float64Attribute{Computed: true, MarkdownDescription: description}
+}
+
+func computedBool(description string) schema.BoolAttribute {
+	return schema.BoolAttribute{Computed: true, MarkdownDescription: description}
+}
+
+var nullNumber = tftypes.NewValue(tftypes.Number, nil)
+
+func stringValue(p *string) tftypes.Value {
+	if p == nil {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return tftypes.NewValue(tftypes.String, *p)
+}
+
+func boolValue(p *bool) tftypes.Value {
+	if p == nil {
+		return tftypes.NewValue(tftypes.Bool, nil)
+	}
+	return tftypes.NewValue(tftypes.Bool, *p)
+}
+
+// int64Value keeps every bit of an int64: SetInt64 is exact, unlike a detour through float64.
+func int64Value(p *int64) tftypes.Value {
+	if p == nil {
+		return nullNumber
+	}
+	return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(*p))
+}
+
+func float64Value(p *float64) tftypes.Value {
+	if p == nil {
+		return nullNumber
+	}
+	return tftypes.NewValue(tftypes.Number, big.NewFloat(*p))
+}
+
+func terraformTypeOf(t interface {
+	TerraformType(context.Context) tftypes.Type
+}) tftypes.Type {
+	return t.TerraformType(context.Background())
+}
+
+// schemaType converts a type the framework derived from a schema of this package. Any other type
+// is a bug in the schema, found by every test that loads it.
+func schemaType[T any](v any) T {
+	t, ok := v.(T)
+	if !ok {
+		panic(fmt.Sprintf("schema type is %T, want %T", v, t))
+	}
+	return t
 }
 
 // objectTypeOf is the tftypes type of a data source's schema, whose attributes are its state.

@@ -15,19 +15,6 @@ import (
 // dominate, small enough to run a few iterations on a 2-core machine.
 const benchTasks = 10000
 
-// BenchmarkFlattenTasks_10000 measures the flattener alone, from decoded API structs to the
-// tftypes value of the tasks attribute.
-func BenchmarkFlattenTasks_10000(b *testing.B) {
-	tasks := decodeAPITasks(b, emulator.GenerateTasks(benchTasks, 1))
-	b.ReportAllocs()
-	for b.Loop() {
-		v := flattenTasks(tasks)
-		if v.IsNull() {
-			b.Fatal("flattenTasks returned null")
-		}
-	}
-}
-
 // BenchmarkReadDataSource_10000 measures the whole ReadDataSource RPC of the server main serves,
 // as Terraform makes it: msgpack config in, paging through an in-process emulator with no
 // latency, decoding, the framework's processing of the small attributes, the tasks written

@@ -2,17 +2,24 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/big"
+	"reflect"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
+
+// defaultReadTimeout bounds a whole read when `timeouts.read` is unset. Reading 65,535 tasks
+// takes well under a minute, so this only stops reads that are stuck.
+const defaultReadTimeout = 20 * time.Minute
 
 // providerDataOf is the Configure of every data source: it returns the configured provider's
 // data, or nil while Terraform validates configuration before the provider is configured.
@@ -28,33 +35,147 @@ func providerDataOf(req datasource.ConfigureRequest, resp *datasource.ConfigureR
 	return data
 }
 
-// beginRead starts the Read of a data source whose state is built as one tftypes value: it
-// checks that the provider is configured, masks its secrets in every log line of ctx, and
-// applies timeouts.read (default defaultReadTimeout) from the configuration. It returns the
-// configured attributes, which the state repeats, and a cancel function, or ok false after
-// adding a diagnostic.
-func beginRead(ctx context.Context, data *providerData, name string, config tfsdk.Config, diags *diag.Diagnostics) (_ context.Context, _ map[string]tftypes.Value, _ time.Duration, cancel context.CancelFunc, ok bool) {
+// dataSourceRead is one Read of a data source: its arguments as configured, and the state it
+// builds, both as terraform-plugin-go values keyed by attribute name.
+type dataSourceRead struct {
+	client *smsapi.Client
+	args   arguments
+	// state starts as the configured values, with every other attribute null.
+	state     map[string]tftypes.Value
+	stateType tftypes.Object
+	// diags takes the warnings of a successful read.
+	diags *diag.Diagnostics
+}
+
+// readDataSource is the Read of every data source, so that each is written one way: it checks
+// that the provider is configured, masks its credentials in every log line of the read (see
+// withSecretMasks), applies timeouts.read, lets read query the API and fill the state, and sets
+// the whole state at the end. When read fails, nothing is written and one diagnostic says why.
+func readDataSource(ctx context.Context, data *providerData, target readTarget, req datasource.ReadRequest,
+	resp *datasource.ReadResponse, read func(context.Context, *dataSourceRead) error) {
 	if data == nil {
-		diags.AddError("Provider Not Configured",
-			"The sms provider was not configured before "+name+" was read. This is a bug in the provider; please report it.")
-		return ctx, nil, 0, nil, false
+		resp.Diagnostics.AddError("Provider Not Configured", "The sms provider was not configured before "+
+			target.dataSource+" was read. This is a bug in the provider; please report it.")
+		return
 	}
-	ctx = tflog.MaskLogStrings(ctx, data.secrets...)
+	ctx = withSecretMasks(ctx, data.secrets)
 	var configured map[string]tftypes.Value
-	if err := config.Raw.As(&configured); err != nil {
-		diags.AddError("Invalid Configuration", "The configuration of "+name+" could not be read: "+err.Error())
-		return ctx, nil, 0, nil, false
+	if err := req.Config.Raw.As(&configured); err != nil {
+		resp.Diagnostics.AddError("Invalid Configuration", "The configuration of "+target.dataSource+" could not be read: "+err.Error())
+		return
 	}
 	var to timeouts.Value
-	diags.Append(config.GetAttribute(ctx, path.Root("timeouts"), &to)...)
-	if diags.HasError() {
-		return ctx, nil, 0, nil, false
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeouts"), &to)...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	readTimeout, d := to.Read(ctx, defaultReadTimeout)
-	diags.Append(d...)
-	if diags.HasError() {
-		return ctx, nil, 0, nil, false
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
-	ctx, cancel = context.WithTimeout(ctx, readTimeout)
-	return ctx, configured, readTimeout, cancel, true
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+
+	stateType := objectTypeOf(resp.State.Schema)
+	r := &dataSourceRead{client: data.client, args: arguments{values: configured},
+		state: make(map[string]tftypes.Value, len(stateType.AttributeTypes)), stateType: stateType, diags: &resp.Diagnostics}
+	for name, typ := range stateType.AttributeTypes {
+		r.state[name] = tftypes.NewValue(typ, nil)
+		if v, ok := configured[name]; ok {
+			r.state[name] = v
+		}
+	}
+	if err := read(ctx, r); err != nil {
+		var argErr *argumentError
+		if errors.As(err, &argErr) {
+			resp.Diagnostics.AddAttributeError(path.Root(argErr.name), "Invalid "+target.dataSource+" Argument", argErr.Error())
+			return
+		}
+		addReadError(&resp.Diagnostics, ctx, err, readTimeout, data.method, target)
+		return
+	}
+	resp.State.Raw = tftypes.NewValue(stateType, r.state)
+}
+
+// arguments reads configured arguments into the client's query types. The first argument that
+// cannot be read is kept in err and makes every later read a no-op, so a query is built in one
+// expression and checked once.
+type arguments struct {
+	values map[string]tftypes.Value
+	err    error
+}
+
+// argumentError is a configured value the provider cannot use; its diagnostic names the argument.
+type argumentError struct {
+	name string
+	err  error
+}
+
+func (e *argumentError) Error() string { return e.name + ": " + e.err.Error() }
+
+// set reads argument name into dst when it is set and known, and reports whether it did.
+func (a *arguments) set(name string, dst any) bool {
+	v, ok := a.values[name]
+	if a.err != nil || !ok || v.IsNull() || !v.IsKnown() {
+		return false
+	}
+	if err := v.As(dst); err != nil {
+		a.err = &argumentError{name: name, err: err}
+		return false
+	}
+	return true
+}
+
+// str is a string argument, nil when unset.
+func (a *arguments) str(name string) *string {
+	var s string
+	if !a.set(name, &s) {
+		return nil
+	}
+	return &s
+}
+
+// boolean is a bool argument, nil when unset.
+func (a *arguments) boolean(name string) *bool {
+	var b bool
+	if !a.set(name, &b) {
+		return nil
+	}
+	return &b
+}
+
+// integer is a whole-number argument, or def when unset. The schema's validators bound it; a
+// value that is not a whole int64 is refused here all the same, naming the argument.
+func (a *arguments) integer(name string, def int64) int64 {
+	var n big.Float
+	if !a.set(name, &n) {
+		return def
+	}
+	i, acc := n.Int64()
+	if acc != big.Exact {
+		a.err = &argumentError{name: name, err: fmt.Errorf("%s is not a whole number in range", n.Text('g', 20))}
+		return def
+	}
+	return i
+}
+
+// setListing sets the attributes every listing data source shares: the id derived from its
+// filters, the page size and summary_only as used, and the API's count.
+func (r *dataSourceRead) setListing(filters string, pageSize int, summaryOnly bool, count int64) {
+	r.state["id"] = tftypes.NewValue(tftypes.String, filtersHash(filters))
+	r.state["page_size"] = tftypes.NewValue(tftypes.Number, big.NewFloat(float64(pageSize)))
+	r.state["summary_only"] = tftypes.NewValue(tftypes.Bool, summaryOnly)
+	r.state["total_count"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(count))
+}
+
+// setList sets a listing's list attribute: written by the server directly under NewServer (see
+// direct_read.go), through the framework with apiValue otherwise.
+func setList[T any](ctx context.Context, r *dataSourceRead, encoding listEncoding[T], items []T) {
+	if !encoding.put(ctx, items) {
+		if items == nil {
+			items = []T{}
+		}
+		r.state[encoding.attribute] = apiValue(reflect.ValueOf(items), r.stateType.AttributeTypes[encoding.attribute])
+	}
 }

@@ -19,6 +19,7 @@ import (
 
 // readTarget names what a data source reads, for its diagnostics.
 type readTarget struct {
+	dataSource string // "sms_tasks"
 	request    string // "GET /v3/tasks"
 	what       string // "tasks", in "Reading the tasks took longer ..."
 	title      string // "SMS Tasks", in "SMS Tasks Read Timed Out"
@@ -35,20 +36,15 @@ func capitalize(s string) string {
 }
 
 var tasksTarget = readTarget{
-	request: "GET /v3/tasks", what: "tasks", title: "SMS Tasks", body: "a valid task list",
+	dataSource: "sms_tasks", request: "GET /v3/tasks", what: "tasks", title: "SMS Tasks", body: "a valid task list",
 	permission: "list migration tasks: grant the IAM policy action sms:server:listTask", list: "SMS Task List",
 }
 
-// addReadError turns a failed read of sms_tasks into one error diagnostic; see addReadErrorFor.
-func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readTimeout time.Duration, method authMethod) {
-	addReadErrorFor(diags, ctx, err, readTimeout, method, tasksTarget)
-}
-
-// addReadErrorFor turns a failed read into one error diagnostic that says what happened and what
+// addReadError turns a failed read into one error diagnostic that says what happened and what
 // to do, once. API errors carry the HTTP status, error_code, error_msg and request id, which is
 // what Huawei support asks for. Every text from the network arrives already sanitized by the
 // client (see DESIGN.md, "Hostile input").
-func addReadErrorFor(diags *diag.Diagnostics, ctx context.Context, err error, readTimeout time.Duration,
+func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readTimeout time.Duration,
 	method authMethod, target readTarget) {
 	var notFound *smsapi.TaskNotFoundError
 	if errors.As(err, &notFound) {

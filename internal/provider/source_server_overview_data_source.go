@@ -2,11 +2,11 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"reflect"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
@@ -28,7 +28,7 @@ type sourceServerOverviewDataSource struct {
 }
 
 var overviewTarget = readTarget{
-	request: "GET /v3/sources/overview", what: "source server overview", title: "SMS Source Server Overview",
+	dataSource: "sms_source_server_overview", request: "GET /v3/sources/overview", what: "source server overview", title: "SMS Source Server Overview",
 	body: "an object of counters", permission: "list source servers: grant the IAM policy action sms:server:list",
 }
 
@@ -56,18 +56,14 @@ func (d *sourceServerOverviewDataSource) Configure(_ context.Context, req dataso
 }
 
 func (d *sourceServerOverviewDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	ctx, configured, readTimeout, cancel, ok := beginRead(ctx, d.data, "sms_source_server_overview", req.Config, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	defer cancel()
-	overview, err := d.data.client.ShowSourcesOverview(ctx)
+	readDataSource(ctx, d.data, overviewTarget, req, resp, readOverview)
+}
+
+func readOverview(ctx context.Context, r *dataSourceRead) error {
+	overview, err := r.client.ShowSourcesOverview(ctx)
 	if err != nil {
-		addReadErrorFor(&resp.Diagnostics, ctx, err, readTimeout, d.data.method, overviewTarget)
-		return
+		return err
 	}
-	stateType := objectTypeOf(resp.State.Schema)
-	attrs := apiObjectAttributes(reflect.ValueOf(overview).Elem(), stateType)
-	attrs["timeouts"] = configured["timeouts"]
-	resp.State.Raw = tftypes.NewValue(stateType, attrs)
+	maps.Copy(r.state, apiObjectAttributes(reflect.ValueOf(overview).Elem(), r.stateType))
+	return nil
 }

@@ -38,7 +38,7 @@ type sourceServersDataSource struct {
 }
 
 var sourceServersTarget = readTarget{
-	request: "GET /v3/sources", what: "source servers", title: "SMS Source Servers", body: "a valid source server list",
+	dataSource: "sms_source_servers", request: "GET /v3/sources", what: "source servers", title: "SMS Source Servers", body: "a valid source server list",
 	permission: "list source servers: grant the IAM policy action sms:server:list", list: "SMS Source Server List",
 }
 
@@ -70,7 +70,7 @@ func replicationProgress(replicated, total *int64) tftypes.Value {
 	}
 	percent := new(big.Float).Quo(new(big.Float).SetInt64(*replicated), new(big.Float).SetInt64(*total))
 	f, _ := percent.Mul(percent, big.NewFloat(100)).Float64()
-	return tftypes.NewValue(numberType, big.NewFloat(f))
+	return tftypes.NewValue(tftypes.Number, big.NewFloat(f))
 }
 
 func (d *sourceServersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -153,13 +153,13 @@ func (d *sourceServersDataSource) Schema(ctx context.Context, _ datasource.Schem
 }
 
 func serversAttribute() schema.ListNestedAttribute {
-	return withFixedTypes(schema.ListNestedAttribute{
+	return schema.ListNestedAttribute{
 		Computed: true,
 		MarkdownDescription: "Servers that match the filters, in API order, with every field of the response " +
 			"under its API name. Fields the API returns as null or leaves out are null here, never `\"\"`, `0` or " +
 			"`false`. Null when `summary_only` is true.",
 		NestedObject: schema.NestedAttributeObject{Attributes: apiAttributes(reflect.TypeFor[smsapi.SourceServerItem]())},
-	})
+	}
 }
 
 func (d *sourceServersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -167,86 +167,44 @@ func (d *sourceServersDataSource) Configure(_ context.Context, req datasource.Co
 }
 
 func (d *sourceServersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	ctx, configured, readTimeout, cancel, ok := beginRead(ctx, d.data, "sms_source_servers", req.Config, &resp.Diagnostics)
-	if !ok {
-		return
+	readDataSource(ctx, d.data, sourceServersTarget, req, resp, readSourceServers)
+}
+
+func readSourceServers(ctx context.Context, r *dataSourceRead) error {
+	q := smsapi.ListSourceServersQuery{
+		State:                    r.args.str("state"),
+		Name:                     r.args.str("name"),
+		ID:                       r.args.str("source_server_id"),
+		IP:                       r.args.str("ip"),
+		IPv6:                     r.args.str("ipv6"),
+		MigProject:               r.args.str("migproject_id"),
+		MigrationCycle:           r.args.str("migration_cycle"),
+		Connected:                r.args.boolean("connected"),
+		EnterpriseProjectID:      r.args.str("enterprise_project_id"),
+		IsConsistencyResultExist: r.args.boolean("is_consistency_result_exist"),
+		VMID:                     r.args.str("vm_id"),
+		PageSize:                 int(r.args.integer("page_size", smsapi.MaxPageSize)),
 	}
-	defer cancel()
-	query, summaryOnly, err := sourceServersQuery(configured)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid sms_source_servers Configuration", err.Error())
-		return
+	summaryOnly := r.args.boolean("summary_only")
+	if r.args.err != nil {
+		return r.args.err
 	}
 	started := time.Now()
-	list, err := d.data.client.ListSourceServers(ctx, query)
+	list, err := r.client.ListSourceServers(ctx, q)
 	if err != nil {
-		addReadErrorFor(&resp.Diagnostics, ctx, err, readTimeout, d.data.method, sourceServersTarget)
-		return
+		return err
 	}
 	tflog.Debug(ctx, "read SMS source servers", map[string]any{
 		"count": list.Count, "servers": len(list.Items), "pages": list.Requests,
 		"duplicates_dropped": list.DuplicatesDropped, "reread": list.Reread, "duration_ms": time.Since(started).Milliseconds(),
 	})
-
-	stateType := objectTypeOf(resp.State.Schema)
-	attrs := make(map[string]tftypes.Value, len(stateType.AttributeTypes))
-	for name, typ := range stateType.AttributeTypes {
-		attrs[name] = tftypes.NewValue(typ, nil)
-		if v, ok := configured[name]; ok {
-			attrs[name] = v
-		}
+	r.setListing(q.Values().Encode(), q.PageSize, summaryOnly != nil && *summaryOnly, list.Count)
+	r.state["state_counts"] = countBy(list.Items, func(s *smsapi.SourceServerItem) *string { return s.State })
+	r.state["migration_cycle_counts"] = countBy(list.Items, func(s *smsapi.SourceServerItem) *string { return s.MigrationCycle })
+	if summaryOnly == nil || !*summaryOnly {
+		setList(ctx, r, serversEncoding, list.Items)
 	}
-	attrs["id"] = tftypes.NewValue(tftypes.String, filtersHash(query.Values().Encode()))
-	attrs["page_size"] = tftypes.NewValue(tftypes.Number, big.NewFloat(float64(query.PageSize)))
-	attrs["summary_only"] = tftypes.NewValue(tftypes.Bool, summaryOnly)
-	attrs["total_count"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(list.Count))
-	attrs["state_counts"] = countBy(list.Items, func(s *smsapi.SourceServerItem) *string { return s.State })
-	attrs["migration_cycle_counts"] = countBy(list.Items, func(s *smsapi.SourceServerItem) *string { return s.MigrationCycle })
-	// Under NewServer the servers are written directly and left null here; see serversEncoding.
-	if !summaryOnly && !serversEncoding.put(ctx, list.Items) {
-		attrs["servers"] = apiValue(reflect.ValueOf(list.Items), stateType.AttributeTypes["servers"])
-	}
-	resp.State.Raw = tftypes.NewValue(stateType, attrs)
-}
-
-// sourceServersQuery maps the configured filters to the API's query; unset filters stay nil.
-func sourceServersQuery(configured map[string]tftypes.Value) (smsapi.ListSourceServersQuery, bool, error) {
-	q := smsapi.ListSourceServersQuery{PageSize: smsapi.MaxPageSize}
-	strs := map[string]**string{
-		"state": &q.State, "name": &q.Name, "source_server_id": &q.ID, "ip": &q.IP, "ipv6": &q.IPv6,
-		"migproject_id": &q.MigProject, "migration_cycle": &q.MigrationCycle,
-		"enterprise_project_id": &q.EnterpriseProjectID, "vm_id": &q.VMID,
-	}
-	for name, dst := range strs {
-		if v := configured[name]; !v.IsNull() {
-			if err := v.As(dst); err != nil {
-				return q, false, err
-			}
-		}
-	}
-	bools := map[string]**bool{"connected": &q.Connected, "is_consistency_result_exist": &q.IsConsistencyResultExist}
-	for name, dst := range bools {
-		if v := configured[name]; !v.IsNull() {
-			if err := v.As(dst); err != nil {
-				return q, false, err
-			}
-		}
-	}
-	if v := configured["page_size"]; !v.IsNull() && v.IsKnown() {
-		var size big.Float
-		if err := v.As(&size); err != nil {
-			return q, false, err
-		}
-		n, _ := size.Int64()
-		q.PageSize = int(n)
-	}
-	var summaryOnly bool
-	if v := configured["summary_only"]; !v.IsNull() && v.IsKnown() {
-		if err := v.As(&summaryOnly); err != nil {
-			return q, false, err
-		}
-	}
-	return q, summaryOnly, nil
+	return nil
 }
 
 // filtersHash is the id of a list data source: a hash of its encoded filters.

@@ -2,13 +2,14 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"maps"
 	"reflect"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
@@ -30,7 +31,7 @@ type taskDataSource struct {
 }
 
 var taskTarget = readTarget{
-	request: "GET /v3/tasks/{task_id}", what: "task", title: "SMS Task", body: "a task",
+	dataSource: "sms_task", request: "GET /v3/tasks/{task_id}", what: "task", title: "SMS Task", body: "a task",
 	permission: "read migration tasks: grant the IAM policy action sms:server:getTask",
 }
 
@@ -67,23 +68,21 @@ func (d *taskDataSource) Configure(_ context.Context, req datasource.ConfigureRe
 }
 
 func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	ctx, configured, readTimeout, cancel, ok := beginRead(ctx, d.data, "sms_task", req.Config, &resp.Diagnostics)
-	if !ok {
-		return
+	readDataSource(ctx, d.data, taskTarget, req, resp, readTask)
+}
+
+func readTask(ctx context.Context, r *dataSourceRead) error {
+	taskID := r.args.str("task_id")
+	if r.args.err != nil {
+		return r.args.err
 	}
-	defer cancel()
-	var taskID string
-	if err := configured["task_id"].As(&taskID); err != nil {
-		resp.Diagnostics.AddError("Invalid task_id", err.Error())
-		return
+	if taskID == nil {
+		return &argumentError{name: "task_id", err: errors.New("is required")}
 	}
-	detail, err := d.data.client.ShowTask(ctx, taskID)
+	detail, err := r.client.ShowTask(ctx, *taskID)
 	if err != nil {
-		addReadErrorFor(&resp.Diagnostics, ctx, err, readTimeout, d.data.method, taskTarget)
-		return
+		return err
 	}
-	stateType := objectTypeOf(resp.State.Schema)
-	attrs := apiObjectAttributes(reflect.ValueOf(detail).Elem(), stateType)
-	attrs["task_id"], attrs["timeouts"] = configured["task_id"], configured["timeouts"]
-	resp.State.Raw = tftypes.NewValue(stateType, attrs)
+	maps.Copy(r.state, apiObjectAttributes(reflect.ValueOf(detail).Elem(), r.stateType))
+	return nil
 }

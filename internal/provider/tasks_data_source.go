@@ -2,18 +2,17 @@ package provider
 
 import (
 	"context"
-	"net/url"
+	"reflect"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
@@ -24,12 +23,8 @@ var (
 	_ datasource.DataSourceWithConfigure = (*tasksDataSource)(nil)
 )
 
-// defaultReadTimeout bounds a whole read when `timeouts.read` is unset. Reading
-// 65,535 tasks takes well under a minute, so this only stops reads that are stuck.
-const defaultReadTimeout = 20 * time.Minute
-
 // tasksEncoding writes the tasks attribute directly when the provider runs under NewServer.
-var tasksEncoding = mustListEncoding[smsapi.Task]("tasks", tasksTFType)
+var tasksEncoding = mustListEncoding[smsapi.Task]("tasks", terraformTypeOf(tasksAttribute().GetType()))
 
 // NewTasksDataSource is the constructor the provider registers.
 func NewTasksDataSource() datasource.DataSource {
@@ -39,24 +34,6 @@ func NewTasksDataSource() datasource.DataSource {
 // tasksDataSource is sms_tasks: every task that matches the filters, over every page.
 type tasksDataSource struct {
 	data *providerData
-}
-
-// tasksDataSourceModel is the data source's configuration and state, except the tasks
-// themselves, which are written as raw values by the flattener.
-type tasksDataSourceModel struct {
-	ID                  types.String   `tfsdk:"id"`
-	State               types.String   `tfsdk:"state"`
-	Name                types.String   `tfsdk:"name"`
-	TaskID              types.String   `tfsdk:"task_id"`
-	SourceServerID      types.String   `tfsdk:"source_server_id"`
-	EnterpriseProjectID types.String   `tfsdk:"enterprise_project_id"`
-	PageSize            types.Int64    `tfsdk:"page_size"`
-	SummaryOnly         types.Bool     `tfsdk:"summary_only"`
-	TotalCount          types.Int64    `tfsdk:"total_count"`
-	StateCounts         types.Map      `tfsdk:"state_counts"`
-	TaskStates          types.Map      `tfsdk:"task_states"`
-	Tasks               tasksValue     `tfsdk:"tasks"`
-	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *tasksDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -134,127 +111,74 @@ func (d *tasksDataSource) Configure(_ context.Context, req datasource.ConfigureR
 }
 
 func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured",
-			"The sms provider was not configured before sms_tasks was read. This is a bug in the provider; please report it.")
-		return
-	}
-	ctx = withSecretMasks(ctx, d.data.secrets)
+	readDataSource(ctx, d.data, tasksTarget, req, resp, readTasks)
+}
 
-	var model tasksDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
+// tasksAttribute is the list of tasks, each with every field of smsapi.Task.
+func tasksAttribute() schema.ListNestedAttribute {
+	return schema.ListNestedAttribute{
+		Computed: true,
+		MarkdownDescription: "Tasks that match the filters, in the order the API returns them (never sorted). " +
+			"Fields the API returns as null or leaves out are null here, never `\"\"`, `0` or `false`. " +
+			"Null when `summary_only` is true.",
+		NestedObject: schema.NestedAttributeObject{Attributes: apiAttributes(reflect.TypeFor[smsapi.Task]())},
 	}
-	readTimeout, diags := model.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
+}
 
-	query := model.query()
+func readTasks(ctx context.Context, r *dataSourceRead) error {
+	q := smsapi.ListTasksQuery{
+		State:               r.args.str("state"),
+		Name:                r.args.str("name"),
+		ID:                  r.args.str("task_id"),
+		SourceServerID:      r.args.str("source_server_id"),
+		EnterpriseProjectID: r.args.str("enterprise_project_id"),
+		PageSize:            int(r.args.integer("page_size", smsapi.MaxPageSize)),
+	}
+	summaryOnly := r.args.boolean("summary_only")
+	if r.args.err != nil {
+		return r.args.err
+	}
 	started := time.Now()
-	list, err := d.data.client.ListTasks(ctx, query)
+	list, err := r.client.ListTasks(ctx, q)
 	if err != nil {
-		addReadError(&resp.Diagnostics, ctx, err, readTimeout, d.data.method)
-		return
+		return err
 	}
 	tflog.Debug(ctx, "read SMS tasks", map[string]any{
 		"count": list.Count, "tasks": len(list.Items), "pages": list.Requests,
 		"duplicates_dropped": list.DuplicatesDropped, "reread": list.Reread,
 		"duration_ms": time.Since(started).Milliseconds(),
 	})
-	addIncompleteWarning(&resp.Diagnostics, list)
+	addIncompleteWarning(r.diags, list)
 
-	model.ID = types.StringValue(filtersID(query))
-	model.PageSize = types.Int64Value(int64(query.PageSize))
-	model.SummaryOnly = types.BoolValue(model.SummaryOnly.ValueBool())
-	model.TotalCount = types.Int64Value(list.Count)
-	stateCounts, taskStates := summarize(list.Items)
-	model.StateCounts = int64MapValue(stateCounts)
-	// task_states has an entry per task, so it goes the way of the tasks (see below).
-	model.TaskStates = types.MapNull(types.StringType)
+	r.setListing(q.Values().Encode(), q.PageSize, summaryOnly != nil && *summaryOnly, list.Count)
+	r.state["state_counts"] = countBy(list.Items, func(t *smsapi.Task) *string { return t.State })
+	// task_states has an entry per task, so it goes the way of the tasks.
+	taskStates := taskStatesOf(list.Items)
 	if !putStringMap(ctx, "task_states", taskStates) {
-		model.TaskStates = stringMapValue(taskStates)
+		r.state["task_states"] = stringMapValue(taskStates)
 	}
-	// Null when summary_only keeps the tasks out of the state, and when the server writes them
-	// into the encoded state itself (direct_read.go); set through the framework otherwise.
-	model.Tasks = tasksValue{}
-	if !model.SummaryOnly.ValueBool() && !tasksEncoding.put(ctx, list.Items) {
-		model.Tasks = newTasksValue(flattenTasks(list.Items))
+	if summaryOnly == nil || !*summaryOnly {
+		setList(ctx, r, tasksEncoding, list.Items)
 	}
-	// On the framework path the API structs are no longer needed: let them go before the state
-	// is encoded. The direct path keeps list.Items until the server writes the state from it.
-	list = nil
-
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	return nil
 }
 
-// query maps the configured filters to the API's query; unset filters stay nil and are not sent.
-func (m tasksDataSourceModel) query() smsapi.ListTasksQuery {
-	pageSize := smsapi.MaxPageSize
-	if !m.PageSize.IsNull() && !m.PageSize.IsUnknown() {
-		pageSize = int(m.PageSize.ValueInt64())
-	}
-	return smsapi.ListTasksQuery{
-		State:               m.State.ValueStringPointer(),
-		Name:                m.Name.ValueStringPointer(),
-		ID:                  m.TaskID.ValueStringPointer(),
-		SourceServerID:      m.SourceServerID.ValueStringPointer(),
-		EnterpriseProjectID: m.EnterpriseProjectID.ValueStringPointer(),
-		PageSize:            pageSize,
-	}
-}
-
-// filtersID hashes the filters (not the page size, which does not change the result), so the
-// same filters give the same id on every run and every machine.
-func filtersID(q smsapi.ListTasksQuery) string {
-	values := url.Values{}
-	set := func(key string, value *string) {
-		if value != nil {
-			values.Set(key, *value)
-		}
-	}
-	set("state", q.State)
-	set("name", q.Name)
-	set("id", q.ID)
-	set("source_server_id", q.SourceServerID)
-	set("enterprise_project_id", q.EnterpriseProjectID)
-	return filtersHash(values.Encode())
-}
-
-// summarize counts tasks by state and maps task ids to states.
-func summarize(tasks []smsapi.Task) (stateCounts map[string]int64, taskStates map[string]*string) {
-	stateCounts = map[string]int64{}
-	taskStates = make(map[string]*string, len(tasks))
+// taskStatesOf maps task ids to states; tasks without an id are left out.
+func taskStatesOf(tasks []smsapi.Task) map[string]*string {
+	taskStates := make(map[string]*string, len(tasks))
 	for i := range tasks {
-		t := &tasks[i]
-		if t.State != nil {
-			stateCounts[*t.State]++
-		}
-		if t.ID != nil {
+		if t := &tasks[i]; t.ID != nil {
 			taskStates[*t.ID] = t.State
 		}
 	}
-	return stateCounts, taskStates
+	return taskStates
 }
 
-// The maps are built as attr.Values directly: MapValueFrom would reflect over every element.
-
-func int64MapValue(m map[string]int64) types.Map {
-	values := make(map[string]attr.Value, len(m))
-	for k, n := range m {
-		values[k] = types.Int64Value(n)
-	}
-	return types.MapValueMust(types.Int64Type, values)
-}
-
-func stringMapValue(m map[string]*string) types.Map {
-	values := make(map[string]attr.Value, len(m))
+// stringMapValue is a map of strings, a nil value as null, as a tftypes value.
+func stringMapValue(m map[string]*string) tftypes.Value {
+	values := make(map[string]tftypes.Value, len(m))
 	for k, s := range m {
-		values[k] = types.StringPointerValue(s)
+		values[k] = stringValue(s)
 	}
-	return types.MapValueMust(types.StringType, values)
+	return tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, values)
 }
