@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"crypto/tls"
 	"maps"
-	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,77 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-
-	"github.com/smsops/terraform-provider-sms/internal/emulator"
 )
-
-// A shell set up for the huaweicloud provider, with no SMS_* variable and no argument in the
-// provider block, reads the emulator. The endpoint and IAM URL are derived from HW_REGION_NAME
-// and HW_CLOUD, names under .test that reach the emulator only through an HTTPS proxy, so the
-// proxy's CONNECT lines prove which hosts the provider built.
-func TestE2E_HuaweiCloudEnvironmentOnly(t *testing.T) {
-	t.Parallel()
-	const region, cloud = "ap-southeast-3", "emulator.test"
-	cert, certPEM := selfSignedCert(t, "*."+region+"."+cloud)
-	api := emulator.New(emulator.Options{
-		Tasks: emulator.GenerateTasks(6, 2), Token: testToken, AccessKey: testAccessKey, SecretKey: testSecretKey,
-		IAMUsers: []emulator.IAMUser{{Name: testUser, Password: testPassword, DomainName: testDomain}},
-	})
-	tlsServer := httptest.NewUnstartedServer(api)
-	tlsServer.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	tlsServer.StartTLS()
-	t.Cleanup(tlsServer.Close)
-	proxy, proxyURL := startForwardProxy(t, strings.TrimPrefix(tlsServer.URL, "https://"))
-	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	writeFile(t, caFile, string(certPEM))
-
-	smsHost, iamHost := "CONNECT sms."+region+"."+cloud+":443", "CONNECT iam."+region+"."+cloud+":443"
-	shells := []struct {
-		name  string
-		env   map[string]string
-		hosts []string
-		warn  string
-	}{
-		{"access keys", map[string]string{"HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey,
-			"HW_PROJECT_ID": "project-hw", "HW_MAX_RETRIES": "0"}, []string{smsHost}, ""},
-		{"password", map[string]string{"HW_USER_NAME": testUser, "HW_USER_PASSWORD": testPassword,
-			"HW_DOMAIN_NAME": testDomain}, []string{iamHost, smsHost}, ""},
-		// HW_INSECURE replaces the trusted CA: the self-signed certificate is then accepted.
-		{"token", map[string]string{"HW_AUTH_TOKEN": testToken, "HW_INSECURE": "true", "SSL_CERT_FILE": ""},
-			[]string{smsHost}, "Warning: TLS Verification Disabled"},
-	}
-	for _, shell := range shells {
-		h := newHarness(t)
-		h.Write("main.tf", smsVersions+`
-provider "sms" {}
-
-data "sms_tasks" "all" {}
-
-output "total_count" {
-  value = data.sms_tasks.all.total_count
-}
-`)
-		h.Setenv("HTTPS_PROXY", proxyURL)
-		h.Setenv("SSL_CERT_FILE", caFile)
-		h.Setenv("HW_REGION_NAME", region)
-		h.Setenv("HW_CLOUD", cloud)
-		for k, v := range shell.env {
-			h.Setenv(k, v)
-		}
-		before, _ := proxy.seen()
-		r := mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
-		if shell.warn != "" {
-			mustContain(t, r, shell.warn)
-		}
-		if got := decodeJSON[int](t, h.Outputs()["total_count"]); got != 6 {
-			t.Errorf("%s: total_count = %d, want 6", shell.name, got)
-		}
-		after, _ := proxy.seen()
-		if got := slices.Compact(slices.Clone(after[len(before):])); !slices.Equal(got, shell.hosts) {
-			t.Errorf("%s: proxy saw %v, want %v", shell.name, got, shell.hosts)
-		}
-	}
-}
 
 // resolveForTest resolves a provider block with the given string arguments in env.
 func resolveForTest(t *testing.T, env environment, args map[string]string) (settings, diag.Diagnostics) {

@@ -14,9 +14,6 @@ import (
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
 )
 
-// testToken is the token the emulator expects in provider tests.
-const testToken = "test-token-5f0c2a"
-
 // protoV6ProviderFactories serves the provider in-process, so the tests run through the real
 // Terraform CLI without installing anything. It is the server main serves, with the direct
 // encoding of listing reads, and an empty environment.
@@ -26,28 +23,6 @@ var protoV6ProviderFactories = factoriesWith(nil)
 // direct encoding must match.
 var frameworkProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"sms": frameworkServer(nil),
-}
-
-// startEmulator serves tasks on loopback for one test.
-func startEmulator(t *testing.T, opts emulator.Options) *emulator.Server {
-	t.Helper()
-	if opts.Token == "" {
-		opts.Token = testToken
-	}
-	server := emulator.NewTestServer(opts)
-	t.Cleanup(func() { _ = server.Close() })
-	return server
-}
-
-// providerBlock configures the provider for an emulator; extra is added inside the block.
-func providerBlock(server *emulator.Server, extra string) string {
-	return fmt.Sprintf(`
-provider "sms" {
-  endpoint = %q
-  token    = %q
-  %s
-}
-`, server.URL(), testToken, extra)
 }
 
 // environment is the environment a provider instance sees in a test. The machine's SMS_* and

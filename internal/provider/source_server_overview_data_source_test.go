@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"regexp"
 	"testing"
 
@@ -62,27 +61,6 @@ func TestSourceServerOverviewDataSource_CountsOlderLayoutAndErrors(t *testing.T)
 			},
 		},
 	})
-}
-
-// countServers counts a fleet's servers by state, and those without a current task as
-// "unconfigured", decoding the emulator's JSON itself.
-func countServers(t *testing.T, fleet emulator.Fleet) map[string]int {
-	t.Helper()
-	counts := map[string]int{}
-	for _, raw := range fleet.Servers {
-		var s struct {
-			State       string          `json:"state"`
-			CurrentTask json.RawMessage `json:"current_task"`
-		}
-		if err := json.Unmarshal(raw, &s); err != nil {
-			t.Fatal(err)
-		}
-		counts[s.State]++
-		if s.CurrentTask == nil {
-			counts["unconfigured"]++
-		}
-	}
-	return counts
 }
 
 // startBadBody starts an emulator whose every answer is body, with status 200.

@@ -28,22 +28,6 @@ func rawTasks(tasks ...string) []json.RawMessage {
 	return out
 }
 
-// taskNames returns the names of generated tasks, in API order.
-func taskNames(t *testing.T, tasks []json.RawMessage) []string {
-	t.Helper()
-	names := make([]string, len(tasks))
-	for i, raw := range tasks {
-		var task struct {
-			Name string `json:"name"`
-		}
-		if err := json.Unmarshal(raw, &task); err != nil {
-			t.Fatal(err)
-		}
-		names[i] = task.Name
-	}
-	return names
-}
-
 // API errors name the status, error_code, error_msg and request id; a retryable one that
 // recovers within max_retries is invisible to the user. Then each filter reaches the API under its
 // query name, and unset filters are not sent at all; the id depends on the filters only: the same

@@ -1,6 +1,6 @@
 //go:build !race
 
-package provider
+package e2e_test
 
 // raceEnabled is false without -race; see e2e_race_test.go.
 const raceEnabled = false

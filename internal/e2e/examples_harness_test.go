@@ -1,4 +1,4 @@
-package provider
+package e2e_test
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // The examples are published on the registry page, so each one is run as a user would run it:
@@ -20,38 +21,6 @@ import (
 // terraform plan runs the same validation first (with its variables unknown, as terraform
 // validate does) and stops on its errors, and every planned example has a plan that must succeed,
 // which planExamples checks.
-
-// exampleTask is what the checks need from an emulator task.
-type exampleTask struct {
-	ID                  *string `json:"id"`
-	Name                *string `json:"name"`
-	State               *string `json:"state"`
-	EnterpriseProjectID *string `json:"enterprise_project_id"`
-	SourceServer        *struct {
-		ID   *string `json:"id"`
-		Name *string `json:"name"`
-	} `json:"source_server"`
-	SubTasks []struct {
-		Name     *string `json:"name"`
-		Progress *int64  `json:"progress"`
-	} `json:"sub_tasks"`
-}
-
-func decodeTasks(t *testing.T, raw []json.RawMessage) []exampleTask {
-	t.Helper()
-	out := make([]exampleTask, len(raw))
-	for i, r := range raw {
-		out[i] = decodeJSON[exampleTask](t, r)
-	}
-	return out
-}
-
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
 
 // validateExample installs example files as installExample does, and the example must validate.
 func validateExample(t *testing.T, dir string, files ...string) {
@@ -128,10 +97,10 @@ func planAgainst(t *testing.T, h *tfHarness, tasks []json.RawMessage, faults []e
 // check that needs only what the plan printed.
 func planOnly(t *testing.T, h *tfHarness, opts emulator.Options, faults []emulator.Fault, args ...string) (tfResult, *emulator.Server) {
 	t.Helper()
-	server := startEmulator(t, opts)
+	server := testsupport.StartEmulator(t, opts)
 	server.InjectFaults(faults...)
 	h.Setenv("SMS_ENDPOINT", server.URL())
-	h.Setenv("SMS_TOKEN", testToken)
+	h.Setenv("SMS_TOKEN", testsupport.Token)
 	r := h.Run(append([]string{"plan", "-no-color"}, args...)...)
 	if r.ExitCode == 0 {
 		validatingPlans.Store(h, true)

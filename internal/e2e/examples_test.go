@@ -1,4 +1,4 @@
-package provider
+package e2e_test
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // Every published example is run as a user runs it; examples_harness_test.go installs, validates
@@ -72,10 +73,10 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 		r, out, _ := planAgainst(t, h, emulator.ExampleTasks(), nil)
 		mustSucceed(t, r)
 		want := map[string]string{"sms_task_lxxxx11": "MIGRATE_SUCCESS", "sms_task_xxx22": "MIGRATE_SUCCESS", "sms_task_leddesktop": "MIGRATE_SUCCESS"}
-		if got := decodeJSON[map[string]string](t, out["task_states"]); !maps.Equal(got, want) {
+		if got := testsupport.DecodeJSON[map[string]string](t, out["task_states"]); !maps.Equal(got, want) {
 			t.Errorf("task_states = %v, want %v", got, want)
 		}
-		if got := decodeJSON[map[string]int](t, out["tasks_by_state"]); !maps.Equal(got, map[string]int{"MIGRATE_SUCCESS": 3}) {
+		if got := testsupport.DecodeJSON[map[string]int](t, out["tasks_by_state"]); !maps.Equal(got, map[string]int{"MIGRATE_SUCCESS": 3}) {
 			t.Errorf("tasks_by_state = %v", got)
 		}
 	},
@@ -84,8 +85,8 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 		tasks := emulator.GenerateTasks(18, 8) // Two of them MIGRATE_FAIL.
 		failed := 0
 		var healthy []json.RawMessage
-		for i, task := range decodeTasks(t, tasks) {
-			if str(task.State) == "MIGRATE_FAIL" {
+		for i, task := range testsupport.DecodeTasks(t, tasks) {
+			if testsupport.Str(task.State) == "MIGRATE_FAIL" {
 				failed++
 			} else {
 				healthy = append(healthy, tasks[i])
@@ -122,12 +123,12 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 		tasks := emulator.GenerateTasks(30, 5) // The smallest of seed 5 with a server of two tasks.
 		want := map[string][]string{}
 		failedIDs := map[string]bool{}
-		for _, task := range decodeTasks(t, tasks) {
+		for _, task := range testsupport.DecodeTasks(t, tasks) {
 			if task.SourceServer != nil && task.SourceServer.Name != nil {
-				want[*task.SourceServer.Name] = append(want[*task.SourceServer.Name], str(task.State))
+				want[*task.SourceServer.Name] = append(want[*task.SourceServer.Name], testsupport.Str(task.State))
 			}
-			if str(task.State) == "MIGRATE_FAIL" {
-				failedIDs[str(task.ID)] = true
+			if testsupport.Str(task.State) == "MIGRATE_FAIL" {
+				failedIDs[testsupport.Str(task.ID)] = true
 			}
 		}
 		var failedServers []string
@@ -145,21 +146,21 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 
 		r, out, _ := planAgainst(t, h, tasks, nil)
 		mustSucceed(t, r)
-		got := decodeJSON[map[string][]string](t, out["state_by_source_server"])
+		got := testsupport.DecodeJSON[map[string][]string](t, out["state_by_source_server"])
 		if !maps.EqualFunc(got, want, slices.Equal) {
 			t.Errorf("state_by_source_server:\n got %v\nwant %v", got, want)
 		}
-		if n := decodeJSON[int](t, out["failed_count"]); n != len(failedIDs) {
+		if n := testsupport.DecodeJSON[int](t, out["failed_count"]); n != len(failedIDs) {
 			t.Errorf("failed_count = %d, want %d", n, len(failedIDs))
 		}
-		if names := decodeJSON[[]string](t, out["servers_with_failed_tasks"]); !slices.Equal(names, failedServers) {
+		if names := testsupport.DecodeJSON[[]string](t, out["servers_with_failed_tasks"]); !slices.Equal(names, failedServers) {
 			t.Errorf("servers_with_failed_tasks = %v, want %v", names, failedServers)
 		}
 	},
 
 	"data-source-filters.tf": func(t *testing.T, h *tfHarness) {
 		tasks := emulator.GenerateTasks(30, 5) // The smallest of seed 5 with a server of two tasks.
-		decoded := decodeTasks(t, tasks)
+		decoded := testsupport.DecodeTasks(t, tasks)
 		// A server with more than one task, as a re-migration leaves.
 		perServer := map[string]int{}
 		server := ""
@@ -181,13 +182,13 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 		var want []row
 		project := ""
 		for _, task := range decoded {
-			if task.SourceServer == nil || str(task.SourceServer.ID) != server {
+			if task.SourceServer == nil || testsupport.Str(task.SourceServer.ID) != server {
 				continue
 			}
 			if project == "" {
-				project = str(task.EnterpriseProjectID)
+				project = testsupport.Str(task.EnterpriseProjectID)
 			}
-			if str(task.EnterpriseProjectID) != project {
+			if testsupport.Str(task.EnterpriseProjectID) != project {
 				continue
 			}
 			progress := []string{}
@@ -196,14 +197,14 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 				if s.Progress != nil {
 					p = *s.Progress
 				}
-				progress = append(progress, str(s.Name)+": "+strconv.FormatInt(p, 10)+"%")
+				progress = append(progress, testsupport.Str(s.Name)+": "+strconv.FormatInt(p, 10)+"%")
 			}
-			want = append(want, row{ID: str(task.ID), State: str(task.State), Progress: progress})
+			want = append(want, row{ID: testsupport.Str(task.ID), State: testsupport.Str(task.State), Progress: progress})
 		}
 
 		r, out, emu := planAgainst(t, h, tasks, nil, "-var=source_server_id="+server, "-var=enterprise_project_id="+project)
 		mustSucceed(t, r)
-		got := decodeJSON[[]row](t, out["one_server_tasks"])
+		got := testsupport.DecodeJSON[[]row](t, out["one_server_tasks"])
 		if !slices.EqualFunc(got, want, func(a, b row) bool {
 			return a.ID == b.ID && a.State == b.State && slices.Equal(a.Progress, b.Progress)
 		}) {

@@ -1,4 +1,4 @@
-package provider
+package e2e_test
 
 import (
 	"encoding/json"
@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // exampleServer is what the checks need from an emulator source server.
@@ -30,7 +31,7 @@ func decodeServers(t *testing.T, raw []json.RawMessage) []exampleServer {
 	t.Helper()
 	out := make([]exampleServer, len(raw))
 	for i, r := range raw {
-		out[i] = decodeJSON[exampleServer](t, r)
+		out[i] = testsupport.DecodeJSON[exampleServer](t, r)
 	}
 	return out
 }
@@ -48,30 +49,30 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 		fleet := emulator.GenerateFleet(15, 6) // 12 servers with both sizes, 3 without.
 		r, out, _ := planWith(t, h, fleet.Options(), nil)
 		mustSucceed(t, r)
-		progress := decodeJSON[map[string]*float64](t, out["replication_progress"])
+		progress := testsupport.DecodeJSON[map[string]*float64](t, out["replication_progress"])
 		servers := decodeServers(t, fleet.Servers)
 		if len(progress) != len(servers) {
 			t.Errorf("replication_progress has %d servers, want %d", len(progress), len(servers))
 		}
 		measured := 0
 		for _, s := range servers {
-			got := progress[str(s.ID)]
+			got := progress[testsupport.Str(s.ID)]
 			if s.ReplicateSize == nil || s.TotalSize == nil || *s.ReplicateSize == 0 || *s.TotalSize == 0 {
 				if got != nil {
-					t.Errorf("server %s: progress %v, want null", str(s.ID), *got)
+					t.Errorf("server %s: progress %v, want null", testsupport.Str(s.ID), *got)
 				}
 				continue
 			}
 			measured++
 			if want := float64(*s.ReplicateSize) / float64(*s.TotalSize) * 100; got == nil || math.Abs(*got-want) > 1e-9 {
-				t.Errorf("server %s: progress %v, want %v", str(s.ID), got, want)
+				t.Errorf("server %s: progress %v, want %v", testsupport.Str(s.ID), got, want)
 			}
 		}
 		cycles := map[string]int{}
 		for _, s := range servers {
-			cycles[str(s.MigrationCycle)]++
+			cycles[testsupport.Str(s.MigrationCycle)]++
 		}
-		if got := decodeJSON[map[string]int](t, out["servers_by_migration_cycle"]); !maps.Equal(got, cycles) || measured == 0 {
+		if got := testsupport.DecodeJSON[map[string]int](t, out["servers_by_migration_cycle"]); !maps.Equal(got, cycles) || measured == 0 {
 			t.Errorf("servers_by_migration_cycle = %v, want %v (%d measured)", got, cycles, measured)
 		}
 	},
@@ -81,12 +82,12 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 		project := emulator.MigrationProjects[0]
 		var inWave, notCutOver []string
 		for i, s := range decodeServers(t, fleet.Servers) {
-			if fleet.ServerProjects[str(s.ID)] != project {
+			if fleet.ServerProjects[testsupport.Str(s.ID)] != project {
 				continue
 			}
 			inWave = append(inWave, string(fleet.Servers[i]))
-			if str(s.MigrationCycle) != "cutovered" {
-				notCutOver = append(notCutOver, fmt.Sprintf("%s (%s)", str(s.Name), str(s.MigrationCycle)))
+			if testsupport.Str(s.MigrationCycle) != "cutovered" {
+				notCutOver = append(notCutOver, fmt.Sprintf("%s (%s)", testsupport.Str(s.Name), testsupport.Str(s.MigrationCycle)))
 			}
 		}
 		slices.Sort(notCutOver)
@@ -120,7 +121,7 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 		var want []string
 		for _, s := range decodeServers(t, fleet.Servers) {
 			if s.Connected != nil && !*s.Connected {
-				want = append(want, str(s.ID))
+				want = append(want, testsupport.Str(s.ID))
 			}
 		}
 		if len(want) == 0 {
@@ -129,7 +130,7 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 		r, out, _ := planWith(t, h, fleet.Options(), nil)
 		mustSucceed(t, r)
 		var got []string
-		for _, a := range decodeJSON[[]struct {
+		for _, a := range testsupport.DecodeJSON[[]struct {
 			ID            string `json:"id"`
 			LastVisitTime *int64 `json:"last_visit_time"`
 		}](t, out["offline_agents"]) {
@@ -145,11 +146,11 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 
 	"sms_task/data-source.tf": func(t *testing.T, h *tfHarness) {
 		fleet := emulator.GenerateFleet(20, 3)
-		running := decodeTasks(t, fleet.Tasks)[2] // The rotation makes task 2 RUNNING.
-		r, out, server := planWith(t, h, fleet.Options(), nil, "-var=task_id="+str(running.ID))
+		running := testsupport.DecodeTasks(t, fleet.Tasks)[2] // The rotation makes task 2 RUNNING.
+		r, out, server := planWith(t, h, fleet.Options(), nil, "-var=task_id="+testsupport.Str(running.ID))
 		mustSucceed(t, r)
-		remain := remainSecondsOf(t, server, str(running.ID))
-		eta := decodeJSON[struct {
+		remain := remainSecondsOf(t, server, testsupport.Str(running.ID))
+		eta := testsupport.DecodeJSON[struct {
 			State      string  `json:"state"`
 			Remaining  string  `json:"remaining"`
 			FinishesAt *string `json:"finishes_at"`
@@ -165,10 +166,10 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 
 	"sms_source_server_overview/data-source.tf": func(t *testing.T, h *tfHarness) {
 		fleet := emulator.GenerateFleet(20, 5)
-		counts := countServers(t, fleet)
+		counts := testsupport.CountServers(t, fleet)
 		r, out, _ := planWith(t, h, fleet.Options(), nil)
 		mustSucceed(t, r)
-		got := decodeJSON[map[string]int](t, out["servers_by_state"])
+		got := testsupport.DecodeJSON[map[string]int](t, out["servers_by_state"])
 		want := map[string]int{"waiting": counts["waiting"], "replicate": counts["replicate"], "syncing": counts["syncing"],
 			"finished": counts["finished"], "error": counts["error"]}
 		if !maps.Equal(got, want) {
@@ -193,7 +194,7 @@ func remainSecondsOf(t *testing.T, server *emulator.Server, id string) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("X-Auth-Token", testToken)
+	req.Header.Set("X-Auth-Token", testsupport.Token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +204,7 @@ func remainSecondsOf(t *testing.T, server *emulator.Server, id string) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	detail := decodeJSON[struct {
+	detail := testsupport.DecodeJSON[struct {
 		RemainSeconds *int64 `json:"remain_seconds"`
 	}](t, body)
 	if detail.RemainSeconds == nil {

@@ -1,4 +1,4 @@
-package provider
+package e2e_test
 
 import (
 	"crypto/ecdsa"
@@ -15,12 +15,14 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // The provider uses the standard proxy variables, as net/http reads them. Two details shape these
@@ -107,7 +109,7 @@ func proxiedConfig(endpoint string) string {
 	return smsVersions + `
 provider "sms" {
   endpoint        = "` + endpoint + `"
-  token           = "` + testToken + `"
+  token           = "` + testsupport.Token + `"
   max_retries     = 0
   request_timeout = "10s"
 }
@@ -127,7 +129,7 @@ output "total_count" {
 // warning that the token travels unencrypted.
 func TestE2E_HTTPProxyAndNoProxy(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(7, 3)})
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(7, 3)})
 	target := strings.TrimPrefix(server.URL(), "http://")
 	_, port, _ := net.SplitHostPort(target)
 	proxy, proxyURL := startForwardProxy(t, target)
@@ -157,7 +159,7 @@ func TestE2E_HTTPProxyAndNoProxy(t *testing.T) {
 func TestE2E_HTTPSProxyConnect(t *testing.T) {
 	t.Parallel()
 	cert, certPEM := selfSignedCert(t, proxiedHost)
-	api := emulator.New(emulator.Options{Tasks: emulator.GenerateTasks(4, 3), Token: testToken})
+	api := emulator.New(emulator.Options{Tasks: emulator.GenerateTasks(4, 3), Token: testsupport.Token})
 	tlsServer := httptest.NewUnstartedServer(api)
 	tlsServer.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	tlsServer.StartTLS()
@@ -168,7 +170,7 @@ func TestE2E_HTTPSProxyConnect(t *testing.T) {
 
 	h := newHarness(t)
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	writeFile(t, caFile, string(certPEM))
+	testsupport.WriteFile(t, caFile, string(certPEM))
 	h.Setenv("SSL_CERT_FILE", caFile) // Go's way to trust a CA without touching the system store.
 	h.Setenv("HTTPS_PROXY", proxyURL)
 	h.Write("main.tf", proxiedConfig("https://"+proxiedHost+":"+port))
@@ -186,6 +188,76 @@ func TestE2E_HTTPSProxyConnect(t *testing.T) {
 	mustFail(t, h.Run("plan", "-no-color"))
 	if requests, _ := proxy.seen(); len(requests) != 1 {
 		t.Errorf("the proxy was used despite NO_PROXY: %v", requests)
+	}
+}
+
+// A shell set up for the huaweicloud provider, with no SMS_* variable and no argument in the
+// provider block, reads the emulator. The endpoint and IAM URL are derived from HW_REGION_NAME
+// and HW_CLOUD, names under .test that reach the emulator only through an HTTPS proxy, so the
+// proxy's CONNECT lines prove which hosts the provider built.
+func TestE2E_HuaweiCloudEnvironmentOnly(t *testing.T) {
+	t.Parallel()
+	const region, cloud = "ap-southeast-3", "emulator.test"
+	const testAccessKey, testSecretKey = "AKTEST0123456789ABCD", "SKtest-secret-0123456789-abcdefghij"
+	const testUser, testPassword, testDomain = "ci-reader", "PWtest-password-0123456789", "acme-cloud"
+	cert, certPEM := selfSignedCert(t, "*."+region+"."+cloud)
+	api := emulator.New(emulator.Options{
+		Tasks: emulator.GenerateTasks(6, 2), Token: testsupport.Token, AccessKey: testAccessKey, SecretKey: testSecretKey,
+		IAMUsers: []emulator.IAMUser{{Name: testUser, Password: testPassword, DomainName: testDomain}},
+	})
+	tlsServer := httptest.NewUnstartedServer(api)
+	tlsServer.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	tlsServer.StartTLS()
+	t.Cleanup(tlsServer.Close)
+	proxy, proxyURL := startForwardProxy(t, strings.TrimPrefix(tlsServer.URL, "https://"))
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	testsupport.WriteFile(t, caFile, string(certPEM))
+
+	smsHost, iamHost := "CONNECT sms."+region+"."+cloud+":443", "CONNECT iam."+region+"."+cloud+":443"
+	shells := []struct {
+		name  string
+		env   map[string]string
+		hosts []string
+		warn  string
+	}{
+		{"access keys", map[string]string{"HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey,
+			"HW_PROJECT_ID": "project-hw", "HW_MAX_RETRIES": "0"}, []string{smsHost}, ""},
+		{"password", map[string]string{"HW_USER_NAME": testUser, "HW_USER_PASSWORD": testPassword,
+			"HW_DOMAIN_NAME": testDomain}, []string{iamHost, smsHost}, ""},
+		// HW_INSECURE replaces the trusted CA: the self-signed certificate is then accepted.
+		{"token", map[string]string{"HW_AUTH_TOKEN": testsupport.Token, "HW_INSECURE": "true", "SSL_CERT_FILE": ""},
+			[]string{smsHost}, "Warning: TLS Verification Disabled"},
+	}
+	for _, shell := range shells {
+		h := newHarness(t)
+		h.Write("main.tf", smsVersions+`
+provider "sms" {}
+
+data "sms_tasks" "all" {}
+
+output "total_count" {
+  value = data.sms_tasks.all.total_count
+}
+`)
+		h.Setenv("HTTPS_PROXY", proxyURL)
+		h.Setenv("SSL_CERT_FILE", caFile)
+		h.Setenv("HW_REGION_NAME", region)
+		h.Setenv("HW_CLOUD", cloud)
+		for k, v := range shell.env {
+			h.Setenv(k, v)
+		}
+		before, _ := proxy.seen()
+		r := mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
+		if shell.warn != "" {
+			mustContain(t, r, shell.warn)
+		}
+		if got := testsupport.DecodeJSON[int](t, h.Outputs()["total_count"]); got != 6 {
+			t.Errorf("%s: total_count = %d, want 6", shell.name, got)
+		}
+		after, _ := proxy.seen()
+		if got := slices.Compact(slices.Clone(after[len(before):])); !slices.Equal(got, shell.hosts) {
+			t.Errorf("%s: proxy saw %v, want %v", shell.name, got, shell.hosts)
+		}
 	}
 }
 

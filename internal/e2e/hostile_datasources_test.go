@@ -1,4 +1,4 @@
-package provider
+package e2e_test
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // hostileAPI serves the four endpoints from fixed bodies, switched by a test between steps.
@@ -42,7 +44,7 @@ func (a *hostileAPI) providerBlock() string { return a.aliasedProviderBlock("") 
 // aliasedProviderBlock is providerBlock for the provider alias named alias, or the default
 // provider when alias is "".
 func (a *hostileAPI) aliasedProviderBlock(alias string) string {
-	block := fmt.Sprintf("provider \"sms\" {\n  endpoint    = %q\n  token       = %q\n  max_retries = 0\n", a.URL, testToken)
+	block := fmt.Sprintf("provider \"sms\" {\n  endpoint    = %q\n  token       = %q\n  max_retries = 0\n", a.URL, testsupport.Token)
 	if alias != "" {
 		block += fmt.Sprintf("  alias       = %q\n", alias)
 	}

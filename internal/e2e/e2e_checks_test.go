@@ -1,27 +1,16 @@
-package provider
+package e2e_test
 
 // Checks on what terraform printed and wrote, and the root module most end-to-end tests apply.
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // mustSucceed fails the test with the whole output unless terraform exited 0.
 func mustSucceed(t *testing.T, r tfResult) tfResult {
@@ -62,7 +51,7 @@ func (h *tfHarness) Outputs() map[string]json.RawMessage {
 // arguments in the provider block and the data source's body, and outputs the API's count and
 // the names of the tasks in the order the data source returned them.
 func readConfig(server *emulator.Server, providerArgs, dataSourceBody string) string {
-	return smsVersions + providerBlock(server, providerArgs) + `
+	return smsVersions + testsupport.ProviderBlock(server, providerArgs) + `
 data "sms_tasks" "all" {
   ` + dataSourceBody + `
 }
@@ -101,16 +90,6 @@ func mustNotContain(t *testing.T, r tfResult, unwanted ...string) {
 			t.Errorf("output has %q\n%s", u, r)
 		}
 	}
-}
-
-// decodeJSON unmarshals raw into a new value of type T, failing the test on error.
-func decodeJSON[T any](t *testing.T, raw json.RawMessage) T {
-	t.Helper()
-	var v T
-	if err := json.Unmarshal(raw, &v); err != nil {
-		t.Fatalf("decoding %s: %v", raw, err)
-	}
-	return v
 }
 
 // errorsByAddress returns the text of each error diagnostic in terraform's output by the address

@@ -1,4 +1,4 @@
-package provider
+package e2e_test
 
 import (
 	"encoding/json"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // These tests run the real terraform binary against the built provider and the emulator, and
@@ -45,7 +46,7 @@ func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
 		self atomic.Pointer[emulator.Server] // The callback's own server, set once it exists.
 		once sync.Once
 	)
-	server := startEmulator(t, emulator.Options{
+	server := testsupport.StartEmulator(t, emulator.Options{
 		Tasks: tasks,
 		// The HTTP-date fault is injected when its request arrives, so the date lies a known
 		// time ahead of the answer however long Terraform took to start.
@@ -72,7 +73,7 @@ func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
 	r := mustSucceed(t, h.Run("apply", "-auto-approve", "-no-color"))
 	mustNotContain(t, r, "Error:", "Incomplete SMS Task List")
 	out := h.Outputs()
-	if got := decodeJSON[[]string](t, out["names"]); !slices.Equal(got, taskNames(t, tasks)) {
+	if got := testsupport.DecodeJSON[[]string](t, out["names"]); !slices.Equal(got, testsupport.TaskNames(t, tasks)) {
 		t.Errorf("names: got %d tasks, want all 9 in API order", len(got))
 	}
 	stats := server.Stats()
@@ -105,7 +106,7 @@ func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
 // with a diagnostic that says when to run again, instead of a run that looks hung.
 func TestE2E_HugeRetryAfterFailsAtOnce(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
 	server.InjectFaults(emulator.Fault{Status: 429, RetryAfter: "3600", Times: 5})
 	h := newHarness(t)
 	h.Write("main.tf", readConfig(server, "", ""))
@@ -127,9 +128,9 @@ func TestE2E_OffsetCapWarning(t *testing.T) {
 	for i := range tasks {
 		tasks[i] = json.RawMessage(fmt.Sprintf(`{"id":"t-%05d","state":"READY"}`, i))
 	}
-	server := startEmulator(t, emulator.Options{Tasks: tasks})
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: tasks})
 	h := newHarness(t)
-	h.Write("main.tf", smsVersions+providerBlock(server, "max_concurrency = 8")+`
+	h.Write("main.tf", smsVersions+testsupport.ProviderBlock(server, "max_concurrency = 8")+`
 data "sms_tasks" "all" {
   summary_only = true
 }
@@ -165,7 +166,7 @@ output "last_reachable_read" {
 // timeout and how to raise it, although each attempt alone is within request_timeout.
 func TestE2E_ReadTimeoutBoundsWholeRead(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
 	server.InjectFaults(emulator.Fault{Delay: time.Minute, Times: 10})
 	h := newHarness(t)
 	h.Write("main.tf", readConfig(server, `request_timeout = "50s"`, `timeouts = { read = "2s" }`))
@@ -182,7 +183,7 @@ func TestE2E_ReadTimeoutBoundsWholeRead(t *testing.T) {
 // than blaming the read's own timeout.
 func TestE2E_RequestTimeoutBoundsEachAttempt(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
 	server.InjectFaults(emulator.Fault{Delay: time.Minute, Times: 2})
 	h := newHarness(t)
 	h.Write("main.tf", readConfig(server, "request_timeout = \"1s\"\n  max_retries = 1", ""))
@@ -204,12 +205,12 @@ func TestE2E_InterruptDuringApplyStopsRead(t *testing.T) {
 		t.Skip("sending os.Interrupt to another process is not supported on Windows")
 	}
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(5, 1)})
 	server.InjectFaults(emulator.Fault{Delay: 10 * time.Minute, Times: 100})
 	h := newHarness(t)
 	// depends_on on a resource being created defers the read to the apply phase, where
 	// Terraform forwards an interrupt to the providers.
-	h.Write("main.tf", smsVersions+providerBlock(server, "")+`
+	h.Write("main.tf", smsVersions+testsupport.ProviderBlock(server, "")+`
 resource "terraform_data" "trigger" {
   input = "go"
 }
@@ -288,7 +289,7 @@ func TestE2E_TasksChangingWhilePaging(t *testing.T) {
 			// The change comes after the first page and before the next one, whichever that is:
 			// the client may ask for offsets 5 and 10 in either order. Both then see the changed
 			// list, so the pages hold the same tasks in either order.
-			server := startEmulator(t, emulator.Options{Tasks: tasks, OnRequest: func(q url.Values) {
+			server := testsupport.StartEmulator(t, emulator.Options{Tasks: tasks, OnRequest: func(q url.Values) {
 				if q.Get("offset") != "0" {
 					once.Do(func() { self.Load().Mutate(tc.change) })
 				}
@@ -306,8 +307,8 @@ func TestE2E_TasksChangingWhilePaging(t *testing.T) {
 			if len(logLines(readFile(t, logPath), tc.logLine...)) != 1 {
 				t.Errorf("the DEBUG log has no line with %q", tc.logLine)
 			}
-			got := decodeJSON[[]string](t, h.Outputs()["names"])
-			if want := tc.want(taskNames(t, tasks)); !slices.Equal(got, want) {
+			got := testsupport.DecodeJSON[[]string](t, h.Outputs()["names"])
+			if want := tc.want(testsupport.TaskNames(t, tasks)); !slices.Equal(got, want) {
 				t.Errorf("names:\n got %v\nwant %v", got, want)
 			}
 		})
@@ -320,7 +321,7 @@ func TestE2E_TasksChangingWhilePaging(t *testing.T) {
 // plan, so a plan shows what an apply would.
 func TestE2E_TransportWarnings(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(3, 1)})
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(3, 1)})
 	h := newHarness(t)
 	h.Write("main.tf", readConfig(server, "insecure = true", ""))
 	r := mustSucceed(t, h.Run("plan", "-no-color"))
@@ -341,7 +342,7 @@ func TestE2E_TransportWarnings(t *testing.T) {
 func TestE2E_GatewayHTMLErrorPages(t *testing.T) {
 	t.Parallel()
 	const page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(3, 1)})
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(3, 1)})
 	server.InjectFaults(emulator.Fault{Status: 502, Body: page, Times: 2})
 	h := newHarness(t)
 	h.Write("main.tf", readConfig(server, "max_retries = 1", ""))

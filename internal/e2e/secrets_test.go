@@ -1,4 +1,4 @@
-package provider
+package e2e_test
 
 import (
 	"encoding/base64"
@@ -17,9 +17,9 @@ import (
 
 // secretMethods lists every way the provider authenticates: the provider arguments that select
 // it (a value may use {url}, the emulator's base URL; the environment variable of an argument is
-// the first of its settingsTable row), which of those values are secrets, and how the emulator is told
-// to accept them. Supporting a new credential means adding it to its method's line; a new method
-// is a new line. The values are long and distinctive so that a leak of any part is found.
+// in argumentEnv), which of those values are secrets, and how the emulator is told to accept
+// them. Supporting a new credential means adding it to its method's line and argumentEnv; a new
+// method is a new line. The values are long and distinctive so that a leak of any part is found.
 var secretMethods = []struct {
 	name    string
 	args    map[string]string
@@ -39,6 +39,14 @@ var secretMethods = []struct {
 		func(o *emulator.Options) {
 			o.IAMUsers = []emulator.IAMUser{{Name: "e2e-reader", Password: "pw-Zc8Xv4Bn6Mq2Lw9Ke3Rj7Tp5-e2e", DomainName: "e2e-domain"}}
 		}},
+}
+
+// argumentEnv is the environment variable that sets each argument of secretMethods, the first
+// one the provider's documentation lists for it. A wrong name leaves the provider without
+// credentials, which fails the scenarios that read from the environment.
+var argumentEnv = map[string]string{
+	"token": "SMS_TOKEN", "access_key": "SMS_ACCESS_KEY", "secret_key": "SMS_SECRET_KEY", "security_token": "HW_SECURITY_TOKEN",
+	"auth_url": "HW_AUTH_URL", "user_name": "HW_USER_NAME", "password": "HW_USER_PASSWORD", "domain_name": "HW_DOMAIN_NAME",
 }
 
 // secretWindow is the length of the fragments of a secret searched for: shorter than any secret
@@ -143,7 +151,11 @@ func runLeakScenarios(t *testing.T, args map[string]string, methodSecrets []stri
 			if sc.inConfig || len(scenarios) > 1 && value != args[arg] {
 				block = append(block, fmt.Sprintf("%s = %q", arg, value))
 			} else {
-				h.Setenv(settingNamed(arg).env[0], value)
+				env, ok := argumentEnv[arg]
+				if !ok {
+					t.Fatalf("argumentEnv lacks the environment variable of %s", arg)
+				}
+				h.Setenv(env, value)
 			}
 		}
 		slices.Sort(block)
@@ -320,4 +332,51 @@ func around(text, frag string) string {
 		}
 	}
 	return ""
+}
+
+// Issue 10, item 1, through the Terraform binary: an endpoint with a password, from a sensitive
+// variable or from SMS_ENDPOINT, and an HW_AUTH_URL with a token in its query, never show up in
+// the output or in a TRACE log.
+func TestE2E_URLCredentialsNeverShown(t *testing.T) {
+	t.Parallel()
+	const secret = "PW-e2e-4242"
+	cases := map[string]struct {
+		env    map[string]string
+		config string
+	}{
+		"sensitive variable": {config: `
+variable "endpoint" {
+  type      = string
+  sensitive = true
+  default   = "http://admin:` + secret + `@127.0.0.1:1"
+}
+provider "sms" {
+  endpoint = var.endpoint
+  token    = "x"
+}`},
+		"SMS_ENDPOINT": {env: map[string]string{"SMS_ENDPOINT": "http://admin:" + secret + "@127.0.0.1:1", "SMS_TOKEN": "x"},
+			config: `provider "sms" {}`},
+		"HW_AUTH_URL": {env: map[string]string{"SMS_ENDPOINT": "http://127.0.0.1:1", "HW_AUTH_URL": "https://iam.example.com/v3?X-Auth-Token=" + secret,
+			"HW_USER_NAME": "u", "HW_USER_PASSWORD": "a-password", "HW_DOMAIN_NAME": "d"}, config: `provider "sms" {}`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			logPath := filepath.Join(t.TempDir(), "trace.log")
+			h.Setenv("TF_LOG", "TRACE")
+			h.Setenv("TF_LOG_PATH", logPath)
+			for k, v := range tc.env {
+				h.Setenv(k, v)
+			}
+			h.Write("main.tf", smsVersions+tc.config+"\ndata \"sms_tasks\" \"all\" {}\n")
+			r := mustFail(t, h.Run("plan", "-no-color"))
+			mustContain(t, r, "must not")
+			for where, text := range map[string]string{"output": r.Output(), "TRACE log": readFile(t, logPath)} {
+				if strings.Contains(text, secret) {
+					t.Errorf("the %s shows the credential:\n%s", where, around(text, secret))
+				}
+			}
+		})
+	}
 }

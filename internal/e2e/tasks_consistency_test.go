@@ -1,4 +1,4 @@
-package provider
+package e2e_test
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // These tests run the rules of a listing the gate can trust through the real terraform binary:
@@ -110,8 +111,8 @@ func TestE2E_UntrustworthyListingsFailTheRead(t *testing.T) {
 	prior := smsVersions
 	for name, tc := range cases {
 		id := hclName(name)
-		servers[name] = startEmulator(t, emulator.Options{Tasks: tinyTasks(tc.tasks, "READY")})
-		block := providerBlock(servers[name], "alias = \""+id+"\"\n  max_concurrency = 1") + `
+		servers[name] = testsupport.StartEmulator(t, emulator.Options{Tasks: tinyTasks(tc.tasks, "READY")})
+		block := testsupport.ProviderBlock(servers[name], "alias = \""+id+"\"\n  max_concurrency = 1") + `
 data "sms_tasks" "` + id + `" {
   provider     = sms.` + id + `
   summary_only = true
@@ -155,7 +156,7 @@ output "` + id + `_total_count" {
 // re-read hangs, the read fails with "SMS Tasks Read Timed Out" after timeouts.read, not later.
 func TestE2E_RereadCountsAgainstTheReadTimeout(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: tinyTasks(5, "READY")})
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: tinyTasks(5, "READY")})
 	server.InjectFaults(
 		emulator.Fault{Body: pageJSON(6, tinyTasks(5, "READY")), Offset: new(0)},
 		emulator.Fault{Delay: time.Minute, Offset: new(0)},

@@ -1,21 +1,20 @@
-package provider
+package e2e_test
 
 import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // The end-to-end harness runs the real terraform binary against the provider built as a real
@@ -35,40 +34,14 @@ var e2eBuild struct {
 	mirrorErr  error
 }
 
+// TestMain sets the parallelism and garbage collection of testsupport.Run, and removes the
+// provider build when the tests are done.
 func TestMain(m *testing.M) {
-	// The Terraform tests spend most of their time waiting: on backoffs, Retry-After, timeouts
-	// and the start of terraform and provider processes. go test runs GOMAXPROCS parallel tests
-	// at a time by default, which leaves the CPU idle during those waits; four times as many keep
-	// it busy. An explicit -parallel still wins.
-	flag.Parse()
-	explicit := false
-	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
-	if !explicit {
-		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
-	}
-	relaxGarbageCollection()
-	code := m.Run()
+	code := testsupport.Run(m)
 	if e2eBuild.root != "" {
 		_ = os.RemoveAll(e2eBuild.root)
 	}
 	os.Exit(code)
-}
-
-// testGOGC is the garbage collector target of this process and of every terraform and provider
-// process the tests start. Each of them lives for a fraction of a second to a few seconds and
-// keeps little, so at Go's default of 100 about a fifth of the package's CPU went to collecting
-// garbage that process exit frees anyway (measured in CONTRIBUTING.md); the package is CPU-bound,
-// so that is a fifth of its wall time. Peak memory of this process stays about 1 GB.
-const testGOGC = 800
-
-// relaxGarbageCollection applies testGOGC unless the developer set GOGC, to this process and,
-// through the environment terraform-plugin-testing passes on, to the terraform processes.
-func relaxGarbageCollection() {
-	if _, set := os.LookupEnv("GOGC"); set {
-		return
-	}
-	_ = os.Setenv("GOGC", strconv.Itoa(testGOGC))
-	debug.SetGCPercent(testGOGC)
 }
 
 // providerBinaryDir returns the directory of the provider binary, building it on first use.
@@ -178,7 +151,7 @@ func newHarness(t *testing.T) *tfHarness {
 		}
 	}
 	rc := filepath.Join(base, "terraformrc")
-	writeFile(t, rc, fmt.Sprintf(`provider_installation {
+	testsupport.WriteFile(t, rc, fmt.Sprintf(`provider_installation {
   dev_overrides {
     "smsops/sms" = %q
   }
@@ -242,7 +215,7 @@ func providerHost() string {
 func (h *tfHarness) InstallFromMirror() {
 	h.t.Helper()
 	rc := filepath.Join(filepath.Dir(h.Dir), "mirror.tfrc")
-	writeFile(h.t, rc, fmt.Sprintf(`provider_installation {
+	testsupport.WriteFile(h.t, rc, fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
     include = ["%s/smsops/sms"]
@@ -258,7 +231,7 @@ func (h *tfHarness) Setenv(key, value string) { h.env[key] = value }
 // Write creates a file in the working directory, with any parent directories.
 func (h *tfHarness) Write(name, content string) {
 	h.t.Helper()
-	writeFile(h.t, filepath.Join(h.Dir, name), content)
+	testsupport.WriteFile(h.t, filepath.Join(h.Dir, name), content)
 }
 
 // Read returns a file of the working directory, or "" when it does not exist.
