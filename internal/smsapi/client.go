@@ -190,3 +190,14 @@ func (c *Client) acquire(ctx context.Context) error {
 }
 
 func (c *Client) release() { <-c.sem }
+
+// usable rejects a nil receiver or context, which would otherwise panic deep inside net/http.
+func (c *Client) usable(ctx context.Context) error {
+	if c == nil || c.http == nil {
+		return errors.New("smsapi: the Client was not created with New")
+	}
+	if ctx == nil {
+		return errors.New("smsapi: nil context")
+	}
+	return nil
+}

@@ -11,22 +11,6 @@ import (
 	"unicode/utf8"
 )
 
-// decodePage decodes the body of a 2xx answer into a page of tasks (see decodeAnswer).
-func (c *Client) decodePage(ex *exchange, dst []Task, limit int) (*ListTasksResponse, error) {
-	var resp *ListTasksResponse
-	err := c.decodeAnswer(ex, "a task list", "for one page; use a smaller page size", func(body []byte, keep bool) (any, error) {
-		if !keep {
-			dst = nil // A masked copy is decoded only for its error; it must not overwrite dst.
-		}
-		page, err := decodeListTasksInto(body, dst, limit)
-		if keep {
-			resp = page
-		}
-		return page, err
-	})
-	return resp, err
-}
-
 // decodeAnswer decodes the body of a 2xx answer with decode (keep is false for a masked copy,
 // whose result is thrown away) and makes the result safe for the state. Error messages quote the
 // body, so a body holding a credential is described from a masked copy; a 2xx other than 200 is
@@ -234,51 +218,33 @@ func hasEscape(body []byte, letters ...byte) bool {
 	return false
 }
 
-// decodeListTasks parses one page. It checks the shape first so that the common wrong answers
-// (an HTML page from a proxy, an array, null) get a message that says so instead of a JSON
-// library error, and json.Unmarshal then rejects trailing data, wrong types and numbers that do
-// not fit. Numbers go straight into int64 fields, so ids above 2^53 keep every digit.
-func decodeListTasks(body []byte) (*ListTasksResponse, error) {
-	return decodeListTasksInto(body, nil, 0)
-}
-
-// decodeListTasksInto is decodeListTasks writing the tasks into dst's array when they fit in its
-// capacity: encoding/json appends array elements to the slice it is given. dst must be zeroed
-// memory, because json leaves a field absent from the body as it finds it. A page with a repeated
-// key, or with more than limit tasks (limit > 0), is rejected by checkPageShape before any task is
-// decoded. Tasks is nil exactly when "tasks" is absent or null.
-func decodeListTasksInto(body []byte, dst []Task, limit int) (*ListTasksResponse, error) {
+// decodeBody parses a body that must be one JSON object into dst. It checks the shape first, so
+// that the common wrong answers (an HTML page from a proxy, an array, null) get a message that
+// says so and names want, instead of a JSON library error; json.Unmarshal then rejects trailing
+// data, wrong types and numbers that do not fit. Numbers go straight into int64 fields, so ids
+// above 2^53 keep every digit. A body with a repeated key, or whose itemsKey array holds more
+// than limit items (limit > 0), is rejected by checkPageShape before anything is decoded, so an
+// ambiguous or overfull body costs no more than its scan. It reports whether itemsKey holds an
+// array (absent and null do not), and whether the scan could tell.
+func decodeBody(body []byte, want, itemsKey string, limit int, dst any) (itemsPresent, scanned bool, err error) {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) == 0 {
-		return nil, errors.New("the body is empty, want a JSON object with count and tasks")
+		return false, false, errors.New("the body is empty, want " + want)
 	}
 	if trimmed[0] != '{' {
-		return nil, notAnObject(trimmed)
+		return false, false, notAnObject(trimmed, want)
 	}
-	shape, err := checkPageShape(body, "tasks", limit)
-	if err != nil && !errors.Is(err, errScanGaveUp) {
-		return nil, err
+	shape, scanErr := checkPageShape(body, itemsKey, limit)
+	if scanErr != nil && !errors.Is(scanErr, errScanGaveUp) {
+		return false, false, scanErr
 	}
-	if err := shape.problem("tasks", "tasks"); err != nil {
-		return nil, err
+	if err := shape.problem(itemsKey, strings.ReplaceAll(itemsKey, "_", " ")); err != nil {
+		return false, false, err
 	}
-	out := ListTasksResponse{Tasks: dst[:0]}
-	if jsonErr := json.Unmarshal(body, &out); jsonErr != nil {
-		return nil, describeJSONError(jsonErr, len(body))
+	if err := json.Unmarshal(body, dst); err != nil {
+		return false, false, describeJSONError(err, len(body))
 	}
-	switch {
-	case err != nil:
-		// Only a scanner weaker than encoding/json could get here (FuzzDecodeListTasks checks it
-		// cannot); the limit is then checked after decoding.
-		if limit > 0 && len(out.Tasks) > limit {
-			return nil, &TooManyItemsError{Key: "tasks", Limit: limit}
-		}
-	case !shape.itemsPresent:
-		out.Tasks = nil // Absent leaves dst[:0] in place; absent and null both mean no array.
-	case out.Tasks == nil:
-		out.Tasks = []Task{}
-	}
-	return &out, nil
+	return shape.itemsPresent, scanErr == nil, nil
 }
 
 // notWhole rejects a 2xx status other than 200: the references document 200 only, and a 206
@@ -306,7 +272,8 @@ func (shape pageShape) problem(itemsKey, noun string) error {
 	return nil
 }
 
-func notAnObject(trimmed []byte) error {
+// notAnObject says what a body that does not start an object is instead, and what it should be.
+func notAnObject(trimmed []byte, want string) error {
 	if trimmed[0] == '<' {
 		return fmt.Errorf("the body is HTML or XML, not JSON (a proxy or login page may have answered): %q", excerpt(trimmed, 80))
 	}
@@ -324,7 +291,7 @@ func notAnObject(trimmed []byte) error {
 	case 't', 'f':
 		kind = "a JSON boolean"
 	}
-	return fmt.Errorf("the body is %s, want an object with count and tasks", kind)
+	return fmt.Errorf("the body is %s, want %s", kind, want)
 }
 
 // jsonProblem carries a readable message while keeping the json error for errors.As.

@@ -1,9 +1,7 @@
 package smsapi
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -11,102 +9,6 @@ import (
 	"regexp"
 	"strings"
 )
-
-// apiURL is the endpoint with path appended (path is already escaped) and query.
-func (c *Client) apiURL(escapedPath string, query url.Values) (*url.URL, error) {
-	base := c.tasksURL
-	escaped := strings.TrimSuffix(base.EscapedPath(), "/v3/tasks") + escapedPath
-	u, err := url.Parse(escaped)
-	if err != nil {
-		return nil, fmt.Errorf("smsapi: building the URL: %w", err)
-	}
-	base.Path, base.RawPath = u.Path, u.RawPath
-	base.RawQuery = query.Encode()
-	return &base, nil
-}
-
-// objectRequest is one GET of a JSON object: what is read, for errors, and how to decode it.
-type objectRequest struct {
-	resource string // "source servers page", "task 1a2b"
-	offset   int    // the page's offset, for a page
-	want     string // what the body should be, for errors: "a JSON object of counters"
-	itemsKey string // the items array of a page, "" for a single object
-	limit    int    // the page's limit
-	// validate, when set, judges the decoded object; its error fails the read as an invalid
-	// response, like a body that does not decode.
-	validate func() error
-}
-
-// getObject GETs one JSON object into dst through the client-wide concurrency limit and the
-// retries of every request. It returns the request id of the answer and whether the request's
-// itemsKey held an array.
-func (c *Client) getObject(ctx context.Context, u *url.URL, r objectRequest, dst any) (string, bool, error) {
-	resource := r.resource
-	if err := c.acquire(ctx); err != nil {
-		return "", false, fmt.Errorf("smsapi: reading %s: %w", resource, err)
-	}
-	ex, err := c.get(ctx, u)
-	c.release()
-	if err != nil {
-		if ctx.Err() != nil {
-			return "", false, fmt.Errorf("smsapi: reading %s: %w", resource, err)
-		}
-		return "", false, err
-	}
-	reqID := c.clean(ex.requestID(), maxIDLen)
-	if ex.status < 200 || ex.status > 299 {
-		return reqID, false, c.newAPIError(ex)
-	}
-	fail := func(err error) error {
-		return &DecodeError{Resource: resource, Offset: r.offset, RequestID: reqID, URL: ex.url, Err: err}
-	}
-	var present bool
-	err = c.decodeAnswer(ex, r.want, "for one answer", func(body []byte, keep bool) (any, error) {
-		into := dst
-		if !keep {
-			into = new(map[string]any) // A masked copy is decoded only for its error.
-		}
-		itemsPresent, err := decodeObject(body, r.want, r.itemsKey, r.limit, into)
-		if keep {
-			present = itemsPresent
-		}
-		return into, err
-	})
-	if err != nil {
-		return reqID, false, fail(err)
-	}
-	if r.validate != nil {
-		if err := r.validate(); err != nil {
-			return reqID, false, fail(sanitizeErr(err, c.secrets()))
-		}
-	}
-	return reqID, present, nil
-}
-
-// decodeObject parses a body that must be one JSON object, with the messages of the task list.
-// Like a task page, it is first scanned for repeated keys and, when itemsKey is set, for more
-// than limit items (see checkPageShape), so an ambiguous or overfull body is never decoded. It
-// reports whether itemsKey holds an array (absent and null do not).
-func decodeObject(body []byte, want, itemsKey string, limit int, dst any) (itemsPresent bool, err error) {
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	if len(trimmed) == 0 {
-		return false, errors.New("the body is empty, want " + want)
-	}
-	if trimmed[0] != '{' {
-		return false, errors.New(strings.Replace(notAnObject(trimmed).Error(), "an object with count and tasks", want, 1))
-	}
-	shape, err := checkPageShape(body, itemsKey, limit)
-	if err != nil && !errors.Is(err, errScanGaveUp) {
-		return false, err
-	}
-	if err := shape.problem(itemsKey, strings.ReplaceAll(itemsKey, "_", " ")); err != nil {
-		return false, err
-	}
-	if err := json.Unmarshal(body, dst); err != nil {
-		return false, describeJSONError(err, len(body))
-	}
-	return shape.itemsPresent, nil
-}
 
 // taskIDPattern is what ShowTask accepts as a task id: the characters of the ids SMS issues,
 // so that an id can never name another path ("..", "a/b") or smuggle a query.
@@ -140,9 +42,9 @@ func (c *Client) ShowTask(ctx context.Context, taskID string) (*TaskDetail, erro
 		return nil, err
 	}
 	var detail TaskDetail
-	req := objectRequest{resource: "task " + taskID, want: "a JSON object with the task's fields",
-		validate: func() error { return checkTaskDetail(&detail, taskID) }}
-	if _, _, err := c.getObject(ctx, u, req, &detail); err != nil {
+	a := answer[TaskDetail]{resource: "task " + taskID, want: "a JSON object with the task's fields",
+		validate: func(d *TaskDetail) error { return checkTaskDetail(d, taskID) }}
+	if _, err := getAnswer(ctx, c, u, a, &detail); err != nil {
 		if ae, ok := AsAPIError(err); ok && ae.Status == 404 {
 			return nil, &TaskNotFoundError{TaskID: taskID, APIError: ae}
 		}
@@ -161,9 +63,9 @@ func (c *Client) ShowSourcesOverview(ctx context.Context) (*SourcesOverview, err
 		return nil, err
 	}
 	var overview SourcesOverview
-	req := objectRequest{resource: "source server overview", want: "a JSON object of counters",
-		validate: func() error { return checkOverview(&overview) }}
-	if _, _, err := c.getObject(ctx, u, req, &overview); err != nil {
+	a := answer[SourcesOverview]{resource: "source server overview", want: "a JSON object of counters",
+		validate: checkOverview}
+	if _, err := getAnswer(ctx, c, u, a, &overview); err != nil {
 		return nil, err
 	}
 	return &overview, nil

@@ -70,7 +70,7 @@ func TestShowTask_RejectsIDsThatNameAnotherPath(t *testing.T) {
 	}
 }
 
-func TestGetObject_BadBodies(t *testing.T) {
+func TestGetAnswer_BadBodies(t *testing.T) {
 	for _, c := range []struct{ body, want string }{
 		{``, "the body is empty, want a JSON object of counters"},
 		{`[1]`, "the body is a JSON array, want a JSON object of counters"},

@@ -36,7 +36,7 @@ func TestDecodeListTasks_RejectsBadBodies(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resp, err := decodeListTasks([]byte(tc.body))
+			resp, err := decodeTasksPage([]byte(tc.body), 0)
 			if err == nil || resp != nil {
 				t.Fatalf("decoded %q without error: %+v", tc.body, resp)
 			}
@@ -173,7 +173,7 @@ func TestAsAPIError(t *testing.T) {
 
 func TestDecodeError_ErrorAndUnwrap(t *testing.T) {
 	var syn *json.SyntaxError
-	_, inner := decodeListTasks([]byte(`{"count":1,"tasks":[}`))
+	_, inner := decodeTasksPage([]byte(`{"count":1,"tasks":[}`), 0)
 	de := &DecodeError{Offset: 400, RequestID: "rid", Err: inner}
 	if msg := de.Error(); !strings.Contains(msg, "offset 400") || !strings.Contains(msg, "request id rid") || !strings.Contains(msg, "malformed JSON") {
 		t.Errorf("Error() = %q", msg)

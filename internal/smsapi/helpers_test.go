@@ -232,3 +232,15 @@ func taskIDs(tasks []Task) []string {
 
 // closeIdleConnections lets tests check that no goroutine outlives a call.
 func (c *Client) closeIdleConnections() { c.http.CloseIdleConnections() }
+
+// decodeTasksPage decodes body as a tasks page of at most limit tasks (0 for no limit) with the
+// decoder of the one request path (answer.decode: scan, decode, settle), without the HTTP round
+// trip, so decoding tests need no server.
+func decodeTasksPage(body []byte, limit int) (*ListTasksResponse, error) {
+	var page ListTasksResponse
+	a := tasksList.answer(limit, 0)
+	if err := a.decode(body, &page); err != nil {
+		return nil, err
+	}
+	return &page, nil
+}

@@ -224,7 +224,7 @@ func TestClient_ErrorWording(t *testing.T) {
 			`{"count":1,"tasks":[{"migrate_speed":1e400}]}`:         "1e400 is beyond the range of a 64-bit floating-point number",
 			`[]`: "the body is a JSON array, want an object",
 		} {
-			if _, err := decodeListTasks([]byte(body)); err == nil || !strings.Contains(err.Error(), want) {
+			if _, err := decodeTasksPage([]byte(body), 0); err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("%s: err = %v, want %q", body, err, want)
 			}
 		}
@@ -282,7 +282,7 @@ func TestClient_ProxyCredentialEchoIsMasked(t *testing.T) {
 	}
 }
 
-// FuzzErrorResponse feeds arbitrary statuses, headers and bodies through the paths that turn an
+// FuzzErrorResponse feeds arbitrary statuses, headers and bodies through the path that turns an
 // answer into an error: no panic, no control character, no credential, bounded length.
 func FuzzErrorResponse(f *testing.F) {
 	f.Add(403, "rid\x1b[2J", []byte(`{"error_code":"SMS.0403","error_msg":"\u001b[2J`+testToken+`"}`))
@@ -296,13 +296,11 @@ func FuzzErrorResponse(f *testing.F) {
 		}
 		ex := &exchange{url: "http://127.0.0.1:1/v3/tasks", status: status,
 			header: http.Header{"X-Request-Id": {requestID}}, body: body}
+		// readAnswer is what getAnswer does with a final answer: an *APIError for a non-2xx, a
+		// *DecodeError for a 2xx it cannot use.
 		var msgs []string
-		if status/100 == 2 {
-			if _, err := c.decodePage(ex, nil, 0); err != nil {
-				msgs = append(msgs, (&DecodeError{RequestID: c.clean(ex.requestID(), maxIDLen), Err: err}).Error())
-			}
-		} else {
-			msgs = append(msgs, c.newAPIError(ex).Error())
+		if _, err := readAnswer(c, ex, tasksList.answer(0, 0), new(ListTasksResponse)); err != nil {
+			msgs = append(msgs, err.Error())
 		}
 		for _, msg := range msgs {
 			assertPrintable(t, "error", msg)

@@ -177,15 +177,15 @@ func TestDecodeListTasks_OddJSON(t *testing.T) {
 	}
 	for name, tc := range failures {
 		t.Run(name, func(t *testing.T) {
-			resp, err := decodeListTasks([]byte(tc.body))
+			resp, err := decodeTasksPage([]byte(tc.body), 0)
 			if err == nil || resp != nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("decodeListTasks = %v, %v; want an error containing %q", resp, err, tc.want)
+				t.Fatalf("decodeTasksPage = %v, %v; want an error containing %q", resp, err, tc.want)
 			}
 		})
 	}
 
 	// Invalid UTF-8 inside a string becomes U+FFFD, so the value can go into the Terraform state.
-	resp, err := decodeListTasks([]byte("{\"count\":1,\"tasks\":[{\"name\":\"bad \xff\xfe name\"}]}"))
+	resp, err := decodeTasksPage([]byte("{\"count\":1,\"tasks\":[{\"name\":\"bad \xff\xfe name\"}]}"), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,12 +193,12 @@ func TestDecodeListTasks_OddJSON(t *testing.T) {
 		t.Errorf("name = %q, want valid UTF-8 with replacement characters", name)
 	}
 	// A repeated key is rejected (TestDecodeListTasks_RepeatedKeys has the cases).
-	resp, err = decodeListTasks([]byte(`{"count":1,"count":2,"tasks":[]}`))
+	resp, err = decodeTasksPage([]byte(`{"count":1,"count":2,"tasks":[]}`), 0)
 	if err == nil || resp != nil {
 		t.Errorf("repeated key: %v, %v", resp, err)
 	}
 	// Unknown fields are ignored, so new API fields do not break old providers.
-	resp, err = decodeListTasks([]byte(`{"count":1,"next_marker":"x","tasks":[{"id":"a","brand_new":{"x":[1]}}]}`))
+	resp, err = decodeTasksPage([]byte(`{"count":1,"next_marker":"x","tasks":[{"id":"a","brand_new":{"x":[1]}}]}`), 0)
 	if err != nil || len(resp.Tasks) != 1 || *resp.Tasks[0].ID != "a" {
 		t.Errorf("unknown fields: %v, %v", resp, err)
 	}

@@ -60,8 +60,6 @@ const maxScanDepth = 10000
 // encoding/json uses to match keys to fields, and counts the elements of the top-level itemsKey
 // array, stopping at limit+1 so that an overfull page is rejected before its items are decoded.
 // limit <= 0 counts without a limit. It returns errScanGaveUp for a body it cannot follow.
-//
-//nolint:unparam // Only "tasks" so far; the key is a parameter for the other list endpoints.
 func checkPageShape(body []byte, itemsKey string, limit int) (pageShape, error) {
 	s := shapeScanner{b: body, itemsKey: foldedKey(nil, []byte(itemsKey)), limit: limit}
 	s.ws()

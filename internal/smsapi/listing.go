@@ -3,13 +3,17 @@ package smsapi
 import (
 	"context"
 	"fmt"
+	"maps"
+	"net/url"
+	"strconv"
 	"strings"
 )
 
 // Endpoint describes one offset-paged list endpoint of the API (GET /v3/tasks, GET /v3/sources)
 // to the paging engine, ListAll: what differs between endpoints is here, what must be the same for
-// all of them is in ListAll. ListTasks (tasksEndpoint) and ListSourceServers show its use. The API
-// of Endpoint, Page, Listing, ListAll and InconsistentListingError only grows.
+// all of them is in ListAll. The client builds its Endpoints from a listSpec (tasksList,
+// sourceServersList). The API of Endpoint, Page, Listing, ListAll and InconsistentListingError
+// only grows.
 type Endpoint[T any] struct {
 	// Noun names the items in messages, in the plural: "tasks", "source servers".
 	Noun string
@@ -136,4 +140,114 @@ func (c *Client) pageArguments(ctx context.Context, pageSize, offset int) (int, 
 		err = fmt.Errorf("smsapi: offset must be between 0 and %d, got %d", MaxOffset, offset)
 	}
 	return limit, err
+}
+
+// listSpec describes one listing endpoint of the API, GET path answering {"count": n, itemsKey:
+// [...]}, to the one request path (getAnswer) and the paging engine (ListAll). A new listing is
+// its item type T, its body type R and one listSpec, used by a ListX and a ListXPage of one line.
+type listSpec[T, R any] struct {
+	// path is the endpoint's escaped path: "/v3/tasks".
+	path string
+	// itemsKey is the body's key of the items array: "tasks".
+	itemsKey string
+	// noun names the items in messages, in the plural: "tasks".
+	noun string
+	// name is what an error body came instead of: "a task list".
+	name string
+	// fields returns the body's count and where its items are, so pages are decoded without
+	// reflection and straight into the listing's buffer.
+	fields func(body *R) (count *int64, items *[]T)
+	// itemID and itemState are Endpoint's ItemID and ItemState.
+	itemID    func(item *T) (string, bool)
+	itemState func(item *T) string
+}
+
+// list reads every page with the filters through ListAll.
+func (s *listSpec[T, R]) list(ctx context.Context, c *Client, filters url.Values, pageSize int) (*Listing[T], error) {
+	limit, err := c.listArguments(ctx, pageSize)
+	if err != nil {
+		return nil, err
+	}
+	return ListAll(ctx, c, s.endpoint(c, filters), limit)
+}
+
+// page reads the one page at offset with the filters.
+func (s *listSpec[T, R]) page(ctx context.Context, c *Client, filters url.Values, pageSize, offset int) (*R, error) {
+	limit, err := c.pageArguments(ctx, pageSize, offset)
+	if err != nil {
+		return nil, err
+	}
+	body, _, err := s.get(ctx, c, filters, limit, offset, nil)
+	return body, err
+}
+
+// endpoint describes the listing with the filters to ListAll.
+func (s *listSpec[T, R]) endpoint(c *Client, filters url.Values) Endpoint[T] {
+	return Endpoint[T]{
+		Noun: s.noun, ItemsKey: s.itemsKey, MaxLimit: MaxPageSize, MaxOffset: MaxOffset,
+		FetchPage: func(ctx context.Context, limit, offset int, dst []T) (Page[T], error) {
+			body, reqID, err := s.get(ctx, c, filters, limit, offset, dst)
+			if err != nil {
+				return Page[T]{}, err
+			}
+			count, items := s.fields(body)
+			return Page[T]{Count: count, Items: *items, ItemsNull: *items == nil, RequestID: reqID}, nil
+		},
+		ItemID:    s.itemID,
+		ItemState: s.itemState,
+	}
+}
+
+// get GETs the page at (limit, offset), decoding its items into dst's array when they fit (see
+// Endpoint.FetchPage), and returns the body and its request id. The filters are built once per
+// listing and shared by its concurrent pages, so each page copies them before adding its limit
+// and offset. dst must be zeroed memory, because encoding/json leaves a field that is absent from
+// the body as it finds it.
+func (s *listSpec[T, R]) get(ctx context.Context, c *Client, filters url.Values, limit, offset int, dst []T) (*R, string, error) {
+	query := make(url.Values, len(filters)+2)
+	maps.Copy(query, filters)
+	query.Set("limit", strconv.Itoa(limit))
+	query.Set("offset", strconv.Itoa(offset))
+	u, err := c.apiURL(s.path, query)
+	if err != nil {
+		return nil, "", err
+	}
+	var body R
+	_, items := s.fields(&body)
+	*items = dst[:0] // encoding/json appends to the slice it is given: the items land in dst's array.
+	reqID, err := getAnswer(ctx, c, u, s.answer(limit, offset), &body)
+	if err != nil {
+		return nil, reqID, err
+	}
+	return &body, reqID, nil
+}
+
+// answer is what the page at (limit, offset) must answer.
+func (s *listSpec[T, R]) answer(limit, offset int) answer[R] {
+	return answer[R]{
+		resource: s.noun + " page", offset: offset, want: "an object with count and " + s.itemsKey, name: s.name,
+		itemsKey: s.itemsKey, limit: limit,
+		settle: func(body *R, itemsPresent, scanned bool) error {
+			_, items := s.fields(body)
+			return settleItems(items, s.itemsKey, limit, itemsPresent, scanned)
+		},
+	}
+}
+
+// settleItems makes a decoded page's items nil exactly when the key was absent or null (decoding
+// leaves dst[:0] in place when it is absent) and empty but not nil for [].
+func settleItems[T any](items *[]T, itemsKey string, limit int, itemsPresent, scanned bool) error {
+	switch {
+	case !scanned:
+		// Only a scanner weaker than encoding/json could get here (FuzzCheckPageShape checks it
+		// cannot); the items are then kept as decoded and the limit checked after decoding.
+		if limit > 0 && len(*items) > limit {
+			return &TooManyItemsError{Key: itemsKey, Limit: limit}
+		}
+	case !itemsPresent:
+		*items = nil
+	case *items == nil:
+		*items = []T{}
+	}
+	return nil
 }

@@ -383,7 +383,7 @@ func FuzzDecodeListTasks(f *testing.F) {
 	f.Add([]byte(``))
 	f.Add([]byte(`{"count":1} {"count":2}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		resp, err := decodeListTasks(body)
+		resp, err := decodeTasksPage(body, 0)
 		if err != nil {
 			if resp != nil || err.Error() == "" {
 				t.Fatalf("error %q with response %v", err, resp)
@@ -397,7 +397,7 @@ func FuzzDecodeListTasks(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-encoding: %v", err)
 		}
-		resp2, err := decodeListTasks(again)
+		resp2, err := decodeTasksPage(again, 0)
 		if err != nil {
 			t.Fatalf("decoding our own encoding %s: %v", again, err)
 		}
@@ -405,4 +405,28 @@ func FuzzDecodeListTasks(f *testing.F) {
 			t.Fatalf("round trip changed the page:\n%s\n%s", body, string(again))
 		}
 	})
+}
+
+// A listing's filters are built once and sent by every page, concurrent pages included, each
+// with its own limit and offset; the query they came from is left as it was.
+func TestListTasks_EveryPageSendsTheFilters(t *testing.T) {
+	api := newFakeAPI(t, 45, 45)
+	srv := newServer(t, api.ServeHTTP)
+	q := ListTasksQuery{State: ptr("RUNNING"), Name: ptr("a b"), PageSize: 10}
+	if _, err := newTestClient(t, srv.URL).ListTasks(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+	api.mu.Lock()
+	defer api.mu.Unlock()
+	if len(api.queries) != 5 {
+		t.Fatalf("requests = %d, want 5", len(api.queries))
+	}
+	for _, got := range api.queries {
+		if got.Get("state") != "RUNNING" || got.Get("name") != "a b" || got.Get("limit") != "10" || len(got) != 4 {
+			t.Errorf("query %v, want the filters with limit 10 and an offset", got)
+		}
+	}
+	if v := q.Values(); len(v) != 2 {
+		t.Errorf("Values() = %v, want the two filters only", v)
+	}
 }
