@@ -13,8 +13,6 @@ import (
 	"time"
 )
 
-const okPage = `{"count":1,"tasks":[{"id":"t1","name":"one"}]}`
-
 func TestNew_RejectsInvalidConfig(t *testing.T) {
 	auth := TokenAuth{Token: testToken}
 	cases := map[string]Config{
@@ -84,74 +82,6 @@ func TestClient_KeepsEndpointPathPrefix(t *testing.T) {
 	}
 }
 
-func TestClient_SendsTokenAcceptAndUserAgent(t *testing.T) {
-	var hdr atomic.Pointer[http.Header]
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		h := r.Header.Clone()
-		hdr.Store(&h)
-		writeJSON(w, http.StatusOK, okPage)
-	})
-	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.UserAgent = "terraform-provider-sms/test" })
-	if _, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0); err != nil {
-		t.Fatal(err)
-	}
-	h := *hdr.Load()
-	if h.Get("X-Auth-Token") != testToken || h.Get("Accept") != "application/json" || h.Get("User-Agent") != "terraform-provider-sms/test" {
-		t.Errorf("headers = %v", h)
-	}
-}
-
-// countingAuth signs each attempt with a fresh value, like AK/SK signing with a date.
-
-type countingAuth struct{ n atomic.Int64 }
-
-func (a *countingAuth) Authenticate(req *http.Request) error {
-	req.Header.Set("X-Sig", fmt.Sprint(a.n.Add(1)))
-	return nil
-}
-
-func TestClient_AuthenticatesEveryAttempt(t *testing.T) {
-	var (
-		mu   sync.Mutex
-		sigs []string
-		n    atomic.Int64
-	)
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		sigs = append(sigs, r.Header.Get("X-Sig"))
-		mu.Unlock()
-		if n.Add(1) < 3 {
-			writeJSON(w, http.StatusServiceUnavailable, `{}`)
-			return
-		}
-		writeJSON(w, http.StatusOK, okPage)
-	})
-	auth := &countingAuth{}
-	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Auth = auth })
-	if _, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0); err != nil {
-		t.Fatal(err)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if got := strings.Join(sigs, ","); got != "1,2,3" {
-		t.Errorf("signatures per attempt = %s, want 1,2,3", got)
-	}
-}
-
-func TestClient_AuthErrorNotRetried(t *testing.T) {
-	var n atomic.Int64
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { n.Add(1) })
-	log := &captureLogger{}
-	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Auth = TokenAuth{}; cfg.Logger = log })
-	_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
-	if err == nil || !strings.Contains(err.Error(), "token is empty") || !strings.Contains(err.Error(), "1 attempt") {
-		t.Fatalf("err = %v, want an empty-token error after 1 attempt", err)
-	}
-	if n.Load() != 0 {
-		t.Errorf("server saw %d requests, want 0", n.Load())
-	}
-}
-
 func TestClient_RefusesRedirectToOtherHost(t *testing.T) {
 	var otherHits atomic.Int64
 	other := newServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -203,80 +133,58 @@ func TestClient_FollowsSameHostRedirectWithToken(t *testing.T) {
 	}
 }
 
-func TestClient_TokenNeverInErrors(t *testing.T) {
-	cases := map[string]http.HandlerFunc{
-		"echoed in error_msg": func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("X-Request-Id", "id-"+r.Header.Get("X-Auth-Token"))
-			writeJSON(w, http.StatusUnauthorized, `{"error_code":"SMS.0202","error_msg":"bad token `+r.Header.Get("X-Auth-Token")+`"}`)
-		},
-		"echoed in html body": func(w http.ResponseWriter, r *http.Request) {
-			w.WriteHeader(http.StatusForbidden)
-			fmt.Fprintf(w, "<html><body><p>%s denied</p></body></html>", r.Header.Get("X-Auth-Token"))
-		},
-		"echoed in a 200 body": func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, http.StatusOK, "oops "+r.Header.Get("X-Auth-Token"))
-		},
-		"echoed in a malformed status line": func(w http.ResponseWriter, r *http.Request) {
-			writeRaw(t, w, "HTTP/1.1 "+r.Header.Get("X-Auth-Token")+"\r\n\r\n")
-		},
-	}
-	for name, h := range cases {
-		t.Run(name, func(t *testing.T) {
-			srv := newServer(t, h)
-			log := &captureLogger{}
-			c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Logger = log; cfg.MaxRetries = 1 })
-			_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
-			if err == nil {
-				t.Fatal("want an error")
+// Redirects that keep the host but change the scheme, or that never end, are refused; neither
+// carries the token anywhere but the configured origin.
+func TestClient_RedirectEdgeCases(t *testing.T) {
+	t.Run("https to http on the same host and port", func(t *testing.T) {
+		srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "http://"+r.Host+r.URL.RequestURI(), http.StatusFound)
+		}))
+		t.Cleanup(srv.Close)
+		c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Insecure = true })
+		_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
+		if err == nil || !strings.Contains(err.Error(), "redirected to http://") || !strings.Contains(err.Error(), "not the configured endpoint") {
+			t.Fatalf("err = %v, want the downgrade refused", err)
+		}
+	})
+	t.Run("endless loop on the same host", func(t *testing.T) {
+		var hits atomic.Int64
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("X-Auth-Token") != testToken {
+				t.Errorf("hop %d lost the token", hits.Load())
 			}
-			assertNoToken(t, "error", err.Error())
-			assertNoToken(t, "error (%#v)", fmt.Sprintf("%#v", err))
-			if ae, ok := AsAPIError(err); ok && !strings.Contains(ae.Message+ae.RequestID, "[REDACTED]") {
-				t.Errorf("the echoed token was not masked: %+v", ae)
-			}
-			for _, e := range log.all() {
-				assertNoToken(t, "log line", fmt.Sprint(e))
-			}
+			hits.Add(1)
+			http.Redirect(w, r, r.URL.RequestURI(), http.StatusFound)
 		})
-	}
-}
-
-func TestClient_LogsEachAttemptWithoutToken(t *testing.T) {
-	srv, _ := flakyServer(t, 1, func(w http.ResponseWriter) { writeJSON(w, http.StatusServiceUnavailable, `{}`) })
-	log := &captureLogger{}
-	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Logger = log })
-	if _, err := c.ListTasksPage(context.Background(), ListTasksQuery{State: ptr("RUNNING")}, 0); err != nil {
-		t.Fatal(err)
-	}
-	var responses []logEntry
-	for _, e := range log.all() {
-		assertNoToken(t, "log line", fmt.Sprint(e))
-		for k := range e.fields {
-			if strings.Contains(strings.ToLower(k), "header") || strings.Contains(strings.ToLower(k), "token") {
-				t.Errorf("log field %q may carry credentials", k)
-			}
+		c := newTestClient(t, srv.URL)
+		_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("stopped after %d redirects", maxRedirects)) {
+			t.Fatalf("err = %v, want the redirect loop stopped", err)
 		}
-		if e.msg == "smsapi: received response" {
-			responses = append(responses, e)
+		if hits.Load() != maxRedirects {
+			t.Errorf("hops = %d, want %d and no retry of the loop", hits.Load(), maxRedirects)
 		}
-	}
-	if len(responses) != 2 {
-		t.Fatalf("response log lines = %d, want 2: %v", len(responses), log.all())
-	}
-	for i, e := range responses {
-		f := e.fields
-		wantStatus := []int{503, 200}[i]
-		if f["method"] != "GET" || f["path"] != "/v3/tasks" || f["query"] != "limit=200&offset=0&state=RUNNING" ||
-			f["status"] != wantStatus || f["attempt"] != i+1 {
-			t.Errorf("response %d fields = %v", i, f)
+	})
+	t.Run("a Location that is not a URL, holding the token", func(t *testing.T) {
+		const token = "MIIEabc+def/ghiJKLmnoPQR=stuvWXyz0123=="
+		var hits atomic.Int64
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			hits.Add(1)
+			w.Header().Set("Location", "http://user:"+token+"@"+r.Host+"/x?token="+token)
+			w.WriteHeader(http.StatusMovedPermanently)
+		})
+		c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Auth = TokenAuth{Token: token} })
+		_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
+		if !errors.Is(err, ErrRedirectRefused) || !strings.Contains(err.Error(), "Location header of the API's redirect is not a valid URL") {
+			t.Fatalf("err = %v, want the redirect refused", err)
 		}
-		if d, ok := f["duration"].(string); !ok || d == "" {
-			t.Errorf("response %d duration = %v", i, f["duration"])
+		if strings.Contains(err.Error(), "MIIEabc") || strings.Contains(err.Error(), "/x") {
+			t.Errorf("err = %v, want no part of the Location", err)
 		}
-	}
-	if responses[0].level != "warn" || responses[1].level != "debug" {
-		t.Errorf("levels = %s, %s; want warn, debug", responses[0].level, responses[1].level)
-	}
+		if hits.Load() != 1 {
+			t.Errorf("requests = %d, want 1: a malformed redirect is not retried", hits.Load())
+		}
+	})
 }
 
 func TestClient_TLSVerification(t *testing.T) {
@@ -316,26 +224,5 @@ func TestClient_NilInputsDoNotPanic(t *testing.T) {
 	//nolint:staticcheck // A nil context is exactly what this test feeds in.
 	if _, err := c.ListTasksPage(nil, ListTasksQuery{}, 0); err == nil {
 		t.Error("nil context: want an error")
-	}
-}
-
-func TestAuthTransport_RefusesForeignOrigin(t *testing.T) {
-	auth := &countingAuth{}
-	tr := &authTransport{base: http.DefaultTransport, auth: auth, origin: "https://sms.example.com:443"}
-	req, err := http.NewRequest(http.MethodGet, "https://evil.example.com/v3/tasks", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tr.RoundTrip(req); !errors.Is(err, errForeignOrigin) {
-		t.Errorf("err = %v, want errForeignOrigin", err)
-	}
-	if auth.n.Load() != 0 {
-		t.Error("the Authenticator ran for a foreign host")
-	}
-	for _, same := range []string{"https://SMS.example.com/x", "https://sms.example.com:443/x"} {
-		u, _ := http.NewRequest(http.MethodGet, same, nil)
-		if got := originOf(u.URL); got != tr.origin {
-			t.Errorf("originOf(%s) = %s, want %s", same, got, tr.origin)
-		}
 	}
 }

@@ -2,14 +2,11 @@ package smsapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/smsops/terraform-provider-sms/internal/emulator"
 )
 
 func TestShowTask_DecodesEveryLevelAndKeepsNulls(t *testing.T) {
@@ -70,26 +67,53 @@ func TestShowTask_RejectsIDsThatNameAnotherPath(t *testing.T) {
 	}
 }
 
-func TestGetAnswer_BadBodies(t *testing.T) {
-	for _, c := range []struct{ body, want string }{
-		{``, "the body is empty, want a JSON object of counters"},
-		{`[1]`, "the body is a JSON array, want a JSON object of counters"},
-		{`<html>`, "HTML"},
-		{`{"waiting":"3"}`, `field "waiting"`},
-		{`{"waiting":1e400}`, "waiting"},
-		{`{"waiting":3`, "truncated"},
-		{`{"waiting":9223372036854775808}`, "outside the range of a 64-bit integer"},
+// A 200 for GET /v3/tasks/{task_id} that holds no task, or another task than the one asked
+// for, must fail the read: a gate over sms_task would otherwise pass on nulls or judge the
+// wrong task.
+func TestShowTask_BodyThatIsNotTheTaskFails(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct{ body, want string }{
+		"empty object":    {`{}`, "holds none of the task's fields"},
+		"unknown fields":  {`{"count":"x","tasks":[]}`, "holds none of the task's fields"},
+		"another task":    {`{"id":"other-task","name":"n","state":"MIGRATE_FAIL"}`, `the task "other-task"`},
+		"a huge id":       {`{"id":"` + strings.Repeat("x", 100000) + `"}`, `the task "xxxx`},
+		"no id, no state": {`{"error_json":"","sub_tasks":[]}`, "names neither the task's id nor its state"},
+		"an error body beside the task's fields": {`{"error_code":"SMS.2007","error_msg":"backend exception","id":"abc-123","state":"RUNNING"}`,
+			"(error_code SMS.2007): backend exception"},
 	} {
-		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("X-Request-Id", "req-bad")
-			writeJSON(w, 200, c.body)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, tc.body) })
+			detail, err := newTestClient(t, srv.URL).ShowTask(context.Background(), "abc-123")
+			var de *DecodeError
+			if err == nil || !errors.As(err, &de) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want a DecodeError saying %q, got %v (detail %+v)", tc.want, err, detail)
+			}
+			if n := len(err.Error()); n > 400 {
+				t.Errorf("the error is %d bytes long", n)
+			}
 		})
-		_, err := newTestClient(t, srv.URL).ShowSourcesOverview(context.Background())
-		var de *DecodeError
-		if !errors.As(err, &de) || !strings.Contains(err.Error(), c.want) ||
-			!strings.Contains(err.Error(), "invalid response for source server overview (request id req-bad)") {
-			t.Errorf("body %q: err = %v, want it to mention %q", c.body, err, c.want)
-		}
+	}
+}
+
+// A detail without an id but with other fields is kept: the reference does not promise the id
+// in the detail, and the fields it holds are still the answer for the path's id.
+func TestShowTask_DetailWithoutIDIsKept(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 200, `{"name":"n","state":"RUNNING"}`)
+	})
+	detail, err := newTestClient(t, srv.URL).ShowTask(context.Background(), "abc-123")
+	if err != nil || detail.State == nil || *detail.State != "RUNNING" {
+		t.Fatalf("got %+v, %v", detail, err)
+	}
+	// And a detail that names the task keeps a null state null.
+	srv = newServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 200, `{"id":"abc-123","state":null,"name":null}`)
+	})
+	detail, err = newTestClient(t, srv.URL).ShowTask(context.Background(), "abc-123")
+	if err != nil || detail.State != nil {
+		t.Fatalf("got %+v, %v, want the null state kept", detail, err)
 	}
 }
 
@@ -109,89 +133,32 @@ func TestShowSourcesOverview_OlderLayoutKeepsNulls(t *testing.T) {
 	}
 }
 
-func TestListSourceServersPage_QueryAndNesting(t *testing.T) {
-	var query string
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		query = r.URL.RawQuery
-		writeJSON(w, 200, `{"count":1,"source_servers":[{"id":"s","current_task":{"id":"t","target_server":{"vm_id":"v"}},
-			"checks":[{"id":1,"params":["p"]}],"init_target_server":{"disks":[{"physical_volumes":[{"uuid":"u"}]}],
-			"volume_groups":[{"logical_volumes":[{"inode_nums":7}]}]},"replicatesize":1,"totalsize":null}]}`)
-	})
-	c := newTestClient(t, srv.URL)
-	page, err := c.ListSourceServersPage(context.Background(), ListSourceServersQuery{
-		State: ptr("replicate"), ID: ptr("s"), MigProject: ptr(""), Connected: ptr(false),
-		IsConsistencyResultExist: ptr(true), PageSize: 50,
-	}, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "connected=false&id=s&is_consistency_result_exist=true&limit=50&migproject=&offset=100&state=replicate"; query != want {
-		t.Errorf("query %q, want %q", query, want)
-	}
-	s := page.SourceServers[0]
-	if *s.CurrentTask.TargetServer.VMID != "v" || *s.Checks[0].Params[0] != "p" ||
-		*s.InitTargetServer.Disks[0].PhysicalVolumes[0].UUID != "u" ||
-		*s.InitTargetServer.VolumeGroups[0].LogicalVolumes[0].InodeNums != 7 || s.TotalSize != nil || *s.ReplicateSize != 1 {
-		t.Errorf("server %+v", s)
+// The older four-counter layout stays readable: every counter is optional.
+func TestShowSourcesOverview_OlderLayoutKept(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, `{"waiting":2,"finished":0}`) })
+	o, err := newTestClient(t, srv.URL).ShowSourcesOverview(context.Background())
+	if err != nil || o.Waiting == nil || *o.Waiting != 2 || o.Finished == nil || *o.Finished != 0 || o.Error != nil {
+		t.Fatalf("got %+v, %v", o, err)
 	}
 }
 
-// ListSourceServers reads a generated fleet through the paging engine: every server once, in
-// API order, with the filters sent and pages fetched concurrently within the client's limit.
-func TestListSourceServers_PagesTheFleet(t *testing.T) {
-	fleet := emulator.GenerateFleet(600, 2)
-	opts := fleet.Options()
-	opts.Token = testToken
-	srv := emulator.NewTestServer(opts)
-	t.Cleanup(func() { srv.Close() })
-	c := newTestClient(t, srv.URL())
-	list, err := c.ListSourceServers(context.Background(), ListSourceServersQuery{PageSize: 50})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if int(list.Count) != len(fleet.Servers) || len(list.Items) != len(fleet.Servers) {
-		t.Fatalf("count %d, items %d, want %d", list.Count, len(list.Items), len(fleet.Servers))
-	}
-	for i, raw := range fleet.Servers {
-		var want struct{ ID string }
-		if err := json.Unmarshal(raw, &want); err != nil {
-			t.Fatal(err)
-		}
-		if got := *list.Items[i].ID; got != want.ID {
-			t.Fatalf("server %d is %s, want %s", i, got, want.ID)
-		}
-	}
-	if st := srv.Stats(); st.MaxInFlight > 4 || len(st.PerOffset) != (len(fleet.Servers)+49)/50 {
-		t.Errorf("stats %+v: want at most 4 in flight and one request per page", st)
-	}
-	// Filters reach the query; the emulator then serves only the matches.
-	srv.ResetStats()
-	finished, err := c.ListSourceServers(context.Background(), ListSourceServersQuery{State: ptr("finished"), Connected: ptr(true)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range finished.Items {
-		if *s.State != "finished" || !*s.Connected {
-			t.Errorf("server %s is %s, connected %v", *s.ID, *s.State, *s.Connected)
-		}
-	}
-	if q := srv.Queries()[0]; q.Get("state") != "finished" || q.Get("connected") != "true" || q.Has("name") || q.Get("limit") != "200" {
-		t.Errorf("query %v", q)
-	}
-}
-
-// A page of source servers that breaks the engine's rules fails as a source servers page.
-func TestListSourceServers_BadPagesNameTheEndpoint(t *testing.T) {
-	for _, c := range []struct{ body, want string }{
-		{`{"count":1}`, `invalid response for source servers page (offset 0): "source_servers" is missing or null while "count" is 1`},
-		{`{"count":1,"source_servers":[{"id":"a","id":"b"}]}`, `repeated`},
-		{`{"count":3,"source_servers":[{},{},{}]}`, `"source_servers" holds more than the limit of 2`},
-		{`{"count":1,"source_servers":{}}`, `want an array`},
+// An overview that holds none of the counters, or a negative one, is not an overview.
+func TestShowSourcesOverview_NoCounterOrNegativeFails(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct{ body, want string }{
+		"empty object":     {`{}`, "holds none of the counters"},
+		"unknown fields":   {`{"count":3}`, "holds none of the counters"},
+		"negative counter": {`{"waiting":-5,"finished":3}`, `"waiting" is negative (-5)`},
 	} {
-		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, c.body) })
-		_, err := newTestClient(t, srv.URL).ListSourceServers(context.Background(), ListSourceServersQuery{PageSize: 2})
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("body %s: err = %v, want %q", c.body, err, c.want)
-		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, tc.body) })
+			o, err := newTestClient(t, srv.URL).ShowSourcesOverview(context.Background())
+			var de *DecodeError
+			if err == nil || !errors.As(err, &de) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want a DecodeError saying %q, got %v (overview %+v)", tc.want, err, o)
+			}
+		})
 	}
 }

@@ -7,85 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 )
-
-func TestDecodeListTasks_RejectsBadBodies(t *testing.T) {
-	cases := map[string]struct{ body, want string }{
-		"empty":               {"", "body is empty"},
-		"whitespace":          {" \n\t", "body is empty"},
-		"html":                {"<html><body><h1>502 Bad Gateway</h1></body></html>", "HTML"},
-		"array":               {`[{"id":"a"}]`, "the body is a JSON array, want an object"},
-		"null":                {`null`, "JSON null"},
-		"string":              {`"tasks"`, "a JSON string"},
-		"number":              {`42`, "JSON number"},
-		"not json":            {`count=1`, "not JSON"},
-		"malformed":           {`{"count":1,"tasks":[}`, "malformed JSON at byte"},
-		"truncated":           {referenceExample[:100], "ends early after 100 bytes"},
-		"trailing data":       {`{"count":1,"tasks":[]} {}`, "malformed JSON"},
-		"tasks not an array":  {`{"count":1,"tasks":{"id":"a"}}`, `field "tasks" at byte`},
-		"tasks a string":      {`{"count":1,"tasks":"none"}`, "got JSON string, want an array"},
-		"task not an object":  {`{"count":1,"tasks":[7]}`, "want an object"},
-		"count beyond int64":  {`{"count":9223372036854775808,"tasks":[]}`, "9223372036854775808 is outside the range of a 64-bit integer"},
-		"date beyond int64":   {`{"count":1,"tasks":[{"create_date":1e19}]}`, "1e19 is written with a fraction or an exponent, want a plain integer"},
-		"fractional priority": {`{"count":1,"tasks":[{"priority":1.5}]}`, "1.5 is written with a fraction or an exponent"},
-		"count as string":     {`{"count":"3","tasks":[]}`, "got JSON string, want an integer"},
-		"bool as string":      {`{"count":1,"tasks":[{"syncing":"yes"}]}`, "want a boolean"},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resp, err := decodeTasksPage([]byte(tc.body), 0)
-			if err == nil || resp != nil {
-				t.Fatalf("decoded %q without error: %+v", tc.body, resp)
-			}
-			if !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error = %q, want it to contain %q", err, tc.want)
-			}
-		})
-	}
-}
-
-func TestListTasksPage_DecodeErrorsAreNotRetried(t *testing.T) {
-	cases := map[string]struct {
-		body  string
-		limit int64
-		want  string
-	}{
-		"malformed json":     {`{"count":`, 0, "ends early"},
-		"html body":          {`<!DOCTYPE html><html><title>Login</title></html>`, 0, "HTML"},
-		"not an object":      {`[1,2]`, 0, "array"},
-		"tasks not an array": {`{"count":1,"tasks":true}`, 0, "want an array"},
-		"beyond int64":       {`{"count":1,"tasks":[{"total_time":99999999999999999999}]}`, 0, "outside the range of a 64-bit integer"},
-		"over the size cap":  {`{"count":1,"tasks":[{"id":"` + strings.Repeat("x", 200) + `"}]}`, 100, "larger than 100 bytes, the most that is read for one page; use a smaller page size"},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			var n atomic.Int64
-			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-				n.Add(1)
-				w.Header().Set("X-Request-Id", "rid-7")
-				writeJSON(w, http.StatusOK, tc.body)
-			})
-			c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxResponseBytes = tc.limit })
-			_, err := c.ListTasksPage(context.Background(), ListTasksQuery{PageSize: 20}, 40)
-			var de *DecodeError
-			if !errors.As(err, &de) {
-				t.Fatalf("err = %v, want a DecodeError", err)
-			}
-			if de.Offset != 40 || de.RequestID != "rid-7" || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("DecodeError = %+v (%v)", de, err)
-			}
-			if !strings.Contains(err.Error(), "offset 40") || !strings.Contains(err.Error(), "request id rid-7") {
-				t.Errorf("message does not name offset and request id: %v", err)
-			}
-			if n.Load() != 1 {
-				t.Errorf("requests = %d, want 1", n.Load())
-			}
-		})
-	}
-}
 
 func TestParseErrorBody(t *testing.T) {
 	cases := map[string]struct {
@@ -200,4 +124,52 @@ func TestExcerptAndTruncate(t *testing.T) {
 	if got := truncate("short", 5); got != "short" {
 		t.Errorf("truncate = %q", got)
 	}
+}
+
+// Issue 10, item 9: the wording of errors that reach users.
+func TestClient_ErrorWording(t *testing.T) {
+	t.Run("token with a newline", func(t *testing.T) {
+		c := newTestClient(t, "http://127.0.0.1:1", func(cfg *Config) { cfg.Auth = TokenAuth{Token: testToken + "\n"} })
+		_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
+		if !errors.Is(err, ErrCredentials) || !strings.Contains(err.Error(), "line break") {
+			t.Errorf("err = %v, want ErrCredentials naming the line break", err)
+		}
+	})
+	t.Run("no package prefix or Go timeout text", func(t *testing.T) {
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { time.Sleep(300 * time.Millisecond) })
+		c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RequestTimeout = 50 * time.Millisecond; cfg.MaxRetries = 0 })
+		_, err := c.ListTasksPage(context.Background(), ListTasksQuery{}, 0)
+		if !errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "smsapi:") ||
+			strings.Contains(err.Error(), "Client.Timeout") || !strings.Contains(err.Error(), "within the request timeout (50ms)") {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("redirect refused", func(t *testing.T) {
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://elsewhere.example.com/v3/tasks", http.StatusFound)
+		})
+		_, err := newTestClient(t, srv.URL).ListTasksPage(context.Background(), ListTasksQuery{}, 0)
+		if !errors.Is(err, ErrRedirectRefused) || strings.Contains(err.Error(), "smsapi:") {
+			t.Errorf("err = %v, want ErrRedirectRefused", err)
+		}
+	})
+	t.Run("404 names the URL", func(t *testing.T) {
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+		_, err := newTestClient(t, srv.URL).ListTasksPage(context.Background(), ListTasksQuery{}, 0)
+		if ae, ok := AsAPIError(err); !ok || ae.URL != srv.URL+"/v3/tasks" {
+			t.Errorf("err = %v, want an APIError naming %s/v3/tasks", err, srv.URL)
+		}
+	})
+	t.Run("numbers", func(t *testing.T) {
+		for body, want := range map[string]string{
+			`{"count":1.0,"tasks":[]}`:                              "1.0 is written with a fraction or an exponent, want a plain integer",
+			`{"count":1,"tasks":[{"create_date":1700000000000.0}]}`: "1700000000000.0 is written with a fraction or an exponent",
+			`{"count":1,"tasks":[{"migrate_speed":1e400}]}`:         "1e400 is beyond the range of a 64-bit floating-point number",
+			`[]`: "the body is a JSON array, want an object",
+		} {
+			if _, err := decodeTasksPage([]byte(body), 0); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: err = %v, want %q", body, err, want)
+			}
+		}
+	})
 }

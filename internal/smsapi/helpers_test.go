@@ -233,6 +233,38 @@ func taskIDs(tasks []Task) []string {
 // closeIdleConnections lets tests check that no goroutine outlives a call.
 func (c *Client) closeIdleConnections() { c.http.CloseIdleConnections() }
 
+const okPage = `{"count":1,"tasks":[{"id":"t1","name":"one"}]}`
+
+// referenceExample is the example response of the API reference (list-migration-tasks.txt),
+// verbatim: three tasks on one page, all with the same id.
+const referenceExample = `{ "count" : 3, "tasks" : [ { "id" : "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001", "name" : "sms_task_lxxxx11", "type" : "MIGRATE_FILE", "os_type" : "LINUX", "state" : "MIGRATE_SUCCESS", "estimate_complete_time" : null, "create_date" : 1585139506000, "priority" : 1, "speed_limit" : 0, "migrate_speed" : 0.0, "start_target_server" : true, "error_json" : "", "total_time" : 3878000, "migration_ip" : "", "source_server" : { "id" : "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001", "ip" : "192.168.*.107", "name" : "xxx-linux-1", "os_type" : "LINUX", "os_version" : "CENTOS_7_6_64BIT", "oem_system" : false, "state" : "AVAILABLE" }, "target_server" : { "id" : "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001", "vm_id" : "", "name" : "", "ip" : null, "os_type" : "LINUX", "os_version" : null }, "log_collect_status" : "INIT" }, { "id" : "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001", "name" : "sms_task_xxx22", "type" : "MIGRATE_BLOCK", "os_type" : "WINDOWS", "state" : "MIGRATE_SUCCESS", "estimate_complete_time" : null, "create_date" : 1585138569000, "priority" : 1, "speed_limit" : 0, "migrate_speed" : 0.0, "start_target_server" : true, "error_json" : "", "total_time" : 10824000, "migration_ip" : "", "source_server" : { "id" : "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001", "ip" : "192.168.*.245", "name" : "xxx-windows-2", "os_type" : "WINDOWS", "os_version" : "WINDOWS2012_R2_64BIT", "oem_system" : false, "state" : "AVAILABLE" }, "target_server" : { "id" : "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001", "vm_id" : "", "name" : "", "ip" : null, "os_type" : "WINDOWS", "os_version" : "WINDOWS2012_R2_64BIT" }, "log_collect_status" : "INIT" }, { "id" : "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001", "name" : "sms_task_leddesktop", "type" : "MIGRATE_BLOCK", "os_type" : "WINDOWS", "state" : "MIGRATE_SUCCESS", "estimate_complete_time" : null, "create_date" : 1566130392000, "priority" : 1, "speed_limit" : 200, "migrate_speed" : 0.0, "start_target_server" : true, "error_json" : "", "total_time" : 882000, "migration_ip" : "192.168.1.201", "source_server" : null, "target_server" : { "id" : "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001", "vm_id" : "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001", "name" : "xxx-sms-target", "ip" : null, "os_type" : "WINDOWS", "os_version" : "WINDOWS2008_R2_64BIT" }, "log_collect_status" : "INIT" } ] }`
+
+const refID = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001"
+
+// assertPrintable fails when s holds a byte that a terminal would interpret.
+func assertPrintable(t testing.TB, what, s string) {
+	t.Helper()
+	for _, r := range s {
+		if isControl(r) {
+			t.Errorf("%s holds control character %U: %q", what, r, s)
+			return
+		}
+	}
+}
+
+// flakyServer answers with fail for the first failures requests, then with okPage.
+func flakyServer(t *testing.T, failures int64, fail func(w http.ResponseWriter)) (*httptest.Server, *atomic.Int64) {
+	var n atomic.Int64
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) <= failures {
+			fail(w)
+			return
+		}
+		writeJSON(w, http.StatusOK, okPage)
+	})
+	return srv, &n
+}
+
 // decodeTasksPage decodes body as a tasks page of at most limit tasks (0 for no limit) with the
 // decoder of the one request path (answer.decode: scan, decode, settle), without the HTTP round
 // trip, so decoding tests need no server.

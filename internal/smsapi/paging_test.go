@@ -6,17 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
-
-// The consistency rules of ListAll, each against an httptest server that breaks it. The drift
-// cases that a re-read repairs are at the end.
 
 // tasksJSON renders n tasks with ids prefix-0, prefix-1, ….
 func tasksJSON(prefix string, n int) string {
@@ -56,6 +53,15 @@ func (p *pagedServer) requested() []int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return slices.Clone(p.offsets)
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // A page holding more tasks than the limit it was asked for is an invalid response: it fails at
@@ -134,241 +140,201 @@ func TestListTasks_MissingOrNullTasksWithCount(t *testing.T) {
 	}
 }
 
-// A short page ends the listing: the pages above it that are running are cancelled and no page
-// above it is started. The server holds every page above offset 200 until the client gives up
-// on it, so the listing can only finish if they are cancelled; with two workers (MaxConcurrency
-// 1) a page at 600 or 800 could only start after the short page was seen.
-func TestListTasks_ShortPageEndsListing(t *testing.T) {
-	var (
-		mu    sync.Mutex
-		above []int
-	)
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
-		switch offset {
-		case 0:
-			writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksJSON("a", 200)+`}`)
-		case 200:
-			writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksJSON("b", 50)+`}`)
-		default:
-			mu.Lock()
-			above = append(above, offset)
-			mu.Unlock()
-			select {
-			case <-r.Context().Done():
-			case <-time.After(20 * time.Second):
-				writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksJSON("c", 200)+`}`)
-			}
-		}
-	})
-	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrency = 1 })
-	started := time.Now()
-	_, err := c.ListTasks(context.Background(), ListTasksQuery{})
-	var ie *InconsistentListingError
-	if !errors.As(err, &ie) {
-		t.Fatalf("err = %v, want an InconsistentListingError", err)
-	}
-	if want := "read 250 tasks against a count of 1000"; !strings.Contains(err.Error(), want) {
-		t.Errorf("error %q lacks %q", err, want)
-	}
-	if elapsed := time.Since(started); elapsed > 15*time.Second {
-		t.Errorf("the listing took %s: the held pages above the short one were not cancelled", elapsed)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	for _, offset := range above {
-		if offset != 400 {
-			t.Errorf("offset %d was requested although only 400 can start before the page at 200 ends the listing", offset)
+func TestListTasks_CountMissingOrNegative(t *testing.T) {
+	for _, body := range []string{`{"tasks":[]}`, `{"count":null,"tasks":[]}`, `{"count":-1,"tasks":[]}`} {
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Request-Id", "rid")
+			writeJSON(w, http.StatusOK, body)
+		})
+		c := newTestClient(t, srv.URL)
+		_, err := c.ListTasks(context.Background(), ListTasksQuery{})
+		var de *DecodeError
+		if !errors.As(err, &de) || de.RequestID != "rid" || !strings.Contains(err.Error(), `"count"`) {
+			t.Errorf("%s: err = %v, want a DecodeError about count", body, err)
 		}
 	}
 }
 
-// Listings that contradict their count on both reads fail closed: the error names what was
-// read against what was counted and the request ids of both reads, and the whole listing is
-// read exactly twice. These are the rows of the gate issue.
-func TestListTasks_InconsistentTwiceFails(t *testing.T) {
+func TestListTasks_KeepsOrderAcrossConcurrentPages(t *testing.T) {
+	api := newFakeAPI(t, 100, 100)
+	// Earlier pages answer later, so completion order is the reverse of API order.
+	api.delay = func(offset int) time.Duration { return time.Duration(100-offset) * time.Millisecond / 2 }
+	srv := newServer(t, api.ServeHTTP)
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrency = 8 })
+	list, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := taskIDs(list.Items); !slices.Equal(got, api.ids) {
+		t.Errorf("tasks out of order: %v", got)
+	}
+	if list.Count != 100 || list.Requests != 10 || list.DuplicatesDropped != 0 || list.OffsetCapped || list.Incomplete() {
+		t.Errorf("list = count %d, requests %d, dropped %d, capped %v", list.Count, list.Requests, list.DuplicatesDropped, list.OffsetCapped)
+	}
+}
+
+func TestListTasks_NoExtraRequest(t *testing.T) {
 	cases := map[string]struct {
-		pageSize int
-		body     func(offset int) string
-		offsets  []int // per read
-		requests int   // when set, the number of requests over both reads instead
-		want     []string
+		count       int64
+		n, pageCap  int
+		pageSize    int
+		wantOffsets []int
+		wantTasks   int
 	}{
-		"count 1000 but every page holds 100 of 200": {
-			pageSize: 200,
-			body:     func(int) string { return `{"count":1000,"tasks":` + tasksJSON("a", 100) + `}` },
-			offsets:  []int{0},
-			want:     []string{"read 100 tasks against a count of 1000", "request ids read2-at0", "request ids read1-at0"},
-		},
-		"count 0 with three failed tasks": {
-			pageSize: 200,
-			body:     func(int) string { return `{"count":0,"tasks":` + tasksJSON("f", 3) + `}` },
-			offsets:  []int{0},
-			want:     []string{"read 3 tasks against a count of 0", "the pages held 3 tasks in all"},
-		},
-		"a short middle page": {
-			pageSize: 2,
-			body: func(offset int) string {
-				if offset == 2 {
-					return `{"count":6,"tasks":` + tasksJSON("m", 1) + `}`
-				}
-				return `{"count":6,"tasks":` + tasksJSON(fmt.Sprint("p", offset), 2) + `}`
-			},
-			offsets: []int{0, 2},
-			want:    []string{"read 3 tasks against a count of 6"},
-		},
-		"a huge count with empty later pages": {
-			pageSize: 2,
-			body: func(offset int) string {
-				if offset == 0 {
-					return `{"count":1000000000000,"tasks":` + tasksJSON("a", 2) + `}`
-				}
-				return `{"count":1000000000000,"tasks":[]}`
-			},
-			offsets: []int{0, 2},
-			want:    []string{"read 2 tasks against a count of 1000000000000", "offsets up to 65535 reach 65536"},
-		},
-		"every page the same beyond the offset cap": {
-			pageSize: 200,
-			body:     func(int) string { return `{"count":70000,"tasks":` + tasksJSON("a", 200) + `}` },
-			// A server that ignores offset: the page at 2·limit repeats the first and ends each
-			// read, instead of 328 pages read twice.
-			offsets: []int{0, 200, 400},
-			want:    []string{"read 200 tasks against a count of 70000", "the page at offset 400 repeats the first page's tasks"},
-		},
-		"tasks gone after the count": {
-			pageSize: 2,
-			body: func(offset int) string {
-				if offset >= 4 {
-					return `{"count":5,"tasks":[]}`
-				}
-				return `{"count":5,"tasks":` + tasksJSON(fmt.Sprint("p", offset), 2) + `}`
-			},
-			offsets: []int{0, 2, 4},
-			want:    []string{"read 4 tasks against a count of 5"},
-		},
+		"count is a multiple of the page size": {600, 600, 0, 200, []int{0, 200, 400}, 600},
+		"short last page":                      {450, 450, 0, 200, []int{0, 200, 400}, 450},
+		"first page holds everything":          {3, 3, 0, 200, []int{0}, 3},
+		"first page exactly full":              {200, 200, 0, 200, []int{0}, 200},
+		"no tasks":                             {0, 0, 0, 200, []int{0}, 0},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			api, url := newPagedServer(t, func(offset, _ int) string { return tc.body(offset) })
-			// One request at a time, so that a short page is always seen before the next starts.
-			c := newTestClient(t, url, func(cfg *Config) { cfg.MaxConcurrency = 1 })
+			api := newFakeAPI(t, tc.count, tc.n)
+			api.pageCap = tc.pageCap
+			srv := newServer(t, api.ServeHTTP)
+			c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrency = 3 })
 			list, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: tc.pageSize})
-			var ie *InconsistentListingError
-			if !errors.As(err, &ie) || list != nil {
-				t.Fatalf("ListTasks = %v, %v; want an InconsistentListingError", list, err)
+			if err != nil {
+				t.Fatal(err)
 			}
-			for _, want := range tc.want {
-				if !strings.Contains(err.Error(), want) {
-					t.Errorf("error %q lacks %q", err, want)
-				}
+			if got := api.offsets(); !slices.Equal(got, tc.wantOffsets) {
+				t.Errorf("offsets requested = %v, want %v", got, tc.wantOffsets)
 			}
-			got := api.requested()
-			if tc.requests > 0 {
-				if len(got) != tc.requests {
-					t.Errorf("requests = %d, want %d", len(got), tc.requests)
-				}
-				return
+			if len(list.Items) != tc.wantTasks || list.Requests != len(tc.wantOffsets) || list.Count != tc.count {
+				t.Errorf("tasks = %d, requests = %d, count = %d", len(list.Items), list.Requests, list.Count)
 			}
-			slices.Sort(got)
-			want := slices.Sorted(slices.Values(append(slices.Clone(tc.offsets), tc.offsets...)))
-			if len(got) > len(want)+2 || !isSubsequence(want, got) {
-				t.Errorf("offsets requested = %v, want each of %v twice (two reads)", got, tc.offsets)
+			if list.Incomplete() != (int64(tc.wantTasks) < tc.count) {
+				t.Errorf("Incomplete() = %v", list.Incomplete())
+			}
+			if list.Items == nil {
+				t.Error("Tasks is nil, want an empty slice")
 			}
 		})
 	}
 }
 
-// isSubsequence reports whether every element of want (sorted) is in got (sorted).
-func isSubsequence(want, got []int) bool {
-	i := 0
-	for _, g := range got {
-		if i < len(want) && want[i] == g {
-			i++
-		}
-	}
-	return i == len(want)
-}
-
-// A task deleted at the front between two pages pulls a task not yet read onto a page already
-// read, so the first listing holds one task fewer than its count. It is read again from offset
-// 0; the second listing is consistent and is used, every task once and in order, and the DEBUG
-// log says so.
-func TestListTasks_RereadAfterDeletionIsUsed(t *testing.T) {
-	all := make([]string, 12)
-	for i := range all {
-		all[i] = fmt.Sprintf("task-%02d", i)
-	}
-	var (
-		mu      sync.Mutex
-		current = slices.Clone(all)
-	)
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
-		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-		mu.Lock()
-		if offset == 5 && len(current) == 12 {
-			current = current[1:] // task-00 is deleted after the first page was read.
-		}
-		ids := current[min(offset, len(current)):min(offset+limit, len(current))]
-		count := len(current)
-		mu.Unlock()
-		writeJSON(w, http.StatusOK, mustJSON(t, pageBody(int64(count), ids)))
-	})
-	logs := &captureLogger{}
-	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrency = 1; cfg.Logger = logs })
-	list, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 5})
+func TestListTasks_CapsOffsets(t *testing.T) {
+	api := newFakeAPI(t, 70000, 70000)
+	srv := newServer(t, api.ServeHTTP)
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrency = 8 })
+	list, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 200})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := taskIDs(list.Items); !slices.Equal(got, all[1:]) {
-		t.Errorf("ids = %v, want %v", got, all[1:])
+	offsets := api.offsets()
+	if last := offsets[len(offsets)-1]; last > MaxOffset || last != 65400 {
+		t.Errorf("largest offset = %d, want 65400 (<= %d)", last, MaxOffset)
 	}
-	if !list.Reread || list.Count != 11 || list.Requests != 6 {
-		t.Errorf("reread %v, count %d, requests %d; want true, 11, 6", list.Reread, list.Count, list.Requests)
+	if len(offsets) != 328 || list.Requests != 328 || len(list.Items) != 65600 {
+		t.Errorf("requests = %d/%d, tasks = %d; want 328 and 65600", len(offsets), list.Requests, len(list.Items))
 	}
-	var again, used bool
-	for _, e := range logs.all() {
-		again = again || (e.level == "debug" && strings.Contains(e.msg, "reading it again from offset 0") &&
-			strings.Contains(fmt.Sprint(e.fields["reason"]), "where the first page's count is 12"))
-		used = used || (e.level == "debug" && strings.Contains(e.msg, "second listing is consistent and is used"))
-	}
-	if !again || !used {
-		t.Errorf("debug log: re-read announced %v, second listing reported used %v", again, used)
+	if !list.OffsetCapped || !list.Incomplete() || list.Count != 70000 {
+		t.Errorf("OffsetCapped = %v, Incomplete = %v, Count = %d", list.OffsetCapped, list.Incomplete(), list.Count)
 	}
 }
 
-// The re-read runs under the caller's context: when the deadline passes during it, the read
-// fails with the deadline, not with a listing.
-func TestListTasks_RereadCountsAgainstTheDeadline(t *testing.T) {
-	var reads atomic.Int64
+func TestListTasks_PageFailureFailsWhole(t *testing.T) {
+	api := newFakeAPI(t, 1000, 1000)
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if reads.Add(1) > 1 {
-			select {
+		if r.URL.Query().Get("offset") == "400" {
+			w.Header().Set("X-Request-Id", "req-400")
+			writeJSON(w, http.StatusForbidden, `{"error_code":"SMS.1806","error_msg":"denied"}`)
+			return
+		}
+		api.ServeHTTP(w, r)
+	})
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrency = 2 })
+	list, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 100})
+	if list != nil {
+		t.Errorf("got a partial list of %d tasks", len(list.Items))
+	}
+	ae, ok := AsAPIError(err)
+	if !ok || ae.Status != 403 || ae.Code != "SMS.1806" || ae.RequestID != "req-400" {
+		t.Fatalf("err = %v, want the 403 of offset 400", err)
+	}
+}
+
+func TestListTasks_CancelReturnsPromptly(t *testing.T) {
+	before := runtime.NumGoroutine()
+	api := newFakeAPI(t, 2000, 2000)
+	started := make(chan struct{})
+	var once sync.Once
+	release := make(chan struct{})
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("offset") != "0" {
+			once.Do(func() { close(started) })
+			select { // A slow page: it answers only when the client goes away.
 			case <-r.Context().Done():
-				return
-			case <-time.After(10 * time.Second):
+			case <-release:
 			}
+			return
 		}
-		writeJSON(w, http.StatusOK, `{"count":5,"tasks":`+tasksJSON("a", 3)+`}`)
+		api.ServeHTTP(w, r)
 	})
-	c := newTestClient(t, srv.URL)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	list, err := c.ListTasks(ctx, ListTasksQuery{})
-	if !errors.Is(err, context.DeadlineExceeded) || list != nil {
-		t.Fatalf("ListTasks = %v, %v; want the deadline", list, err)
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrency = 4 })
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.ListTasks(ctx, ListTasksQuery{PageSize: 100})
+		done <- err
+	}()
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no slow page was requested")
 	}
-	if n := reads.Load(); n != 2 {
-		t.Errorf("requests = %d, want 2 (the read and its re-read)", n)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("ListTasks did not return within 2s of cancellation")
+	}
+
+	close(release)
+	srv.Close()
+	c.closeIdleConnections()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("goroutines: %d before, %d after\n%s", before, after, buf[:runtime.Stack(buf, true)])
 	}
 }
 
-func mustJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
+func TestListTasks_HonoursMaxConcurrency(t *testing.T) {
+	api := newFakeAPI(t, 200, 200)
+	api.delay = func(int) time.Duration { return 30 * time.Millisecond }
+	srv := newServer(t, api.ServeHTTP)
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxConcurrency = 3 })
+	list, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
+	if list.Requests != 20 || api.requests() != 20 {
+		t.Fatalf("requests = %d/%d, want 20", list.Requests, api.requests())
+	}
+	if m := api.maxInFlight.Load(); m > 3 || m <= 1 {
+		t.Errorf("max in flight = %d, want 2 or 3", m)
+	}
+
+	// The limit belongs to the client, so two concurrent listings share it.
+	api.maxInFlight.Store(0)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			if _, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 10}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if m := api.maxInFlight.Load(); m > 3 {
+		t.Errorf("max in flight across two calls = %d, want <= 3", m)
+	}
 }

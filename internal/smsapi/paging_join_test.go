@@ -1,9 +1,13 @@
 package smsapi
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -123,4 +127,39 @@ func ids(tasks []Task) []string {
 		}
 	}
 	return out
+}
+
+// A task created in front of the pages already read pushes the last task of a page onto the
+// next one: it is dropped there, and the count, grown by one, accounts for it. Repeats within a
+// page (the reference example has three tasks with one id) are kept.
+func TestListTasks_DedupesAcrossPagesNotWithin(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Query().Get("offset") {
+		case "0":
+			// The reference example: three tasks with one id on one page. Count raised to 7.
+			writeJSON(w, http.StatusOK, strings.Replace(referenceExample, `"count" : 3`, `"count" : 7`, 1))
+		case "3":
+			// One task was created at the front since: the example's last task moved here.
+			writeJSON(w, http.StatusOK, `{"count":8,"tasks":[{"id":"`+refID+`","state":"MIGRATE_SUCCESS"},{"id":"b"},{"id":null}]}`)
+		case "6":
+			writeJSON(w, http.StatusOK, `{"count":8,"tasks":[{"name":"no id"},{"id":"c"}]}`)
+		default:
+			writeJSON(w, http.StatusBadRequest, `{"error_code":"X","error_msg":"unexpected offset"}`)
+		}
+	})
+	c := newTestClient(t, srv.URL)
+	list, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{refID, refID, refID, "b", "<nil>", "<nil>", "c"}
+	if got := taskIDs(list.Items); !slices.Equal(got, want) {
+		t.Errorf("ids = %v, want %v", got, want)
+	}
+	if *list.Items[1].Name != "sms_task_xxx22" || *list.Items[2].Name != "sms_task_leddesktop" {
+		t.Errorf("within-page duplicates were not kept in order")
+	}
+	if list.DuplicatesDropped != 1 || list.Requests != 3 || list.Incomplete() || list.Reread {
+		t.Errorf("dropped = %d, requests = %d, incomplete = %v, reread = %v", list.DuplicatesDropped, list.Requests, list.Incomplete(), list.Reread)
+	}
 }
