@@ -131,7 +131,8 @@ func referenceValue(v reflect.Value, typ tftypes.Type, derived Derived) tftypes.
 	case reflect.Pointer:
 		return referenceValue(v.Elem(), typ, derived)
 	case reflect.Slice:
-		elemType := typ.(tftypes.List).ElementType
+		list, _ := typ.(tftypes.List)
+		elemType := list.ElementType
 		elems := make([]tftypes.Value, v.Len())
 		for i := range elems {
 			elems[i] = referenceValue(v.Index(i), elemType, derived)
@@ -139,7 +140,8 @@ func referenceValue(v reflect.Value, typ tftypes.Type, derived Derived) tftypes.
 		return tftypes.NewValue(typ, elems)
 	}
 	attrs := map[string]tftypes.Value{}
-	for name, attrType := range typ.(tftypes.Object).AttributeTypes {
+	objType, _ := typ.(tftypes.Object)
+	for name, attrType := range objType.AttributeTypes {
 		attrs[name] = derivedOrField(v, name, attrType, derived)
 	}
 	return tftypes.NewValue(typ, attrs)
