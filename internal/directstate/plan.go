@@ -48,6 +48,10 @@ func MustList[T any](attribute string, listType tftypes.Type, derived Derived) L
 // reports whether it did. It does only when the read runs under NewServer; the caller then leaves
 // the attribute null in the state it sets, and otherwise sets the value through the framework.
 // The items must not change until the read returns. Nil items are an empty list: a data source
+// Attribute is the name of the list attribute, for the caller that sets it through the framework
+// when Put reports that it is not under NewServer.
+func (l List[T]) Attribute() string { return l.attribute }
+
 // that wants a null list does not call Put.
 func (l List[T]) Put(ctx context.Context, items []T) bool {
 	return put(ctx, l.attribute, l.writer(items))

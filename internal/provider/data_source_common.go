@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/smsops/terraform-provider-sms/internal/directstate"
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
 
@@ -169,13 +170,15 @@ func (r *dataSourceRead) setListing(filters string, pageSize int, summaryOnly bo
 	r.state["total_count"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(count))
 }
 
-// setList sets a listing's list attribute: written by the server directly under NewServer (see
-// direct_read.go), through the framework with apiValue otherwise.
-func setList[T any](ctx context.Context, r *dataSourceRead, encoding listEncoding[T], items []T) {
-	if !encoding.put(ctx, items) {
+// setList sets a listing's list attribute, an empty list when there are no items: written by the
+// server directly under NewServer (see direct_read.go), through the framework with apiValue
+// otherwise.
+func setList[T any](ctx context.Context, r *dataSourceRead, encoding directstate.List[T], items []T) {
+	if !encoding.Put(ctx, items) {
 		if items == nil {
 			items = []T{}
 		}
-		r.state[encoding.attribute] = apiValue(reflect.ValueOf(items), r.stateType.AttributeTypes[encoding.attribute])
+		attribute := encoding.Attribute()
+		r.state[attribute] = apiValue(reflect.ValueOf(items), r.stateType.AttributeTypes[attribute])
 	}
 }

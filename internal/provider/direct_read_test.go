@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,11 +19,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/smsops/terraform-provider-sms/internal/directstate"
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
 
 // readCase is one ReadDataSource call made through both servers.
+
+// The wanted number of listed items in a compareReads case, when it is not a count.
+const (
+	nullTasks = -1 // the list is null
+	someTasks = -2 // at least one item
+)
+
 type readCase struct {
 	dataSource string // sms_tasks when empty
 	tasks      []json.RawMessage
@@ -236,40 +245,58 @@ func checkReadCase(t *testing.T, c readCase, r readResult) {
 	}
 }
 
-// Under the server main serves, the framework's state leaves the tasks null and the data source
-// hands them to the server, which writes them in; so the comparisons above compare two different
-// paths, not the framework with itself.
-func TestDirectRead_TasksBypassTheFramework(t *testing.T) {
+// innerStates is the framework's server under the wrapper, recording the states the framework
+// answers before the wrapper writes the direct attributes into them.
+type innerStates struct {
+	tfprotov6.ProviderServer
+	states []*tfprotov6.DynamicValue
+}
+
+func (s *innerStates) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	resp, err := s.ProviderServer.ReadDataSource(ctx, req)
+	if err == nil && resp.State != nil {
+		s.states = append(s.states, &tfprotov6.DynamicValue{MsgPack: bytes.Clone(resp.State.MsgPack)})
+	}
+	return resp, err
+}
+
+// Under the server main serves, the framework's state leaves the large lists null and the data
+// sources hand them to the wrapper, which writes them in; so the comparisons above compare two
+// different paths, not the framework with itself.
+func TestDirectRead_ListsBypassTheFramework(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(30, 2)})
-	srv, dsType := configuredProviderServer(t, directServer(nil), server.URL())
-	wrapped, ok := srv.(directReadServer)
-	if !ok {
-		t.Fatalf("NewServer returned %T, want directReadServer", srv)
+	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(30, 2), Servers: edgeServers(40)})
+	spy := &innerStates{}
+	newServer := func() (tfprotov6.ProviderServer, error) {
+		framework, err := frameworkServer(nil)()
+		spy.ProviderServer = framework
+		return directstate.NewServer(spy), err
 	}
-	config := dynamicValue(t, dsType, nil)
-	req := &tfprotov6.ReadDataSourceRequest{TypeName: "sms_tasks", Config: &config}
-	direct := &directAttributes{}
-	inner, err := wrapped.ProviderServer.ReadDataSource(context.WithValue(context.Background(), directAttributesKey{}, direct), req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	failOnDiagnostics(t, "ReadDataSource", inner.Diagnostics)
-	for _, name := range []string{"tasks", "task_states"} {
-		if v := stateAttribute(t, inner.State, dsType, name); !v.IsNull() {
-			t.Errorf("the framework's state holds %s: %v", name, v)
+	srv, tasksType := configuredProviderServer(t, newServer, server.URL())
+	for name, c := range map[string]struct {
+		attributes []string
+		items      int
+	}{
+		"sms_tasks":          {[]string{"tasks", "task_states"}, 30},
+		"sms_source_servers": {[]string{"servers"}, len(edgeServers(40))},
+	} {
+		dsType := dataSourceType(t, srv, tasksType, name)
+		config := dynamicValue(t, dsType, nil)
+		outer, err := srv.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: name, Config: &config})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if direct.values[name].size == 0 {
-			t.Errorf("the data source did not hand %s to the server", name)
+		failOnDiagnostics(t, "ReadDataSource", outer.Diagnostics)
+		inner := spy.states[len(spy.states)-1]
+		for _, attribute := range c.attributes {
+			if v := stateAttribute(t, inner, dsType, attribute); !v.IsNull() {
+				t.Errorf("%s: the framework's state holds %s", name, attribute)
+			}
 		}
-	}
-	outer, err := srv.ReadDataSource(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tasks []tftypes.Value
-	if err := stateAttribute(t, outer.State, dsType, "tasks").As(&tasks); err != nil || len(tasks) != 30 {
-		t.Errorf("the served state has %d tasks (%v), want 30", len(tasks), err)
+		var items []tftypes.Value
+		if err := stateAttribute(t, outer.State, dsType, c.attributes[0]).As(&items); err != nil || len(items) != c.items {
+			t.Errorf("%s: the served state has %d %s (%v), want %d", name, len(items), c.attributes[0], err, c.items)
+		}
 	}
 }
 

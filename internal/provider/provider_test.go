@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/smsops/terraform-provider-sms/internal/directstate"
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
 )
 
@@ -45,7 +46,7 @@ func directServer(env environment) func() (tfprotov6.ProviderServer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return directReadServer{framework}, nil
+		return directstate.NewServer(framework), nil
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/smsops/terraform-provider-sms/internal/directstate"
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
 
@@ -60,7 +61,7 @@ var sourceServerDerivedAttributes = []derivedAttribute{{
 
 // serversEncoding writes the servers attribute directly when the provider runs under NewServer;
 // see DESIGN.md, "Encoding listing reads directly".
-var serversEncoding = mustListEncoding[smsapi.SourceServerItem]("servers", terraformTypeOf(serversAttribute().GetType()))
+var serversEncoding = directstate.MustList[smsapi.SourceServerItem]("servers", terraformTypeOf(serversAttribute().GetType()), derivedOf)
 
 // replicationProgress is replicated / total in percent, or null when either is unknown, zero or
 // negative (a hostile or broken answer must not show as progress).

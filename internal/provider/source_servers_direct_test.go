@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"reflect"
 	"strings"
 	"testing"
@@ -90,8 +91,11 @@ func TestDirectEncoding_SourceServersSameBytesAsFramework(t *testing.T) {
 	for name, raw := range fleets {
 		t.Run(name, func(t *testing.T) {
 			servers := decodeAPIServers(t, raw)
-			got := serversEncoding.encode(servers)
-			checkSameEncoding(t, serversTFType, apiValue(reflect.ValueOf(servers), serversTFType), got, serversEncoding.value(servers).size)
+			got, err := serversEncoding.Encode(servers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSameEncoding(t, serversTFType, apiValue(reflect.ValueOf(servers), serversTFType), got)
 			if len(servers) > 0 && !bytes.Contains(got, []byte("\xb4replication_progress")) {
 				t.Error("the encoding lacks replication_progress")
 			}
@@ -99,23 +103,27 @@ func TestDirectEncoding_SourceServersSameBytesAsFramework(t *testing.T) {
 	}
 }
 
-// The derived attribute is written as terraform-plugin-go writes each kind of Number it can be:
-// whole, a float64 fraction, null.
-func TestDirectEncoding_DerivedProgressValues(t *testing.T) {
-	progress := func(replicated, total int64) []byte {
-		return appendPrimitive(nil, replicationProgress(&replicated, &total))
-	}
-	for name, c := range map[string]struct {
-		got, want []byte
+// replication_progress is each kind of Number it can be: whole, a fraction, above 100, and null
+// where a size is unknown, zero or negative.
+func TestReplicationProgress(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		replicated, total int64
+		want              tftypes.Value
 	}{
-		"40 %":      {progress(2, 5), []byte{40}},
-		"a third":   {progress(1, 3), appendFloat64(nil, 100.0/3)},
-		"above 100": {progress(3, 2), []byte{0xcc, 150}},
-		"null":      {progress(0, 5), []byte{0xc0}},
+		{2, 5, tftypes.NewValue(tftypes.Number, big.NewFloat(40))},
+		{1, 3, tftypes.NewValue(tftypes.Number, big.NewFloat(100.0/3))},
+		{3, 2, tftypes.NewValue(tftypes.Number, big.NewFloat(150))},
+		{0, 5, nullNumber},
+		{5, 0, nullNumber},
+		{-5, 10, nullNumber},
 	} {
-		if !bytes.Equal(c.got, c.want) {
-			t.Errorf("%s: got % x, want % x", name, c.got, c.want)
+		if got := replicationProgress(&c.replicated, &c.total); !got.Equal(c.want) {
+			t.Errorf("replicationProgress(%d, %d) = %v, want %v", c.replicated, c.total, got, c.want)
 		}
+	}
+	if got := replicationProgress(nil, new(int64(5))); !got.Equal(nullNumber) {
+		t.Errorf("replicationProgress(nil, 5) = %v, want null", got)
 	}
 }
 
@@ -182,52 +190,5 @@ func TestDirectRead_SourceServersSameResponseAsFramework(t *testing.T) {
 			t.Parallel()
 			compareReads(t, c)
 		})
-	}
-}
-
-// Under the server main serves, the framework's state leaves servers null and the data source
-// hands them to the server, so the comparisons above compare two different paths.
-func TestDirectRead_SourceServersBypassTheFramework(t *testing.T) {
-	t.Parallel()
-	server := startEmulator(t, emulator.Options{Servers: edgeServers(40)})
-	srv, tasksType := configuredProviderServer(t, directServer(nil), server.URL())
-	wrapped, ok := srv.(directReadServer)
-	if !ok {
-		t.Fatalf("NewServer returned %T, want directReadServer", srv)
-	}
-	dsType := dataSourceType(t, srv, tasksType, "sms_source_servers")
-	config := dynamicValue(t, dsType, nil)
-	req := &tfprotov6.ReadDataSourceRequest{TypeName: "sms_source_servers", Config: &config}
-	direct := &directAttributes{}
-	inner, err := wrapped.ProviderServer.ReadDataSource(context.WithValue(context.Background(), directAttributesKey{}, direct), req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	failOnDiagnostics(t, "ReadDataSource", inner.Diagnostics)
-	if v := stateAttribute(t, inner.State, dsType, "servers"); !v.IsNull() {
-		t.Errorf("the framework's state holds servers: %v", v)
-	}
-	if direct.values["servers"].size == 0 {
-		t.Error("the data source did not hand servers to the server")
-	}
-	outer, err := srv.ReadDataSource(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var servers []tftypes.Value
-	if err := stateAttribute(t, outer.State, dsType, "servers").As(&servers); err != nil || len(servers) != len(edgeServers(40)) {
-		t.Errorf("the served state has %d servers (%v), want %d", len(servers), err, len(edgeServers(40)))
-	}
-}
-
-// A derived attribute can only be primitive: the plan rejects any other type when the package
-// loads, so a derived list or object cannot be written wrongly.
-func TestDirectEncoding_PlanRejectsDerivedNonPrimitive(t *testing.T) {
-	d := sourceServerDerivedAttributes[0]
-	if _, err := planDerived(d, tftypes.List{ElementType: tftypes.String}); err == nil {
-		t.Error("a derived list was planned")
-	}
-	if fp, err := planDerived(d, tftypes.Number); err != nil || fp.kind != derivedField {
-		t.Errorf("a derived number was not planned: %v", err)
 	}
 }

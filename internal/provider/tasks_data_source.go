@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/smsops/terraform-provider-sms/internal/directstate"
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
 
@@ -24,7 +25,7 @@ var (
 )
 
 // tasksEncoding writes the tasks attribute directly when the provider runs under NewServer.
-var tasksEncoding = mustListEncoding[smsapi.Task]("tasks", terraformTypeOf(tasksAttribute().GetType()))
+var tasksEncoding = directstate.MustList[smsapi.Task]("tasks", terraformTypeOf(tasksAttribute().GetType()), derivedOf)
 
 // NewTasksDataSource is the constructor the provider registers.
 func NewTasksDataSource() datasource.DataSource {
@@ -154,7 +155,7 @@ func readTasks(ctx context.Context, r *dataSourceRead) error {
 	r.state["state_counts"] = countBy(list.Items, func(t *smsapi.Task) *string { return t.State })
 	// task_states has an entry per task, so it goes the way of the tasks.
 	taskStates := taskStatesOf(list.Items)
-	if !putStringMap(ctx, "task_states", taskStates) {
+	if !directstate.PutStringMap(ctx, "task_states", taskStates) {
 		r.state["task_states"] = stringMapValue(taskStates)
 	}
 	if summaryOnly == nil || !*summaryOnly {
