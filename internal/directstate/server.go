@@ -72,28 +72,30 @@ func (s plainServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadData
 }
 
 // readDataSource lets the inner server read with a collector in the context, and then writes what
-// the data source put into the state the server answered. Should that fail, the read fails with
-// a diagnostic, not an RPC error, so Terraform shows it like any other failed read; no partial or
-// wrong state is sent.
+// the data source put into the state the server answered.
 func readDataSource(ctx context.Context, inner tfprotov6.ProviderServer, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	c := &collector{values: map[string]writeFunc{}}
 	resp, err := inner.ReadDataSource(context.WithValue(ctx, collectorKey{}, c), req)
 	if err != nil || resp == nil || resp.State == nil || len(c.values) == 0 || hasError(resp.Diagnostics) {
 		return resp, err
 	}
-	state, err := splice(resp.State.MsgPack, c.values)
+	resp.State, resp.Diagnostics = spliceInto(resp.State, resp.Diagnostics, c.values, req.TypeName)
+	return resp, nil
+}
+
+// spliceInto writes values into state. When that fails, the read fails with a diagnostic, not an
+// RPC error, so Terraform shows it like any other failed read; no partial or wrong state is sent.
+func spliceInto(state *tfprotov6.DynamicValue, diags []*tfprotov6.Diagnostic, values map[string]writeFunc, typeName string) (*tfprotov6.DynamicValue, []*tfprotov6.Diagnostic) {
+	spliced, err := splice(state.MsgPack, values)
 	if err != nil {
-		resp.State = nil
-		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
+		return nil, append(diags, &tfprotov6.Diagnostic{
 			Severity: tfprotov6.DiagnosticSeverityError,
 			Summary:  "State Encoding Error",
-			Detail: "The provider could not encode the state of " + req.TypeName + ": " + err.Error() +
+			Detail: "The provider could not encode the state of " + typeName + ": " + err.Error() +
 				". This is a bug in the provider; please report it.",
 		})
-		return resp, nil
 	}
-	resp.State = &tfprotov6.DynamicValue{MsgPack: state}
-	return resp, nil
+	return &tfprotov6.DynamicValue{MsgPack: spliced}, diags
 }
 
 func hasError(diags []*tfprotov6.Diagnostic) bool {

@@ -43,9 +43,9 @@ func TestNewServer_HidesNothing(t *testing.T) {
 		}
 	}
 	for _, optional := range []reflect.Type{
-		reflect.TypeFor[tfprotov6.ProviderServerWithActions](),
-		reflect.TypeFor[tfprotov6.ProviderServerWithListResource](),
-		reflect.TypeFor[tfprotov6.ProviderServerWithStateStores](),
+		reflect.TypeFor[tfprotov6.ActionServer](),
+		reflect.TypeFor[tfprotov6.ListResourceServer](),
+		reflect.TypeFor[tfprotov6.StateStoreServer](),
 	} {
 		if innerType.Implements(optional) && !wrapperType.Implements(optional) {
 			t.Errorf("the wrapper does not implement %s", optional)
@@ -68,7 +68,7 @@ func TestNewServer_RefusesWhatItWouldHide(t *testing.T) {
 		tfprotov6.ProviderServer
 		tfprotov6.ActionServer
 	}
-	if _, ok := NewServer(plain{}).(tfprotov6.ProviderServerWithActions); ok {
+	if _, ok := NewServer(plain{}).(tfprotov6.ActionServer); ok {
 		t.Error("a plain server's wrapper claims actions")
 	}
 	defer func() {

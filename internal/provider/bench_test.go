@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // benchTasks is the fleet size of the provider benchmarks: large enough that per-task costs
@@ -30,7 +31,7 @@ func BenchmarkReadDataSourceFramework_10000(b *testing.B) {
 }
 
 func benchmarkReadDataSource(b *testing.B, newServer func() (tfprotov6.ProviderServer, error)) {
-	server := emulator.NewTestServer(emulator.Options{Tasks: emulator.GenerateTasks(benchTasks, 1), Token: testToken})
+	server := emulator.NewTestServer(emulator.Options{Tasks: emulator.GenerateTasks(benchTasks, 1), Token: testsupport.Token})
 	b.Cleanup(func() { _ = server.Close() })
 	for _, summaryOnly := range []bool{false, true} {
 		b.Run(fmt.Sprintf("summary_only=%t", summaryOnly), func(b *testing.B) {
@@ -90,7 +91,7 @@ func startProviderServer(tb testing.TB, newServer func() (tfprotov6.ProviderServ
 	}
 	providerConfig := dynamicValue(tb, providerType, map[string]tftypes.Value{
 		"endpoint": endpoint,
-		"token":    tftypes.NewValue(tftypes.String, testToken),
+		"token":    tftypes.NewValue(tftypes.String, testsupport.Token),
 	})
 	configured, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
 		Config: &providerConfig, ClientCapabilities: &tfprotov6.ConfigureProviderClientCapabilities{DeferralAllowed: deferralAllowed},

@@ -22,6 +22,7 @@ import (
 	"github.com/smsops/terraform-provider-sms/internal/directstate"
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // readCase is one ReadDataSource call made through both servers.
@@ -115,7 +116,7 @@ func overCapCase(summaryOnly func(tftypes.Object) map[string]tftypes.Value) read
 // queued before each read and must all be met by it, so the two reads meet the same answers.
 func compareReads(t *testing.T, c readCase) {
 	t.Helper()
-	server := startEmulator(t, emulator.Options{Tasks: c.tasks, Servers: c.servers, Latency: c.latency})
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: c.tasks, Servers: c.servers, Latency: c.latency})
 	direct := readThrough(t, server, directServer(nil), c)
 	reference := readThrough(t, server, frameworkServer(nil), c)
 	if direct.diagnostics != reference.diagnostics {
@@ -265,7 +266,7 @@ func (s *innerStates) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDat
 // different paths, not the framework with itself.
 func TestDirectRead_ListsBypassTheFramework(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(30, 2), Servers: edgeServers(40)})
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(30, 2), Servers: edgeServers(40)})
 	spy := &innerStates{}
 	newServer := func() (tfprotov6.ProviderServer, error) {
 		framework, err := frameworkServer(nil)()
@@ -323,8 +324,8 @@ func TestDirectRead_TasksAndSourceServersSameStateInTerraform(t *testing.T) {
 	t.Parallel()
 	tasks := append(append(emulator.ExampleTasks(), edgeTasks(300)...), emulator.GenerateTasks(12, 4)...)
 	servers := append(append(referenceServers(), edgeServers(300)...), emulator.GenerateFleet(12, 4).Servers...)
-	server := startEmulator(t, emulator.Options{Tasks: tasks, Servers: servers})
-	config := providerBlock(server, "") + `
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: tasks, Servers: servers})
+	config := testsupport.ProviderBlock(server, "") + `
 data "sms_tasks" "all" {
   page_size = 7
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 func diagText(diags diag.Diagnostics) string {
@@ -60,7 +61,7 @@ func readErrorAgainst(t *testing.T, handler http.HandlerFunc, method authMethod,
 	t.Helper()
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
-	cfg := smsapi.Config{Endpoint: srv.URL, Auth: smsapi.TokenAuth{Token: testToken}, MaxRetries: 1,
+	cfg := smsapi.Config{Endpoint: srv.URL, Auth: smsapi.TokenAuth{Token: testsupport.Token}, MaxRetries: 1,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond}
 	for _, m := range mods {
 		m(&cfg)
@@ -102,7 +103,7 @@ func TestReadError_Wording(t *testing.T) {
 		}
 	})
 	t.Run("connection refused has no TLS hint", func(t *testing.T) {
-		c, err := smsapi.New(smsapi.Config{Endpoint: "http://127.0.0.1:1", Auth: smsapi.TokenAuth{Token: testToken}})
+		c, err := smsapi.New(smsapi.Config{Endpoint: "http://127.0.0.1:1", Auth: smsapi.TokenAuth{Token: testsupport.Token}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +116,7 @@ func TestReadError_Wording(t *testing.T) {
 	})
 	t.Run("token with a newline", func(t *testing.T) {
 		text := readErrorAgainst(t, func(w http.ResponseWriter, r *http.Request) {}, authToken,
-			func(cfg *smsapi.Config) { cfg.Auth = smsapi.TokenAuth{Token: testToken + "\n"} })
+			func(cfg *smsapi.Config) { cfg.Auth = smsapi.TokenAuth{Token: testsupport.Token + "\n"} })
 		if !strings.Contains(text, "SMS Credentials Unusable") || !strings.Contains(text, "line break") ||
 			strings.Contains(text, "TLS") || strings.Contains(text, "proxy") {
 			t.Errorf("diagnostic:\n%s", text)

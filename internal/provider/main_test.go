@@ -10,16 +10,3 @@ import (
 // The resource.UnitTest tests run the Terraform CLI, so this package's tests get the parallelism
 // and garbage collection setting of testsupport.Run, as the end-to-end tests in internal/e2e do.
 func TestMain(m *testing.M) { os.Exit(testsupport.Run(m)) }
-
-// The helpers these tests share with the end-to-end tests, under the names the tests use.
-const testToken = testsupport.Token
-
-var (
-	startEmulator = testsupport.StartEmulator
-	providerBlock = testsupport.ProviderBlock
-	writeFile     = testsupport.WriteFile
-	taskNames     = testsupport.TaskNames
-	decodeTasks   = testsupport.DecodeTasks
-	countServers  = testsupport.CountServers
-	str           = testsupport.Str
-)

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // Credentials of the emulator in these tests, long and distinctive so that a leak is easy to spot.
@@ -296,13 +297,13 @@ func TestProvider_CredentialConflictsAndGaps(t *testing.T) {
 func TestProvider_EnvironmentPrecedence(t *testing.T) {
 	t.Parallel()
 	opts := iamOptions(3)
-	opts.Token, opts.AccessKey, opts.SecretKey = testToken, testAccessKey, testSecretKey
+	opts.Token, opts.AccessKey, opts.SecretKey = testsupport.Token, testAccessKey, testSecretKey
 	server := startAuthServer(t, opts)
 	env := environment{
 		"SMS_ENDPOINT": server.url,
 		"HW_AUTH_URL":  server.url + "/v3", "HW_USER_NAME": testUser, "HW_USER_PASSWORD": testPassword, "HW_DOMAIN_NAME": testDomain,
 		"HW_ACCESS_KEY": testAccessKey, "HW_SECRET_KEY": testSecretKey,
-		"SMS_TOKEN": testToken,
+		"SMS_TOKEN": testsupport.Token,
 	}
 
 	withoutToken := maps.Clone(env)
@@ -314,7 +315,7 @@ func TestProvider_EnvironmentPrecedence(t *testing.T) {
 			Config:                   read,
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr("data.sms_tasks.all", "total_count", "3"),
-				server.checkHeaders(map[string]string{"X-Auth-Token": testToken, "Authorization": ""}),
+				server.checkHeaders(map[string]string{"X-Auth-Token": testsupport.Token, "Authorization": ""}),
 			),
 		},
 		{

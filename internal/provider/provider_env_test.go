@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -141,7 +142,7 @@ func TestProvider_SharedConfigProfile(t *testing.T) {
 	sso := startAuthServer(t, opts)
 	plain := startAuthServer(t, akskOptions(3))
 	file := filepath.Join(t.TempDir(), "config.json")
-	writeFile(t, file, sharedConfigJSON("ops"))
+	testsupport.WriteFile(t, file, sharedConfigJSON("ops"))
 
 	cases := []struct {
 		name, profile string
@@ -175,8 +176,8 @@ func TestProvider_SharedConfigProfileErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	good, broken := filepath.Join(dir, "config.json"), filepath.Join(dir, "broken.json")
-	writeFile(t, good, sharedConfigJSON("ops"))
-	writeFile(t, broken, `{"profiles": [{"secretAccessKey": "`+testSecretKey+`" ]}`)
+	testsupport.WriteFile(t, good, sharedConfigJSON("ops"))
+	testsupport.WriteFile(t, broken, `{"profiles": [{"secretAccessKey": "`+testSecretKey+`" ]}`)
 	block := func(arguments string) string {
 		return "provider \"sms\" {\n  endpoint = \"https://sms.example.invalid\"\n  " + arguments + "\n}\n" + readAll
 	}

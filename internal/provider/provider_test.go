@@ -13,6 +13,7 @@ import (
 
 	"github.com/smsops/terraform-provider-sms/internal/directstate"
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // protoV6ProviderFactories serves the provider in-process, so the tests run through the real
@@ -79,7 +80,7 @@ func TestProvider_MissingInvalidAndUnknownSettings(t *testing.T) {
 		{name: "no credentials", config: "provider \"sms\" {\n  endpoint = \"https://sms.example.invalid\"\n}\n" + readAll,
 			want: `(?s)Missing SMS Credentials.*SMS_ACCESS_KEY.*HW_SECRET_KEY.*HW_PROFILE.*SMS_TOKEN.*HW_AUTH_TOKEN.*HW_USER_PASSWORD.*HW_AUTH_URL`},
 		{name: "environment values that do not parse",
-			env:    environment{"SMS_TOKEN": testToken, "SMS_ENDPOINT": "not a url", "SMS_MAX_RETRIES": "many", "SMS_INSECURE": "perhaps"},
+			env:    environment{"SMS_TOKEN": testsupport.Token, "SMS_ENDPOINT": "not a url", "SMS_MAX_RETRIES": "many", "SMS_INSECURE": "perhaps"},
 			config: `provider "sms" {}` + "\n" + readAll,
 			want:   `(?s)SMS_ENDPOINT.*SMS_MAX_RETRIES.*"many".*SMS_INSECURE.*"perhaps"`},
 		{name: "endpoint unknown at configure", config: `
@@ -150,8 +151,8 @@ func expectErrors(t *testing.T, cases []errorCase) {
 
 func TestProvider_EnvironmentConfiguration(t *testing.T) {
 	t.Parallel()
-	server := startEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(7, 1)})
-	env := environment{"SMS_ENDPOINT": server.URL(), "SMS_TOKEN": testToken, "SMS_MAX_RETRIES": "0"}
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: emulator.GenerateTasks(7, 1)})
+	env := environment{"SMS_ENDPOINT": server.URL(), "SMS_TOKEN": testsupport.Token, "SMS_MAX_RETRIES": "0"}
 	server.InjectFaults(emulator.Fault{Status: 503})
 
 	resource.UnitTest(t, resource.TestCase{

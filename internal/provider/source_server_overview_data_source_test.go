@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // A rejected token names the endpoint and the status; a body that is not an object is refused;
@@ -19,8 +20,8 @@ import (
 func TestSourceServerOverviewDataSource_CountsOlderLayoutAndErrors(t *testing.T) {
 	t.Parallel()
 	fleet := emulator.GenerateFleet(60, 5)
-	server := startEmulator(t, fleet.Options())
-	want := countServers(t, fleet)
+	server := testsupport.StartEmulator(t, fleet.Options())
+	want := testsupport.CountServers(t, fleet)
 	if want["unconfigured"] == 0 || want["finished"] == 0 {
 		t.Fatalf("fleet lacks variety: %v", want)
 	}
@@ -29,22 +30,22 @@ func TestSourceServerOverviewDataSource_CountsOlderLayoutAndErrors(t *testing.T)
 	for _, counter := range []string{"waiting", "replicate", "syncing", "finished", "error", "unavailable", "unconfigured"} {
 		counts = append(counts, statecheck.ExpectKnownValue(counted, tfjsonpath.New(counter), knownvalue.Int64Exact(int64(want[counter]))))
 	}
-	olderServer := startEmulator(t, emulator.Options{})
+	olderServer := testsupport.StartEmulator(t, emulator.Options{})
 	olderServer.InjectFaults(emulator.Fault{Body: `{"waiting":5,"replicating":6,"syncing":3,"other":2}`, Times: 100})
-	rejecting := startEmulator(t, emulator.Options{Token: "another-token"})
+	rejecting := testsupport.StartEmulator(t, emulator.Options{Token: "another-token"})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      providerBlock(rejecting, "") + `data "sms_source_server_overview" "this" {}`,
+				Config:      testsupport.ProviderBlock(rejecting, "") + `data "sms_source_server_overview" "this" {}`,
 				ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*GET \S+/v3/sources/overview\s+returned\s+HTTP\s+401`),
 			},
 			{
-				Config:      providerBlock(startBadBody(t, `[]`), "") + `data "sms_source_server_overview" "this" {}`,
+				Config:      testsupport.ProviderBlock(startBadBody(t, `[]`), "") + `data "sms_source_server_overview" "this" {}`,
 				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*GET /v3/sources/overview.*a\s+JSON\s+array`),
 			},
 			{
-				Config: providerBlock(olderServer, "") + `data "sms_source_server_overview" "this" {}`,
+				Config: testsupport.ProviderBlock(olderServer, "") + `data "sms_source_server_overview" "this" {}`,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(counted, tfjsonpath.New("waiting"), knownvalue.Int64Exact(5)),
 					statecheck.ExpectKnownValue(counted, tfjsonpath.New("syncing"), knownvalue.Int64Exact(3)),
@@ -56,7 +57,7 @@ func TestSourceServerOverviewDataSource_CountsOlderLayoutAndErrors(t *testing.T)
 				},
 			},
 			{
-				Config:            providerBlock(server, "") + `data "sms_source_server_overview" "this" {}`,
+				Config:            testsupport.ProviderBlock(server, "") + `data "sms_source_server_overview" "this" {}`,
 				ConfigStateChecks: counts,
 			},
 		},
@@ -65,7 +66,7 @@ func TestSourceServerOverviewDataSource_CountsOlderLayoutAndErrors(t *testing.T)
 
 // startBadBody starts an emulator whose every answer is body, with status 200.
 func startBadBody(t *testing.T, body string) *emulator.Server {
-	server := startEmulator(t, emulator.Options{})
+	server := testsupport.StartEmulator(t, emulator.Options{})
 	server.InjectFaults(emulator.Fault{Body: body, Times: 1000})
 	return server
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // BenchmarkReadSourceServers_1000 measures the whole ReadDataSource RPC of sms_source_servers
@@ -14,7 +15,7 @@ import (
 // the msgpack state out, with servers written directly as main serves them (serversEncoding).
 func BenchmarkReadSourceServers_1000(b *testing.B) {
 	opts := emulator.GenerateFleet(1300, 1).Options()
-	opts.Servers, opts.Token = opts.Servers[:1000], testToken
+	opts.Servers, opts.Token = opts.Servers[:1000], testsupport.Token
 	server := emulator.NewTestServer(opts)
 	b.Cleanup(func() { _ = server.Close() })
 	srv, tasksType := configuredProviderServer(b, directServer(nil), server.URL())

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 const sourceServersAddr = "data.sms_source_servers.wave"
@@ -57,7 +58,7 @@ func referenceServers() []json.RawMessage {
 func TestSourceServersDataSource_FiltersToQuery(t *testing.T) {
 	t.Parallel()
 	fleet := emulator.GenerateFleet(40, 9)
-	server := startEmulator(t, fleet.Options())
+	server := testsupport.StartEmulator(t, fleet.Options())
 	idOf := statecheck.CompareValue(compare.ValuesSame())
 	project := emulator.MigrationProjects[0]
 	const projectAddr, summaryAddr = "data.sms_source_servers.project", "data.sms_source_servers.summary"
@@ -65,18 +66,18 @@ func TestSourceServersDataSource_FiltersToQuery(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      providerBlock(server, "") + `data "sms_source_servers" "wave" { state = "Finished" }`,
+				Config:      testsupport.ProviderBlock(server, "") + `data "sms_source_servers" "wave" { state = "Finished" }`,
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Match.*state.*finished`),
 			},
 			{
-				Config:      providerBlock(server, "") + `data "sms_source_servers" "wave" { migration_cycle = "done" }`,
+				Config:      testsupport.ProviderBlock(server, "") + `data "sms_source_servers" "wave" { migration_cycle = "done" }`,
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Match.*migration_cycle.*cutovered`),
 			},
 			{
 				// Three data sources in one step: every filter set, one filter, and the same
 				// filter as summary over small pages, whose id must not change.
 				PreConfig: server.ResetStats,
-				Config: providerBlock(server, "") + `data "sms_source_servers" "wave" {
+				Config: testsupport.ProviderBlock(server, "") + `data "sms_source_servers" "wave" {
   state                       = "finished"
   name                        = "src-web-000"
   source_server_id            = "s-1"
@@ -166,9 +167,9 @@ func projectSize(fleet emulator.Fleet, project string) int {
 // although the page at offset 4 fails once with a 5xx and is retried.
 func TestSourceServersDataSource_NestedNullsPagingAndErrors(t *testing.T) {
 	t.Parallel()
-	reference := startEmulator(t, emulator.Options{Servers: referenceServers()})
+	reference := testsupport.StartEmulator(t, emulator.Options{Servers: referenceServers()})
 	fleet := emulator.GenerateFleet(30, 4)
-	paged := startEmulator(t, fleet.Options())
+	paged := testsupport.StartEmulator(t, fleet.Options())
 	var lastID struct {
 		ID string `json:"id"`
 	}
@@ -177,40 +178,40 @@ func TestSourceServersDataSource_NestedNullsPagingAndErrors(t *testing.T) {
 	}
 	n := len(fleet.Servers)
 	str, num, null := knownvalue.StringExact, knownvalue.Int64Exact, knownvalue.Null()
-	rejecting := startEmulator(t, emulator.Options{Token: "another-token"})
-	slow := startEmulator(t, emulator.Options{Latency: 30 * time.Second})
+	rejecting := testsupport.StartEmulator(t, emulator.Options{Token: "another-token"})
+	slow := testsupport.StartEmulator(t, emulator.Options{Latency: 30 * time.Second})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      providerBlock(rejecting, "") + `data "sms_source_servers" "wave" {}`,
+				Config:      testsupport.ProviderBlock(rejecting, "") + `data "sms_source_servers" "wave" {}`,
 				ExpectError: regexp.MustCompile(`(?s)SMS API Authentication Failed.*GET \S+/v3/sources\s+returned\s+HTTP\s+401.*APIG\.1002`),
 			},
 			{
-				Config:      providerBlock(startBadBody(t, `{"count":2,"source_servers":[{"id":"a","memory":"8G"}]}`), "") + `data "sms_source_servers" "wave" {}`,
+				Config:      testsupport.ProviderBlock(startBadBody(t, `{"count":2,"source_servers":[{"id":"a","memory":"8G"}]}`), "") + `data "sms_source_servers" "wave" {}`,
 				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*GET /v3/sources.*source\s+servers\s+page.*field\s+"source_servers.memory"`),
 			},
 			{
-				Config:      providerBlock(startBadBody(t, `{"count":5,"source_servers":null}`), "") + `data "sms_source_servers" "wave" {}`,
+				Config:      testsupport.ProviderBlock(startBadBody(t, `{"count":5,"source_servers":null}`), "") + `data "sms_source_servers" "wave" {}`,
 				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*"source_servers"\s+is\s+missing\s+or\s+null\s+while\s+"count"\s+is\s+5`),
 			},
 			{
-				Config: providerBlock(slow, "") + `data "sms_source_servers" "wave" {
+				Config: testsupport.ProviderBlock(slow, "") + `data "sms_source_servers" "wave" {
   timeouts = { read = "1s" }
 }`,
 				ExpectError: regexp.MustCompile(`(?s)SMS Source Servers Read Timed Out.*read\s+timeout\s+\(1s\)`),
 			},
 			{
 				// Every read counts three servers and returns one: the re-read agrees, so the read fails.
-				Config:      providerBlock(startBadBody(t, `{"count":3,"source_servers":[{"id":"a"}]}`), "") + `data "sms_source_servers" "wave" {}`,
+				Config:      testsupport.ProviderBlock(startBadBody(t, `{"count":3,"source_servers":[{"id":"a"}]}`), "") + `data "sms_source_servers" "wave" {}`,
 				ExpectError: regexp.MustCompile(`(?s)Inconsistent SMS Source Server List.*GET /v3/sources.*No\s+source\s+servers\s+were\s+written`),
 			},
 			{
-				Config:      providerBlock(startBadBody(t, `<html>gateway</html>`), "") + `data "sms_source_servers" "wave" {}`,
+				Config:      testsupport.ProviderBlock(startBadBody(t, `<html>gateway</html>`), "") + `data "sms_source_servers" "wave" {}`,
 				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*HTML`),
 			},
 			{
-				Config: providerBlock(reference, "") + `data "sms_source_servers" "wave" {}`,
+				Config: testsupport.ProviderBlock(reference, "") + `data "sms_source_servers" "wave" {}`,
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectServers(tfjsonpath.New("total_count"), num(3)),
 					expectServers(tfjsonpath.New("page_size"), num(200)),
@@ -243,7 +244,7 @@ func TestSourceServersDataSource_NestedNullsPagingAndErrors(t *testing.T) {
 				PreConfig: func() {
 					paged.InjectFaults(emulator.Fault{Status: http.StatusServiceUnavailable, Path: "/v3/sources", Offset: new(4)})
 				},
-				Config: providerBlock(paged, "") + `data "sms_source_servers" "wave" { page_size = 2 }`,
+				Config: testsupport.ProviderBlock(paged, "") + `data "sms_source_servers" "wave" { page_size = 2 }`,
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectServers(tfjsonpath.New("total_count"), num(int64(n))),
 					expectServers(tfjsonpath.New("servers"), knownvalue.ListSizeExact(n)),

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // BenchmarkReadTask measures the whole ReadDataSource RPC of sms_task for one generated task
@@ -18,7 +19,7 @@ import (
 func BenchmarkReadTask(b *testing.B) {
 	fleet := emulator.GenerateFleet(10, 1)
 	opts := fleet.Options()
-	opts.Token = testToken
+	opts.Token = testsupport.Token
 	server := emulator.NewTestServer(opts)
 	b.Cleanup(func() { _ = server.Close() })
 	var task struct {

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 // taskDetailBody has a field of every kind and level, nulls and absent fields, and an int64
@@ -40,9 +41,9 @@ func TestTaskDataSource_ErrorsAndDetailValues(t *testing.T) {
 	}
 	opts := fleet.Options()
 	opts.TaskDetails = map[string]json.RawMessage{"t-1": json.RawMessage(taskDetailBody)}
-	server := startEmulator(t, opts)
+	server := testsupport.StartEmulator(t, opts)
 	data := func(id string) string {
-		return providerBlock(server, "max_retries = 0") + `data "sms_task" "one" { task_id = "` + id + `" }`
+		return testsupport.ProviderBlock(server, "max_retries = 0") + `data "sms_task" "one" { task_id = "` + id + `" }`
 	}
 	const handWritten, generated = "data.sms_task.one", "data.sms_task.fleet"
 	str, num, null := knownvalue.StringExact, knownvalue.Int64Exact, knownvalue.Null()
@@ -68,7 +69,7 @@ func TestTaskDataSource_ErrorsAndDetailValues(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Invalid SMS API Response.*GET /v3/tasks/\{task_id\}.*field "remain_seconds"`),
 			},
 			{
-				Config: providerBlock(server, "") + `data "sms_task" "one" {
+				Config: testsupport.ProviderBlock(server, "") + `data "sms_task" "one" {
   task_id  = "t-1"
   timeouts = { read = "2m" }
 }

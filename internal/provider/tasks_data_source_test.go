@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 const allTasks = "data.sms_tasks.all"
@@ -42,7 +43,7 @@ func TestTasksDataSource_ExampleAndNestedValues(t *testing.T) {
 "total_cpu_usage":12.5,"agent_cpu_usage":1.5,"total_mem_usage":2048,"agent_mem_usage":64,"total_disk_io":3.25,
 "agent_disk_io":0.5,"need_migration_test":true,"subtask_info":"SSL_CONFIG","enterprise_project_id":"0","unknown_field":{"x":1}}`
 	empty := `{"id":"t-2","sub_tasks":[],"special_config":[],"source_server":{}}`
-	server := startEmulator(t, emulator.Options{Tasks: append(emulator.ExampleTasks(), rawTasks(full, empty)...)})
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: append(emulator.ExampleTasks(), rawTasks(full, empty)...)})
 	const nestedFull, nestedEmpty = "data.sms_tasks.full", "data.sms_tasks.empty"
 	inFull := func(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(nestedFull, p, v)
@@ -58,7 +59,7 @@ func TestTasksDataSource_ExampleAndNestedValues(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerBlock(server, "") + `
+			Config: testsupport.ProviderBlock(server, "") + `
 data "sms_tasks" "all" { task_id = "` + id + `" }
 data "sms_tasks" "full" { task_id = "t-1" }
 data "sms_tasks" "empty" { task_id = "t-2" }`,

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
 func rawTasks(tasks ...string) []json.RawMessage {
@@ -37,12 +38,12 @@ func rawTasks(tasks ...string) []json.RawMessage {
 func TestTasksDataSource_APIErrorsFiltersAndStableID(t *testing.T) {
 	t.Parallel()
 	tasks := emulator.GenerateTasks(30, 3)
-	server := startEmulator(t, emulator.Options{Tasks: tasks})
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: tasks})
 	const filtered, failed = "data.sms_tasks.filtered", "data.sms_tasks.failed"
 	// ready_paged reads the READY tasks seven at a time: one query per page, the first always.
 	readyCount := 0
-	for _, task := range decodeTasks(t, tasks) {
-		if str(task.State) == "READY" {
+	for _, task := range testsupport.DecodeTasks(t, tasks) {
+		if testsupport.Str(task.State) == "READY" {
 			readyCount++
 		}
 	}
@@ -86,32 +87,32 @@ data "sms_tasks" "all" {}`, server.URL()),
 				PreConfig: func() {
 					server.InjectFaults(emulator.Fault{Status: 403, Body: `{"error_code":"SMS.0403","error_msg":"Forbidden: no sms:server:listTask"}`})
 				},
-				Config:      providerBlock(server, "") + `data "sms_tasks" "all" {}`,
+				Config:      testsupport.ProviderBlock(server, "") + `data "sms_tasks" "all" {}`,
 				ExpectError: regexp.MustCompile(`(?s)SMS API Permission Denied.*HTTP 403.*SMS.0403.*no sms:server:listTask`),
 			},
 			{
 				PreConfig: func() {
 					server.InjectFaults(emulator.Fault{Status: 429, RetryAfter: "0"}, emulator.Fault{Status: 502, Offset: new(0)})
 				},
-				Config: providerBlock(server, "") + `data "sms_tasks" "all" {}`,
+				Config: testsupport.ProviderBlock(server, "") + `data "sms_tasks" "all" {}`,
 				Check:  resource.TestCheckResourceAttr(allTasks, "total_count", "30"),
 			},
 			{
 				PreConfig: func() {
 					server.InjectFaults(emulator.Fault{Status: 503, Times: 2})
 				},
-				Config:      providerBlock(server, "max_retries = 1") + `data "sms_tasks" "all" {}`,
+				Config:      testsupport.ProviderBlock(server, "max_retries = 1") + `data "sms_tasks" "all" {}`,
 				ExpectError: regexp.MustCompile(`(?s)SMS API Unavailable.*HTTP 503.*after 2 attempts`),
 			},
 			{
 				PreConfig: func() {
 					server.InjectFaults(emulator.Fault{MalformedJSON: true})
 				},
-				Config:      providerBlock(server, "") + `data "sms_tasks" "all" {}`,
+				Config:      testsupport.ProviderBlock(server, "") + `data "sms_tasks" "all" {}`,
 				ExpectError: regexp.MustCompile(`Invalid SMS API Response`),
 			},
 			{
-				Config: providerBlock(server, "") + `
+				Config: testsupport.ProviderBlock(server, "") + `
 data "sms_tasks" "all" {}
 data "sms_tasks" "filtered" {
   state                 = "MIGRATE_FAIL"
@@ -141,7 +142,7 @@ data "sms_tasks" "failed" {
 				},
 			},
 			{
-				Config:            providerBlock(server, "") + stableIDConfig,
+				Config:            testsupport.ProviderBlock(server, "") + stableIDConfig,
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(ready, id)},
 			},
 		},
@@ -173,8 +174,8 @@ func checkQuerySet(got, want []url.Values) error {
 func TestTasksDataSource_InvalidArgumentsPagingAndSummaryOnly(t *testing.T) {
 	t.Parallel()
 	tasks := emulator.GenerateTasks(9, 7)
-	names := taskNames(t, tasks)
-	server := startEmulator(t, emulator.Options{Tasks: tasks})
+	names := testsupport.TaskNames(t, tasks)
+	server := testsupport.StartEmulator(t, emulator.Options{Tasks: tasks})
 	invalid := []struct{ argument, want string }{
 		{`state = "MIGRATE_FAILED"`, `(?s)Invalid Attribute Value Match.*MIGRATE_FAIL`},
 		{`page_size = 0`, `(?s)page_size.*between 1 and 200`},
@@ -184,7 +185,7 @@ func TestTasksDataSource_InvalidArgumentsPagingAndSummaryOnly(t *testing.T) {
 	var steps []resource.TestStep
 	for _, c := range invalid {
 		steps = append(steps, resource.TestStep{
-			Config:      providerBlock(server, "") + `data "sms_tasks" "all" {` + "\n" + c.argument + "\n}",
+			Config:      testsupport.ProviderBlock(server, "") + `data "sms_tasks" "all" {` + "\n" + c.argument + "\n}",
 			ExpectError: regexp.MustCompile(c.want),
 		})
 	}
@@ -194,7 +195,7 @@ func TestTasksDataSource_InvalidArgumentsPagingAndSummaryOnly(t *testing.T) {
 				t.Errorf("invalid arguments sent %d requests, want 0", got)
 			}
 		},
-		Config: providerBlock(server, "max_concurrency = 3") + `data "sms_tasks" "all" { page_size = 2 }`,
+		Config: testsupport.ProviderBlock(server, "max_concurrency = 3") + `data "sms_tasks" "all" { page_size = 2 }`,
 		ConfigStateChecks: []statecheck.StateCheck{
 			expect(tfjsonpath.New("total_count"), knownvalue.Int64Exact(9)),
 			expect(tfjsonpath.New("page_size"), knownvalue.Int64Exact(2)),
@@ -226,7 +227,7 @@ func TestTasksDataSource_InvalidArgumentsPagingAndSummaryOnly(t *testing.T) {
 		},
 	}, resource.TestStep{
 		PreConfig: server.ResetStats,
-		Config: providerBlock(server, "") + `
+		Config: testsupport.ProviderBlock(server, "") + `
 data "sms_tasks" "all" {
   summary_only = true
   page_size    = 2
