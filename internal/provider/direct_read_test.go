@@ -66,9 +66,8 @@ func TestDirectRead_SameResponseAsFramework(t *testing.T) {
 	setOne := func(name string, v tftypes.Value) func(tftypes.Object) map[string]tftypes.Value {
 		return func(tftypes.Object) map[string]tftypes.Value { return map[string]tftypes.Value{name: v} }
 	}
-	// Three hundred generated tasks take every shape the generator makes (see
-	// TestFlattenTasks_MatchesReflectionOnGenerated) and span pages at the default page size of
-	// 200 and more at a page_size of 50.
+	// Three hundred generated tasks take every shape the generator makes and span pages at the
+	// default page size of 200 and more at a page_size of 50.
 	generated := emulator.GenerateTasks(300, 3)
 	pageSize50 := setOne("page_size", tftypes.NewValue(tftypes.Number, 50))
 	cases := map[string]readCase{

@@ -26,7 +26,7 @@ type SourceServerItem struct {
 	Connected                *bool              `json:"connected" doc:"Whether the SMS Agent on the server is currently connected to SMS."`
 	CPUQuantity              *int64             `json:"cpu_quantity" doc:"Number of CPU cores."`
 	Memory                   *int64             `json:"memory" doc:"Physical memory, in bytes."`
-	CurrentTask              *ServerTask        `json:"current_task" doc:"The migration task currently associated with the server; null when the API returns none (whether it omits it, sends null or an empty object is not confirmed)."`
+	CurrentTask              *ServerTask        `json:"current_task" doc:"The migration task currently associated with the server (whether the API omits it, sends null or an empty object when there is none is not confirmed)."`
 	Checks                   []EnvironmentCheck `json:"checks" doc:"Results of the environment checks run against the server."`
 	InitTargetServer         *InitTargetServer  `json:"init_target_server" doc:"Recommended target server layout (disks and, for Linux, volume groups) derived from the source."`
 	ReplicateSize            *int64             `json:"replicatesize" doc:"Data already replicated, in bytes."`

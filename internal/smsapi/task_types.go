@@ -16,8 +16,8 @@ type TaskDetail struct {
 	ProjectName          *string                 `json:"project_name" doc:"Name of the project that holds the target server."`
 	ProjectID            *string                 `json:"project_id" doc:"ID of the project that holds the target server."`
 	VMTemplateID         *string                 `json:"vm_template_id" doc:"ID of the target server template used by the task."`
-	SourceServer         *TaskDetailSourceServer `json:"source_server" doc:"Source server of the task; null when the API returns none."`
-	TargetServer         *TaskDetailTargetServer `json:"target_server" doc:"Target server of the task, with its disk and volume layout; null when the API returns none."`
+	SourceServer         *TaskDetailSourceServer `json:"source_server" doc:"Source server of the task."`
+	TargetServer         *TaskDetailTargetServer `json:"target_server" doc:"Target server of the task, with its disk and volume layout."`
 	State                *string                 `json:"state" doc:"Task state, such as 'READY', 'RUNNING', 'MIGRATE_SUCCESS' or 'MIGRATE_FAIL'. Not validated."`
 	EstimateCompleteTime *int64                  `json:"estimate_complete_time" doc:"Estimated completion time, as an epoch timestamp (milliseconds assumed; whether it is an absolute time is not confirmed, so prefer 'remain_seconds' for an ETA)."`
 	Connected            *bool                   `json:"connected" doc:"Whether the task is connected to SMS."`
@@ -32,8 +32,8 @@ type TaskDetail struct {
 	RemainSeconds        *int64                  `json:"remain_seconds" doc:"Estimated remaining migration time, in seconds: the task's ETA."`
 	TargetSnapshotID     *string                 `json:"target_snapshot_id" doc:"ID of the snapshot taken on the target side."`
 	CloneServer          *CloneServerDetail      `json:"clone_server" doc:"Cloned server of the task, with clone state and errors."`
-	SubTasks             []SubTaskDetail         `json:"sub_tasks" doc:"Subtasks of the task, in API order."`
-	NetworkCheckInfo     *NetworkCheckInfo       `json:"network_check_info" doc:"Network check measurements; null when none were taken."`
+	SubTasks             []SubTaskDetail         `json:"sub_tasks" doc:"Subtasks of the task."`
+	NetworkCheckInfo     *NetworkCheckInfo       `json:"network_check_info" doc:"Network check measurements."`
 	TotalCPUUsage        *float64                `json:"total_cpu_usage" doc:"CPU usage of the source host, in percent."`
 	AgentCPUUsage        *float64                `json:"agent_cpu_usage" doc:"CPU usage of the Agent, in percent."`
 	TotalMemUsage        *float64                `json:"total_mem_usage" doc:"Memory used by the source host, in MB."`
