@@ -5,14 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net/url"
 	"reflect"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/smsops/terraform-provider-sms/internal/directstate"
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
@@ -161,13 +164,43 @@ func (a *arguments) integer(name string, def int64) int64 {
 	return i
 }
 
-// setListing sets the attributes every listing data source shares: the id derived from its
-// filters, the page size and summary_only as used, and the API's count.
-func (r *dataSourceRead) setListing(filters string, pageSize int, summaryOnly bool, count int64) {
-	r.state["id"] = tftypes.NewValue(tftypes.String, filtersHash(filters))
+// readListing is the read of every listing data source, after its query is built: it reads
+// summary_only, lists every page, logs what the listing took, and sets the attributes every
+// listing shares (the id derived from the filters, page_size and summary_only as used,
+// total_count) and, unless summary_only, the list itself.
+func readListing[T any](ctx context.Context, r *dataSourceRead, encoding directstate.List[T], filters url.Values, pageSize int,
+	list func(context.Context) (*smsapi.Listing[T], error)) (*smsapi.Listing[T], error) {
+	summaryOnly := r.args.boolean("summary_only")
+	if r.args.err != nil {
+		return nil, r.args.err
+	}
+	started := time.Now()
+	l, err := list(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tflog.Debug(ctx, "read SMS "+encoding.Attribute(), map[string]any{
+		"count": l.Count, encoding.Attribute(): len(l.Items), "pages": l.Requests, "duplicates_dropped": l.DuplicatesDropped,
+		"reread": l.Reread, "duration_ms": time.Since(started).Milliseconds(),
+	})
+	r.state["id"] = tftypes.NewValue(tftypes.String, filtersHash(filters.Encode()))
 	r.state["page_size"] = tftypes.NewValue(tftypes.Number, big.NewFloat(float64(pageSize)))
-	r.state["summary_only"] = tftypes.NewValue(tftypes.Bool, summaryOnly)
-	r.state["total_count"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(count))
+	r.state["summary_only"] = tftypes.NewValue(tftypes.Bool, summaryOnly != nil && *summaryOnly)
+	r.state["total_count"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(l.Count))
+	if summaryOnly == nil || !*summaryOnly {
+		setList(ctx, r, encoding, l.Items)
+	}
+	return l, nil
+}
+
+// listAttribute is the computed list of a listing data source, each item with every field of T.
+func listAttribute[T any](description string) schema.ListNestedAttribute {
+	return schema.ListNestedAttribute{
+		Computed: true,
+		MarkdownDescription: description + " Fields the API returns as null or leaves out are null here, never " +
+			"`\"\"`, `0` or `false`. Null when `summary_only` is true.",
+		NestedObject: schema.NestedAttributeObject{Attributes: apiAttributes(reflect.TypeFor[T]())},
+	}
 }
 
 // setList sets a listing's list attribute, an empty list when there are no items: written by the

@@ -7,7 +7,6 @@ import (
 	"math/big"
 	"reflect"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -16,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/smsops/terraform-provider-sms/internal/directstate"
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
@@ -154,13 +152,8 @@ func (d *sourceServersDataSource) Schema(ctx context.Context, _ datasource.Schem
 }
 
 func serversAttribute() schema.ListNestedAttribute {
-	return schema.ListNestedAttribute{
-		Computed: true,
-		MarkdownDescription: "Servers that match the filters, in API order, with every field of the response " +
-			"under its API name. Fields the API returns as null or leaves out are null here, never `\"\"`, `0` or " +
-			"`false`. Null when `summary_only` is true.",
-		NestedObject: schema.NestedAttributeObject{Attributes: apiAttributes(reflect.TypeFor[smsapi.SourceServerItem]())},
-	}
+	return listAttribute[smsapi.SourceServerItem]("Servers that match the filters, in API order, with every field of the " +
+		"response under its API name.")
 }
 
 func (d *sourceServersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -186,25 +179,14 @@ func readSourceServers(ctx context.Context, r *dataSourceRead) error {
 		VMID:                     r.args.str("vm_id"),
 		PageSize:                 int(r.args.integer("page_size", smsapi.MaxPageSize)),
 	}
-	summaryOnly := r.args.boolean("summary_only")
-	if r.args.err != nil {
-		return r.args.err
-	}
-	started := time.Now()
-	list, err := r.client.ListSourceServers(ctx, q)
+	list, err := readListing(ctx, r, serversEncoding, q.Values(), q.PageSize, func(ctx context.Context) (*smsapi.SourceServerList, error) {
+		return r.client.ListSourceServers(ctx, q)
+	})
 	if err != nil {
 		return err
 	}
-	tflog.Debug(ctx, "read SMS source servers", map[string]any{
-		"count": list.Count, "servers": len(list.Items), "pages": list.Requests,
-		"duplicates_dropped": list.DuplicatesDropped, "reread": list.Reread, "duration_ms": time.Since(started).Milliseconds(),
-	})
-	r.setListing(q.Values().Encode(), q.PageSize, summaryOnly != nil && *summaryOnly, list.Count)
 	r.state["state_counts"] = countBy(list.Items, func(s *smsapi.SourceServerItem) *string { return s.State })
 	r.state["migration_cycle_counts"] = countBy(list.Items, func(s *smsapi.SourceServerItem) *string { return s.MigrationCycle })
-	if summaryOnly == nil || !*summaryOnly {
-		setList(ctx, r, serversEncoding, list.Items)
-	}
 	return nil
 }
 

@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"reflect"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -13,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/smsops/terraform-provider-sms/internal/directstate"
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
@@ -117,13 +114,7 @@ func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 
 // tasksAttribute is the list of tasks, each with every field of smsapi.Task.
 func tasksAttribute() schema.ListNestedAttribute {
-	return schema.ListNestedAttribute{
-		Computed: true,
-		MarkdownDescription: "Tasks that match the filters, in the order the API returns them (never sorted). " +
-			"Fields the API returns as null or leaves out are null here, never `\"\"`, `0` or `false`. " +
-			"Null when `summary_only` is true.",
-		NestedObject: schema.NestedAttributeObject{Attributes: apiAttributes(reflect.TypeFor[smsapi.Task]())},
-	}
+	return listAttribute[smsapi.Task]("Tasks that match the filters, in the order the API returns them (never sorted).")
 }
 
 func readTasks(ctx context.Context, r *dataSourceRead) error {
@@ -135,31 +126,18 @@ func readTasks(ctx context.Context, r *dataSourceRead) error {
 		EnterpriseProjectID: r.args.str("enterprise_project_id"),
 		PageSize:            int(r.args.integer("page_size", smsapi.MaxPageSize)),
 	}
-	summaryOnly := r.args.boolean("summary_only")
-	if r.args.err != nil {
-		return r.args.err
-	}
-	started := time.Now()
-	list, err := r.client.ListTasks(ctx, q)
+	list, err := readListing(ctx, r, tasksEncoding, q.Values(), q.PageSize, func(ctx context.Context) (*smsapi.TaskList, error) {
+		return r.client.ListTasks(ctx, q)
+	})
 	if err != nil {
 		return err
 	}
-	tflog.Debug(ctx, "read SMS tasks", map[string]any{
-		"count": list.Count, "tasks": len(list.Items), "pages": list.Requests,
-		"duplicates_dropped": list.DuplicatesDropped, "reread": list.Reread,
-		"duration_ms": time.Since(started).Milliseconds(),
-	})
 	addIncompleteWarning(r.diags, list)
-
-	r.setListing(q.Values().Encode(), q.PageSize, summaryOnly != nil && *summaryOnly, list.Count)
 	r.state["state_counts"] = countBy(list.Items, func(t *smsapi.Task) *string { return t.State })
 	// task_states has an entry per task, so it goes the way of the tasks.
 	taskStates := taskStatesOf(list.Items)
 	if !directstate.PutStringMap(ctx, "task_states", taskStates) {
 		r.state["task_states"] = stringMapValue(taskStates)
-	}
-	if summaryOnly == nil || !*summaryOnly {
-		setList(ctx, r, tasksEncoding, list.Items)
 	}
 	return nil
 }
