@@ -90,7 +90,7 @@ func FuzzErrorResponse(f *testing.F) {
 		// readAnswer is what getAnswer does with a final answer: an *APIError for a non-2xx, a
 		// *DecodeError for a 2xx it cannot use.
 		var msgs []string
-		if _, err := readAnswer(c, ex, tasksList.answer(0, 0), new(ListTasksResponse)); err != nil {
+		if _, err := readAnswer(c, ex, tasksList.answer(0, 0, nil), new(ListTasksResponse)); err != nil {
 			msgs = append(msgs, err.Error())
 		}
 		for _, msg := range msgs {

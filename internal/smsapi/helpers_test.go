@@ -270,7 +270,7 @@ func flakyServer(t *testing.T, failures int64, fail func(w http.ResponseWriter))
 // trip, so decoding tests need no server.
 func decodeTasksPage(body []byte, limit int) (*ListTasksResponse, error) {
 	var page ListTasksResponse
-	a := tasksList.answer(limit, 0)
+	a := tasksList.answer(limit, 0, nil)
 	if err := a.decode(body, &page); err != nil {
 		return nil, err
 	}

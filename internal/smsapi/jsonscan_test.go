@@ -171,7 +171,7 @@ func BenchmarkDecodePage(b *testing.B) {
 	body := benchPage(b)
 	// The answer is described once, so that "decode" measures the decoding of the one request
 	// path (scan, decode, settle) and nothing else.
-	tasks := tasksList.answer(MaxPageSize, 0)
+	tasks := tasksList.answer(MaxPageSize, 0, nil)
 	decode := func(body []byte) error {
 		var page ListTasksResponse
 		return tasks.decode(body, &page)

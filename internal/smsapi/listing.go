@@ -160,6 +160,9 @@ type listSpec[T, R any] struct {
 	// itemID and itemState are Endpoint's ItemID and ItemState.
 	itemID    func(item *T) (string, bool)
 	itemState func(item *T) string
+	// filters are the query's filters the API matches exactly, checked against every item of
+	// every page (see checkFilters).
+	filters []itemFilter[T]
 }
 
 // list reads every page with the filters through ListAll.
@@ -215,21 +218,25 @@ func (s *listSpec[T, R]) get(ctx context.Context, c *Client, filters url.Values,
 	var body R
 	_, items := s.fields(&body)
 	*items = dst[:0] // encoding/json appends to the slice it is given: the items land in dst's array.
-	reqID, err := getAnswer(ctx, c, u, s.answer(limit, offset), &body)
+	reqID, err := getAnswer(ctx, c, u, s.answer(limit, offset, filters), &body)
 	if err != nil {
 		return nil, reqID, err
 	}
 	return &body, reqID, nil
 }
 
-// answer is what the page at (limit, offset) must answer.
-func (s *listSpec[T, R]) answer(limit, offset int) answer[R] {
+// answer is what the page at (limit, offset) of a query with filters must answer.
+func (s *listSpec[T, R]) answer(limit, offset int, filters url.Values) answer[R] {
 	return answer[R]{
 		resource: s.noun + " page", offset: offset, want: "an object with count and " + s.itemsKey, name: s.name,
 		itemsKey: s.itemsKey, limit: limit,
 		settle: func(body *R, itemsPresent, scanned bool) error {
 			_, items := s.fields(body)
 			return settleItems(items, s.itemsKey, limit, itemsPresent, scanned)
+		},
+		validate: func(body *R) error {
+			_, items := s.fields(body)
+			return checkFilters(*items, filters, s.filters, s.noun, s.itemID)
 		},
 	}
 }

@@ -36,7 +36,7 @@ func TestClient_LogsEachAttemptWithoutToken(t *testing.T) {
 	srv, _ := flakyServer(t, 1, func(w http.ResponseWriter) { writeJSON(w, http.StatusServiceUnavailable, `{}`) })
 	log := &captureLogger{}
 	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Logger = log })
-	if _, err := c.ListTasksPage(context.Background(), ListTasksQuery{State: ptr("RUNNING")}, 0); err != nil {
+	if _, err := c.ListTasksPage(context.Background(), ListTasksQuery{Name: ptr("n")}, 0); err != nil {
 		t.Fatal(err)
 	}
 	var responses []logEntry
@@ -57,7 +57,7 @@ func TestClient_LogsEachAttemptWithoutToken(t *testing.T) {
 	for i, e := range responses {
 		f := e.fields
 		wantStatus := []int{503, 200}[i]
-		if f["method"] != "GET" || f["path"] != "/v3/tasks" || f["query"] != "limit=200&offset=0&state=RUNNING" ||
+		if f["method"] != "GET" || f["path"] != "/v3/tasks" || f["query"] != "limit=200&name=n&offset=0" ||
 			f["status"] != wantStatus || f["attempt"] != i+1 {
 			t.Errorf("response %d fields = %v", i, f)
 		}

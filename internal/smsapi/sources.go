@@ -64,6 +64,16 @@ var sourceServersList = listSpec[SourceServerItem, ListSourceServersResponse]{
 		return *s.ID, true
 	},
 	itemState: func(s *SourceServerItem) string { return deref(s.State) + "/" + deref(s.MigrationCycle) },
+	filters: sortedChecks(
+		itemFilter[SourceServerItem]{key: "state", value: func(s *SourceServerItem) *string { return s.State }},
+		itemFilter[SourceServerItem]{key: "id", value: func(s *SourceServerItem) *string { return s.ID }, fold: true},
+		itemFilter[SourceServerItem]{key: "migration_cycle", value: func(s *SourceServerItem) *string { return s.MigrationCycle }},
+		itemFilter[SourceServerItem]{key: "connected", nullOK: true, value: func(s *SourceServerItem) *string { return boolString(s.Connected) }},
+		itemFilter[SourceServerItem]{key: "enterprise_project_id", nullOK: true, value: func(s *SourceServerItem) *string { return s.EnterpriseProjectID }},
+		itemFilter[SourceServerItem]{key: "is_consistency_result_exist", nullOK: true, value: func(s *SourceServerItem) *string {
+			return boolString(s.IsConsistencyResultExist)
+		}},
+	),
 }
 
 // ListSourceServersPage fetches one page of GET /v3/sources at a record offset, holding one slot

@@ -14,7 +14,7 @@ func TestListSourceServersPage_QueryAndNesting(t *testing.T) {
 	var query string
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		query = r.URL.RawQuery
-		writeJSON(w, 200, `{"count":1,"source_servers":[{"id":"s","current_task":{"id":"t","target_server":{"vm_id":"v"}},
+		writeJSON(w, 200, `{"count":1,"source_servers":[{"id":"s","state":"replicate","connected":false,"current_task":{"id":"t","target_server":{"vm_id":"v"}},
 			"checks":[{"id":1,"params":["p"]}],"init_target_server":{"disks":[{"physical_volumes":[{"uuid":"u"}]}],
 			"volume_groups":[{"logical_volumes":[{"inode_nums":7}]}]},"replicatesize":1,"totalsize":null}]}`)
 	})

@@ -48,6 +48,17 @@ var tasksList = listSpec[Task, ListTasksResponse]{
 	fields:    func(r *ListTasksResponse) (*int64, *[]Task) { return r.Count, &r.Tasks },
 	itemID:    taskID,
 	itemState: func(t *Task) string { return deref(t.State) },
+	filters: sortedChecks(
+		itemFilter[Task]{key: "state", value: func(t *Task) *string { return t.State }},
+		itemFilter[Task]{key: "id", value: func(t *Task) *string { return t.ID }, fold: true},
+		itemFilter[Task]{key: "source_server_id", fold: true, nullOK: true, value: func(t *Task) *string {
+			if t.SourceServer == nil {
+				return nil
+			}
+			return t.SourceServer.ID
+		}},
+		itemFilter[Task]{key: "enterprise_project_id", nullOK: true, value: func(t *Task) *string { return t.EnterpriseProjectID }},
+	),
 }
 
 // ListTasksPage fetches one page at a record offset, holding one slot of the client-wide
