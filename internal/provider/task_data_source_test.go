@@ -57,6 +57,15 @@ func TestTaskDataSource_ErrorsAndDetailValues(t *testing.T) {
 			{Config: data("no-such-task"), ExpectError: regexp.MustCompile(`(?s)SMS Task Not Found.*"no-such-task".*HTTP 404.*SMS\.6002.*request id: [0-9a-f]{32}`)},
 			{Config: data("../sources"), ExpectError: regexp.MustCompile(`(?s)task_id.*must be a task id`)},
 			{
+				// A gateway's 404 is about the endpoint, not the task: it must not say the task is gone.
+				PreConfig: func() {
+					server.InjectFaults(emulator.Fault{Status: http.StatusNotFound, Path: "/v3/tasks/t-1",
+						Body: `{"error_code":"APIGW.0101","error_msg":"The API does not exist or has not been published in the environment"}`})
+				},
+				Config:      data("t-1"),
+				ExpectError: regexp.MustCompile(`(?s)SMS API Not Found.*HTTP 404.*APIGW\.0101.*check endpoint`),
+			},
+			{
 				PreConfig: func() {
 					server.InjectFaults(emulator.Fault{Status: http.StatusUnauthorized, Path: "/v3/tasks/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxx0001"})
 				},

@@ -28,8 +28,10 @@ func (e *TaskNotFoundError) Error() string {
 
 func (e *TaskNotFoundError) Unwrap() error { return e.APIError }
 
-// ShowTask fetches the detail of one task, GET /v3/tasks/{task_id}. A 404 is returned as a
-// *TaskNotFoundError naming the id.
+// ShowTask fetches the detail of one task, GET /v3/tasks/{task_id}. A 404 that the SMS API
+// itself answers (an SMS error code) is returned as a *TaskNotFoundError naming the id; a 404 of
+// a gateway in front of it (APIGW.0101, an HTML page, no code) says nothing about the task, only
+// that the endpoint is wrong, and is returned as the *APIError it is.
 func (c *Client) ShowTask(ctx context.Context, taskID string) (*TaskDetail, error) {
 	if err := c.usable(ctx); err != nil {
 		return nil, err
@@ -45,12 +47,18 @@ func (c *Client) ShowTask(ctx context.Context, taskID string) (*TaskDetail, erro
 	a := answer[TaskDetail]{resource: "task " + taskID, want: "a JSON object with the task's fields",
 		validate: func(d *TaskDetail) error { return checkTaskDetail(d, taskID) }}
 	if _, err := getAnswer(ctx, c, u, a, &detail); err != nil {
-		if ae, ok := AsAPIError(err); ok && ae.Status == 404 {
+		if ae, ok := AsAPIError(err); ok && ae.Status == 404 && isSMSErrorCode(ae.Code) {
 			return nil, &TaskNotFoundError{TaskID: taskID, APIError: ae}
 		}
 		return nil, err
 	}
 	return &detail, nil
+}
+
+// isSMSErrorCode reports whether an error code is one of the SMS service's own ("SMS.6002"),
+// as opposed to an API gateway's ("APIGW.0101", "APIG.1002") or none.
+func isSMSErrorCode(code string) bool {
+	return len(code) > 4 && strings.EqualFold(code[:4], "SMS.")
 }
 
 // ShowSourcesOverview fetches the number of source servers per state, GET /v3/sources/overview.

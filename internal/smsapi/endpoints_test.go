@@ -55,6 +55,30 @@ func TestShowTask_NotFoundNamesTheTask(t *testing.T) {
 	}
 }
 
+// Only a 404 that the SMS API answers with an error code of its own says the task does not exist.
+// A gateway's 404 (APIGW.0101 for an API that is not published there, an HTML page, a body
+// without a code) is about the endpoint, and stays the APIError it is.
+func TestShowTask_GatewayNotFoundIsNotTaskNotFound(t *testing.T) {
+	for name, c := range map[string]struct {
+		contentType, body string
+	}{
+		"API gateway": {"application/json", `{"error_code":"APIGW.0101","error_msg":"The API does not exist or has not been published in the environment"}`},
+		"HTML page":   {"text/html", "<html><body><h1>404 Not Found</h1></body></html>"},
+		"no code":     {"application/json", `{"message":"not found"}`},
+	} {
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", c.contentType)
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(c.body))
+		})
+		_, err := newTestClient(t, srv.URL).ShowTask(context.Background(), "t-1")
+		var nf *TaskNotFoundError
+		if ae, ok := AsAPIError(err); !ok || ae.Status != 404 || errors.As(err, &nf) {
+			t.Errorf("%s: got %v, want a 404 APIError that is not TaskNotFoundError", name, err)
+		}
+	}
+}
+
 func TestShowTask_RejectsIDsThatNameAnotherPath(t *testing.T) {
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		t.Errorf("request sent for a bad id: %s", r.URL)
