@@ -27,7 +27,7 @@ func (c *Client) decodeAnswer(ex *exchange, want, sizeHint string, decode func(b
 	secrets := c.secrets()
 	echoed := containsAny(ex.body, secrets)
 	decoded, err := decode(ex.body, true)
-	errorAnswer := errors.Is(err, errAnswerIsError) // The scan saw error_code or error_msg.
+	errorAnswer := errors.Is(err, errAnswerIsError) // The scan saw an error key (see errorKeys).
 	if err != nil && !errorAnswer {
 		if echoed {
 			if _, maskedErr := decode([]byte(maskSecrets(string(ex.body), secrets)), false); maskedErr != nil {
@@ -42,11 +42,13 @@ func (c *Client) decodeAnswer(ex *exchange, want, sizeHint string, decode func(b
 			var b strings.Builder
 			b.WriteString("the API answered with an error instead of " + want)
 			writeIdentifiers(&b, sanitize(eb.code, secrets, maxIDLen), "")
-			b.WriteString(": " + sanitize(eb.message, secrets, maxMessageLen))
+			if eb.message != "" {
+				b.WriteString(": " + sanitize(eb.message, secrets, maxMessageLen))
+			}
 			return errors.New(b.String())
 		}
 		if errorAnswer {
-			return errors.New("the API answered with error_code or error_msg instead of " + want)
+			return errors.New("the API answered with an error key (error_code, error_msg, errorCode, errorMsg, errorMessage or error) instead of " + want)
 		}
 	}
 	cleanDecodedStrings(ex.body, reflect.ValueOf(decoded), secrets, echoed)
@@ -256,15 +258,16 @@ func notWhole(status int) error {
 	return fmt.Errorf("the API answered HTTP %d %s, where only 200 OK carries a whole answer", status, http.StatusText(status))
 }
 
-// errAnswerIsError is a 2xx body with a top-level error_code or error_msg: an error answer,
-// even when it also holds fields of the answer wanted (see decodeAnswer).
-var errAnswerIsError = errors.New("the body holds error_code or error_msg")
+// errAnswerIsError is a 2xx body with a top-level error key holding an error value (see
+// errorKeys and isErrorValue): an error answer, even when it also holds fields of the answer
+// wanted (see decodeAnswer).
+var errAnswerIsError = errors.New("the body holds an error code or message")
 
 // problem rejects a scanned body that is an error answer, or whose itemsKey array holds null
 // elements, which no listing's count should include.
 func (shape pageShape) problem(itemsKey, noun string) error {
 	switch {
-	case shape.errorText:
+	case shape.errorAnswer:
 		return errAnswerIsError
 	case shape.nullItems > 0:
 		return fmt.Errorf("the %q array holds %d null element(s), which are not %s", itemsKey, shape.nullItems, noun)

@@ -181,8 +181,8 @@ func TestListTasks_ErrorBodyWithStatus200(t *testing.T) {
 	}
 }
 
-// A 2xx body with a top-level error_code or error_msg is an error answer, even when it also holds
-// a count or a counter; and a listing's null elements are not items that its count covers, while
+// A 2xx body with a top-level error key holding anything but null, "", {} or [] is an error
+// answer, even when it also holds a count or a counter, whatever the type of the code; and a listing's null elements are not items that its count covers, while
 // an object without keys is an item whose every field is null.
 func TestDecode_ErrorBodiesAndEmptyItemsAreNotAnswers(t *testing.T) {
 	cases := []struct{ name, path, body, want string }{
@@ -191,6 +191,14 @@ func TestDecode_ErrorBodiesAndEmptyItemsAreNotAnswers(t *testing.T) {
 		{"tasks, only error_msg", "/v3/tasks", `{"count":0,"tasks":[],"error_msg":"backend exploded"}`, "backend exploded"},
 		{"sources beside the error", "/v3/sources", `{"count":0,"source_servers":[],"error_code":"SMS.9999","error_msg":"partial"}`, "(error_code SMS.9999): partial"},
 		{"overview beside the error", "/v3/sources/overview", `{"error_code":"APIG.0101","error_msg":"gone","waiting":0}`, "(error_code APIG.0101): gone"},
+		{"a number code beside tasks", "/v3/tasks", `{"count":1,"tasks":[{"id":"a"}],"error_code":500}`, "instead of a task list (error_code 500)"},
+		{"a boolean code beside servers", "/v3/sources", `{"count":0,"source_servers":[],"ERROR_CODE":true}`, "(error_code true)"},
+		{"an object code", "/v3/tasks", `{"count":0,"tasks":[],"error_code":{"id":"X"},"error_msg":"m"}`, `(error_code {"id":"X"}): m`},
+		{"camel case", "/v3/tasks", `{"count":0,"tasks":[],"errorCode":"APIGW.0301","errorMsg":"Incorrect IAM authentication information"}`,
+			"(error_code APIGW.0301): Incorrect IAM authentication information"},
+		{"an error object beside counters", "/v3/sources/overview", `{"waiting":1,"error":{"code":"APIGW.0308","message":"throttled"}}`,
+			"(error_code APIGW.0308): throttled"},
+		{"an error object of another shape", "/v3/tasks", `{"count":0,"tasks":[],"error":{"reason":"quota"}}`, `error instead of a task list: {"reason":"quota"}`},
 		{"a null task", "/v3/tasks", `{"count":2,"tasks":[{"id":"a","state":"RUNNING"},null]}`, `the "tasks" array holds 1 null element(s), which are not tasks`},
 		{"a null server", "/v3/sources", `{"count":1,"source_servers":[null]}`, `the "source_servers" array holds 1 null element(s), which are not source servers`},
 	}
@@ -212,12 +220,20 @@ func TestDecode_ErrorBodiesAndEmptyItemsAreNotAnswers(t *testing.T) {
 			}
 		})
 	}
-	// An error_code that is empty, or one inside an item, is not an error answer.
+	// An error key that is empty, or one inside an item, is not an error answer; nor is the
+	// overview's counter named "error".
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, `{"count":1,"error_code":"","source_servers":[{"id":"s","current_task":{"error_code":"X"}}]}`)
+		if r.URL.Path == "/v3/sources/overview" {
+			writeJSON(w, http.StatusOK, `{"waiting":1,"error":3}`)
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"count":1,"error_code":"","error_msg":null,"errorCode":{},"error":[ ],"source_servers":[{"id":"s","current_task":{"error_code":"X"}}]}`)
 	})
 	if _, err := newTestClient(t, srv.URL).ListSourceServers(context.Background(), ListSourceServersQuery{}); err != nil {
 		t.Errorf("err = %v, want the listing read", err)
+	}
+	if o, err := newTestClient(t, srv.URL).ShowSourcesOverview(context.Background()); err != nil || o.Error == nil || *o.Error != 3 {
+		t.Errorf("overview: %v, want the error counter read", err)
 	}
 	srv = newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, `{"count":1,"tasks":[ { } ]}`)

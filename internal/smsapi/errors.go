@@ -149,7 +149,8 @@ type errorBody struct {
 
 // parseErrorBody understands the shapes Huawei Cloud services and the API gateway send:
 // {"error_code":"SMS.0202","error_msg":"...","request_id":"..."}, the camel-case variant,
-// {"code":..,"message":..} and {"error":{"code":..,"message":..}}. Codes may be numbers.
+// {"code":..,"message":..} and {"error":{"code":..,"message":..}}. Codes may be numbers, or any
+// other JSON value (see jsonScalar).
 func parseErrorBody(body []byte) errorBody {
 	var raw struct {
 		ErrorCode    json.RawMessage `json:"error_code"`
@@ -173,9 +174,11 @@ func parseErrorBody(body []byte) errorBody {
 	}
 	nestedMsg := ""
 	if t := bytes.TrimSpace(raw.Error); len(t) > 0 && t[0] == '{' {
-		_ = json.Unmarshal(t, &nested) // A nested object of another shape simply yields nothing.
-	} else {
-		nestedMsg = jsonScalar(raw.Error) // Some gateways send "error": "message".
+		_ = json.Unmarshal(t, &nested)
+	}
+	if jsonScalar(nested.Code) == "" && jsonScalar(nested.Message) == "" {
+		// Some gateways send "error": "message"; an object of another shape is shown as it is.
+		nestedMsg = jsonScalar(raw.Error)
 	}
 	eb := errorBody{
 		code: firstNonEmpty(jsonScalar(raw.ErrorCode), jsonScalar(nested.Code),
@@ -188,21 +191,23 @@ func parseErrorBody(body []byte) errorBody {
 	return eb
 }
 
-// jsonScalar renders a JSON string or number as text; anything else (null, objects) is "".
+// jsonScalar renders a JSON value of an error body as text: a string trimmed, anything else as
+// compact JSON (500, true, {"id":"X"}), so that a code of any type is named. What isErrorValue
+// counts as no error (null, "", {} and []) is "".
 func jsonScalar(raw json.RawMessage) string {
 	t := bytes.TrimSpace(raw)
-	if len(t) == 0 {
+	if !isErrorValue(false, t) {
 		return ""
 	}
 	var s string
 	if json.Unmarshal(t, &s) == nil {
 		return strings.TrimSpace(s)
 	}
-	var n json.Number
-	if json.Unmarshal(t, &n) == nil {
-		return n.String()
+	var b bytes.Buffer
+	if json.Compact(&b, t) != nil {
+		return ""
 	}
-	return ""
+	return b.String()
 }
 
 func firstNonEmpty(vals ...string) string {

@@ -29,7 +29,10 @@ func TestParseErrorBody(t *testing.T) {
 		"html":          {`<html>oops</html>`, "", "", "", false},
 		"array":         {`[{"error_code":"X"}]`, "", "", "", false},
 		"broken json":   {`{"error_code":"X"`, "", "", "", false},
-		"wrong types":   {`{"error_code":{"a":1},"error_msg":["x"]}`, "", "", "", false},
+		"wrong types":   {`{"error_code":{"a":1},"error_msg":["x"]}`, `{"a":1}`, `["x"]`, "", true},
+		"boolean code":  {`{"error_code":true}`, "true", "", "", true},
+		"empty values":  {`{"error_code":{},"error_msg":[],"errorCode":"","error":{}}`, "", "", "", false},
+		"other object":  {`{"error":{"reason":"quota"}}`, "", `{"reason":"quota"}`, "", true},
 	}
 	for name, tc := range cases {
 		got := parseErrorBody([]byte(tc.body))

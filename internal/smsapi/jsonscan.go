@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -18,9 +19,9 @@ type pageShape struct {
 	// nullItems counts the elements of that array that are null: not items at all, and a sign of
 	// a damaged answer. An object without keys is kept, as an item whose every field is null.
 	nullItems int
-	// errorText reports a top-level error_code or error_msg holding a non-empty string: the
-	// body is an error, whatever else it holds.
-	errorText bool
+	// errorAnswer reports a top-level error key (see errorKeys) holding an error value (see
+	// isErrorValue): the body is an error, whatever else it holds.
+	errorAnswer bool
 }
 
 // errScanGaveUp means the body is not JSON the scanner could follow; encoding/json, which runs
@@ -72,8 +73,38 @@ func checkPageShape(body []byte, itemsKey string, limit int) (pageShape, error) 
 	return s.shape, nil
 }
 
-// Folded forms of the keys of a Huawei error body.
-var errorCodeKey, errorMsgKey = foldedKey(nil, []byte("error_code")), foldedKey(nil, []byte("error_msg"))
+// errorKeys are the folded top-level keys that make a body an error answer when they hold an
+// error value: Huawei's error_code and error_msg, the camel-case forms of other services and
+// gateways, and the "error" object of the API gateway and IAM. They are the keys parseErrorBody
+// reads a code or message from, apart from the bare "code" and "message", which are too generic to
+// condemn an answer. Keys are folded as encoding/json matches them to fields (case-insensitively),
+// so every key the scan counts is one parseErrorBody can read, and ERROR_CODE counts too.
+var errorKeys = [][]byte{
+	foldedKey(nil, []byte("error_code")), foldedKey(nil, []byte("error_msg")), foldedKey(nil, []byte("errorCode")),
+	foldedKey(nil, []byte("errorMsg")), foldedKey(nil, []byte("errorMessage")), errorObjectKey,
+}
+
+// errorObjectKey is "error", which the overview also uses for a counter.
+var errorObjectKey = foldedKey(nil, []byte("error"))
+
+// isErrorValue reports whether raw, the JSON value of a top-level error key, says the body is an
+// error: anything but null, "", {} and [] (a code of 0 or false too, since no reference defines a
+// success code). Under "error" a number or a boolean is not one, because the overview counts its
+// servers in error under that key. The scan and parseErrorBody (through jsonScalar) share this
+// rule.
+func isErrorValue(underError bool, raw []byte) bool {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) || bytes.Equal(raw, []byte(`""`)) {
+		return false
+	}
+	switch raw[0] {
+	case '{', '[':
+		return len(bytes.TrimSpace(raw[1:len(raw)-1])) > 0
+	case '"':
+		return true
+	}
+	return !underError
+}
 
 type shapeScanner struct {
 	b        []byte
@@ -189,10 +220,9 @@ func (s *shapeScanner) object(depth int) error {
 		}
 		s.i++
 		s.ws()
-		if depth == 0 && s.i+1 < len(s.b) && s.b[s.i] == '"' && s.b[s.i+1] != '"' &&
-			(bytes.Equal(s.fold, errorCodeKey) || bytes.Equal(s.fold, errorMsgKey)) {
-			s.shape.errorText = true
-		}
+		// The key is judged now: s.fold is scratch that a nested object's keys overwrite.
+		errorKey := depth == 0 && slices.ContainsFunc(errorKeys, func(k []byte) bool { return bytes.Equal(k, s.fold) })
+		underError, valueAt := bytes.Equal(s.fold, errorObjectKey), s.i
 		// The items array is counted; an items key holding null or another type leaves
 		// itemsPresent false (the decoder reports a wrong type), and a repeated one was rejected.
 		if depth == 0 && bytes.Equal(s.fold, s.itemsKey) && s.i < len(s.b) && s.b[s.i] == '[' {
@@ -207,6 +237,9 @@ func (s *shapeScanner) object(depth int) error {
 			s.shape.itemsPresent, s.shape.items = true, n
 		} else if err := s.value(depth + 1); err != nil {
 			return err
+		}
+		if errorKey && isErrorValue(underError, s.b[valueAt:s.i]) {
+			s.shape.errorAnswer = true
 		}
 		s.ws()
 		if s.i >= len(s.b) {
