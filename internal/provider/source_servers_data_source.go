@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -116,12 +115,12 @@ func (d *sourceServersDataSource) Schema(ctx context.Context, _ datasource.Schem
 			"is_consistency_result_exist": boolFilterAttribute("Filter on whether a consistency-check result exists (query `is_consistency_result_exist`)."),
 			"vm_id": filterAttribute("Filter by the platform's cloned-server ID (query `vm_id`). Added to the API in 2026; " +
 				"its semantics beyond that are not confirmed."),
-			"page_size": schema.Int64Attribute{
+			"page_size": schema.NumberAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "Servers requested per page (query `limit`), between 1 and 200; defaults to `200`. " +
+				MarkdownDescription: "Servers requested per page (query `limit`), a whole number between 1 and 200; defaults to `200`. " +
 					"The result does not depend on it.",
-				Validators: []validator.Int64{int64validator.Between(1, smsapi.MaxPageSize)},
+				Validators: []validator.Number{wholeNumberBetween(1, smsapi.MaxPageSize)},
 			},
 			"summary_only": schema.BoolAttribute{
 				Optional: true,

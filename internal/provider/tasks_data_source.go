@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -68,12 +67,12 @@ func (d *tasksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"task_id":               filterAttribute("Only the task with this ID (query `id`)."),
 			"source_server_id":      filterAttribute("Only tasks of this source server (query `source_server_id`)."),
 			"enterprise_project_id": filterAttribute("Only tasks of this enterprise project (query `enterprise_project_id`)."),
-			"page_size": schema.Int64Attribute{
+			"page_size": schema.NumberAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "Tasks requested per page (query `limit`), between 1 and 200; defaults to `200`. " +
+				MarkdownDescription: "Tasks requested per page (query `limit`), a whole number between 1 and 200; defaults to `200`. " +
 					"The result does not depend on it; larger pages need fewer requests.",
-				Validators: []validator.Int64{int64validator.Between(1, smsapi.MaxPageSize)},
+				Validators: []validator.Number{wholeNumberBetween(1, smsapi.MaxPageSize)},
 			},
 			"summary_only": schema.BoolAttribute{
 				Optional: true,
