@@ -61,7 +61,12 @@ func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readT
 	var decodeErr *smsapi.DecodeError
 	var iamErr *smsapi.IAMError
 	var inconsistentErr *smsapi.InconsistentListingError
+	var collision *keyCollisionError
 	switch {
+	case errors.As(err, &collision):
+		diags.AddError("Ambiguous "+target.title+" Keys", fmt.Sprintf("The SMS API's answer to %s cannot be stored "+
+			"faithfully: %s.\n\nNothing was written to the state, so a gate never reads the wrong entry. Report the "+
+			"ids to the owner of the API.", target.request, collision))
 	case errors.As(err, &inconsistentErr):
 		diags.AddError("Inconsistent "+target.list,
 			fmt.Sprintf("The SMS API's pages for %s contradicted their own count on two reads in a row: %s.\n\n"+

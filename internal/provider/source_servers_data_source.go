@@ -184,9 +184,10 @@ func readSourceServers(ctx context.Context, r *dataSourceRead) error {
 	if err != nil {
 		return err
 	}
-	r.state["state_counts"] = countBy(list.Items, func(s *smsapi.SourceServerItem) *string { return s.State })
-	r.state["migration_cycle_counts"] = countBy(list.Items, func(s *smsapi.SourceServerItem) *string { return s.MigrationCycle })
-	return nil
+	return setCounts(r, list.Items, map[string]func(*smsapi.SourceServerItem) *string{
+		"state_counts":           func(s *smsapi.SourceServerItem) *string { return s.State },
+		"migration_cycle_counts": func(s *smsapi.SourceServerItem) *string { return s.MigrationCycle },
+	})
 }
 
 // filtersHash is the id of a list data source: a hash of its encoded filters.
@@ -195,17 +196,3 @@ func filtersHash(encoded string) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// countBy counts items by a string key as a map value; items whose key is null are not counted.
-func countBy[T any](items []T, key func(*T) *string) tftypes.Value {
-	counts := map[string]int64{}
-	for i := range items {
-		if k := key(&items[i]); k != nil {
-			counts[*k]++
-		}
-	}
-	values := make(map[string]tftypes.Value, len(counts))
-	for k, n := range counts {
-		values[k] = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(n))
-	}
-	return tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, values)
-}

@@ -132,9 +132,15 @@ func readTasks(ctx context.Context, r *dataSourceRead) error {
 		return err
 	}
 	addIncompleteWarning(r.diags, list)
-	r.state["state_counts"] = countBy(list.Items, func(t *smsapi.Task) *string { return t.State })
+	err = setCounts(r, list.Items, map[string]func(*smsapi.Task) *string{"state_counts": func(t *smsapi.Task) *string { return t.State }})
+	if err != nil {
+		return err
+	}
 	// task_states has an entry per task, so it goes the way of the tasks.
 	taskStates := taskStatesOf(list.Items)
+	if err := checkMapKeys("task_states", taskStates); err != nil {
+		return err
+	}
 	if !directstate.PutStringMap(ctx, "task_states", taskStates) {
 		r.state["task_states"] = stringMapValue(taskStates)
 	}
