@@ -107,15 +107,15 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 		mustContain(t, r, "terraform_data.cutover will be created")
 		mustNotContain(t, r, "Check block assertion failed", "precondition failed")
 
-		// The API counts three failed tasks but returns one, on the read and on its re-read: the
-		// read fails, so the gate fails closed instead of passing on part of the fleet.
-		short := emulator.Fault{Body: `{"count":3,"tasks":[{"id":"t-1","name":"t-1","state":"MIGRATE_FAIL"}]}`, Times: 2}
+		// The API counts three failed tasks but returns one, to both reads and their re-reads: the
+		// reads fail, so the gate fails closed instead of passing on part of the fleet.
+		short := emulator.Fault{Body: `{"count":3,"tasks":[{"id":"t-1","name":"t-1","state":"MIGRATE_FAIL"}]}`, Times: 4}
 		r, server := planOnly(t, h, emulator.Options{Tasks: healthy}, []emulator.Fault{short})
 		mustFail(t, r)
 		mustContain(t, r, "Error: Inconsistent SMS Task List", "read 1 tasks against a count of 3")
 		mustNotContain(t, r, "terraform_data.cutover will be created")
 		if server.PendingFaults() != 0 {
-			t.Error("the short answer was not requested twice")
+			t.Error("the short answer was not requested four times")
 		}
 	},
 
@@ -252,7 +252,8 @@ func TestExamples_READMEDeclaresProvider(t *testing.T) {
 }
 
 // The gate module's own `terraform test` file passes: with a mocked provider, its gate passes on
-// a clean fleet and blocks the plan on a failed task (and fails if either stops being true).
+// a clean fleet and blocks the plan on a failed task and on an empty scope (and fails if any of
+// these stops being true).
 // mock_provider needs Terraform 1.7; older CLIs (make testacc-compat runs 1.5.7) skip it.
 func TestExamples_GateModuleTests(t *testing.T) {
 	t.Parallel()
@@ -269,7 +270,8 @@ func TestExamples_GateModuleTests(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := mustSucceed(t, h.Run("test", "-no-color"))
-	mustContain(t, r, `run "passes_on_a_clean_fleet"... pass`, `run "blocks_on_a_failed_task"... pass`, "2 passed, 0 failed")
+	mustContain(t, r, `run "passes_on_a_clean_fleet"... pass`, `run "blocks_on_a_failed_task"... pass`,
+		`run "blocks_on_an_empty_scope"... pass`, "3 passed, 0 failed")
 }
 
 // terraformVersion returns the major and minor version of the harness's Terraform CLI.

@@ -13,11 +13,22 @@ data "sms_tasks" "failed" {
   summary_only = true
 }
 
+# Every task, counted: no task at all means a wrong account or endpoint more often than a
+# finished migration, and "no task failed" is true of an empty fleet. Reading it costs one
+# request per 200 tasks.
+data "sms_tasks" "all" {
+  summary_only = true
+}
+
 # A precondition stops the plan (exit code 1): nothing that depends on the migration changes.
 resource "terraform_data" "cutover" {
   input = "cutover"
 
   lifecycle {
+    precondition {
+      condition     = data.sms_tasks.all.total_count > 0
+      error_message = "Cut-over blocked: no migration task was found. Check the account, the region and the endpoint."
+    }
     precondition {
       condition     = data.sms_tasks.failed.total_count == 0
       error_message = "Cut-over blocked: ${data.sms_tasks.failed.total_count} migration task(s) are MIGRATE_FAIL: ${join(", ", sort(keys(data.sms_tasks.failed.task_states)))}."

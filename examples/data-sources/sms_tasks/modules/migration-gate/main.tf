@@ -1,5 +1,7 @@
 # A module that gates a CI plan on the migration: its plan fails while any task in scope is
-# MIGRATE_FAIL. `terraform test` proves it offline with a mocked provider (tests/).
+# MIGRATE_FAIL, and when no task is in scope at all (a mistyped enterprise project id, a wrong
+# account or endpoint), since "no task failed" is true of nothing. `terraform test` proves it
+# offline with a mocked provider (tests/).
 terraform {
   required_version = ">= 1.5"
   required_providers {
@@ -13,6 +15,19 @@ variable "enterprise_project_id" {
   type        = string
   default     = null
   description = "Enterprise project to gate on; null means every project."
+}
+
+# Every task in scope, counted; reading it costs one request per 200 tasks.
+data "sms_tasks" "in_scope" {
+  enterprise_project_id = var.enterprise_project_id
+  summary_only          = true
+
+  lifecycle {
+    postcondition {
+      condition     = self.total_count > 0
+      error_message = "No migration task found${var.enterprise_project_id == null ? "" : " in enterprise project ${var.enterprise_project_id}"}: check the project id, the account and the endpoint."
+    }
+  }
 }
 
 data "sms_tasks" "failed" {

@@ -1,8 +1,9 @@
 # terraform test (Terraform 1.7 or later): the gate passes on a clean fleet and blocks the plan
-# on a failed task, with the provider mocked, so no endpoint or credential is needed.
+# on a failed task and on an empty scope, with the provider mocked, so no endpoint or credential
+# is needed. A mock answers both reads alike: override_data gives the clean fleet its tasks.
 
 mock_provider "sms" {
-  alias = "clean"
+  alias = "none_failed"
 
   mock_data "sms_tasks" {
     defaults = {
@@ -29,7 +30,15 @@ run "passes_on_a_clean_fleet" {
   command = plan
 
   providers = {
-    sms = sms.clean
+    sms = sms.none_failed
+  }
+
+  override_data {
+    target = data.sms_tasks.in_scope
+    values = {
+      total_count  = 12
+      state_counts = { MIGRATE_SUCCESS = 12 }
+    }
   }
 
   assert {
@@ -46,4 +55,18 @@ run "blocks_on_a_failed_task" {
   }
 
   expect_failures = [data.sms_tasks.failed]
+}
+
+run "blocks_on_an_empty_scope" {
+  command = plan
+
+  providers = {
+    sms = sms.none_failed
+  }
+
+  variables {
+    enterprise_project_id = "a-mistyped-project"
+  }
+
+  expect_failures = [data.sms_tasks.in_scope]
 }
