@@ -157,7 +157,7 @@ output "name" { value = data.sms_task.one.name }
 			}
 		}
 	}
-	if out := mustSucceed(t, h.Run("output", "-raw", "name")).Stdout; out != `x\x1b[2J\x1b[31mFAKE\x07\x0d\x7f\x9b31m\u202eEVIL` {
+	if out := mustSucceed(t, h.Run("output", "-raw", "name")).Stdout; out != `x\x1b[2J\x1b[31mFAKE\x07\r\x7f\x9b31m\u202eEVIL` {
 		t.Errorf("output -raw name = %q", out)
 	}
 }

@@ -49,8 +49,9 @@ func (d *tasksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists Huawei Cloud SMS migration tasks (`GET /v3/tasks`), reading every page, " +
 			"for use in outputs, `for` expressions and CI gates: a `precondition` or `postcondition` stops the plan, " +
-			"while a `check` block only warns. A read returns every matching task once or fails; it never returns part of " +
-			"a listing that contradicts its own count.",
+			"while a `check` block only warns. A read returns every matching task or fails; it never returns part of " +
+			"a listing that contradicts its own count. A task seen again on a later page is kept once; the entries of " +
+			"one page are all kept, as the API sends them.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,

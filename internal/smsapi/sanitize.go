@@ -63,9 +63,9 @@ func maskSecrets(s string, secrets []string) string {
 // partialMatchLen is the shortest piece of a credential that messages and log lines mask on
 // their own. A gateway page can echo a credential cut short or with one character escaped
 // (\u004d, &#77;), which the whole-string mask cannot see. Twelve characters of a credential
-// are too few to use and too many to turn up in ordinary text by chance. In API data bound for
-// the state, pieces are masked only in a body that holds a credential's first or last bytes or
-// an encoding of it (see containsAny), since a lookup per byte of every page would cost too much.
+// are too few to use and too many to turn up in ordinary text by chance. API data bound for the
+// state is searched for every such piece too, through a filter per credential (see
+// containsPiece).
 const partialMatchLen = 12
 
 // maskPieces replaces every run of partialMatchLen or more bytes that also occurs in a
@@ -113,6 +113,10 @@ type credentialForms struct {
 	encoded []string
 	// pieces are its substrings of partialMatchLen bytes.
 	pieces map[string]struct{}
+	// filter has the bit windowBit gives each of its windows of filterWindow bytes set, for a
+	// credential longer than partialMatchLen, so that a page is searched for its pieces at the
+	// cost of a bit test per few bytes (see containsPiece).
+	filter []uint64
 }
 
 var formsCache struct {
@@ -139,8 +143,15 @@ func formsOf(secret string) *credentialForms {
 			f.encoded = append(f.encoded, enc)
 		}
 	}
+	if len(secret) > partialMatchLen {
+		f.filter = make([]uint64, 1<<filterBits/64)
+	}
 	for i := 0; i+partialMatchLen <= len(secret); i++ {
 		f.pieces[secret[i:i+partialMatchLen]] = struct{}{}
+	}
+	for i := 0; f.filter != nil && i+filterWindow <= len(secret); i++ {
+		bit := windowBit([]byte(secret[i : i+filterWindow]))
+		f.filter[bit>>6] |= 1 << (bit & 63)
 	}
 	formsCache.bySecret[secret] = f
 	return f
@@ -198,36 +209,6 @@ func escapeControls(s string) string {
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// escapeDataControls escapes the control and bidirectional-override characters of a string the
-// API returns as data (a task name, error_json) as escapeControls does, except tabs and line
-// breaks, which multi-line texts hold and which cannot move the cursor back or clear the screen.
-// Terraform prints a user's check or precondition error_message raw, so a name with ESC or CR
-// interpolated there would otherwise reach the terminal. See DESIGN.md, "Hostile input".
-func escapeDataControls(s string) string {
-	clean := true
-	for _, r := range s {
-		if isControl(r) && r != '\t' && r != '\n' {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\t' || r == '\n' || !isControl(r):
-			b.WriteRune(r)
-		case r < 0x100:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			fmt.Fprintf(&b, `\u%04x`, r)
 		}
 	}
 	return b.String()

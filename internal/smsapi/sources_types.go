@@ -66,7 +66,7 @@ type ServerTask struct {
 	LogExpire            *int64             `json:"log_expire" doc:"Validity of the log share link (seconds assumed)."`
 	LogUploadTime        *int64             `json:"log_upload_time" doc:"Time the logs were uploaded, as an epoch timestamp (milliseconds assumed)."`
 	LogShareURL          *string            `json:"log_share_url" doc:"Share link of the uploaded logs."`
-	SubtaskInfo          *string            `json:"subtask_info" doc:"Current subtask and its progress, as a string."`
+	SubtaskInfo          *string            `json:"subtask_info" doc:"Current subtask and its progress, as a string." text:"multiline"`
 }
 
 // TargetServerRef is the API's TargetServerById.
@@ -79,9 +79,9 @@ type TargetServerRef struct {
 type CloneServerDetail struct {
 	VMID       *string `json:"vm_id" doc:"ID of the cloned server."`
 	Name       *string `json:"name" doc:"Name of the cloned server."`
-	CloneError *string `json:"clone_error" doc:"Error reported by the clone operation, if any."`
+	CloneError *string `json:"clone_error" doc:"Error reported by the clone operation, if any." text:"multiline"`
 	CloneState *string `json:"clone_state" doc:"State of the clone: 'NOT_READY', 'READY', 'PREPARING', 'CREATING', 'ERROR' or 'FINISHED'."`
-	ErrorMsg   *string `json:"error_msg" doc:"Description of the clone error."`
+	ErrorMsg   *string `json:"error_msg" doc:"Description of the clone error." text:"multiline"`
 }
 
 // EnvironmentCheck is one environment check of a source server.
@@ -91,7 +91,7 @@ type EnvironmentCheck struct {
 	Name        *string   `json:"name" doc:"Name of the check item."`
 	Result      *string   `json:"result" doc:"Result of the check: 'OK', 'WARN' or 'ERROR'."`
 	ErrorCode   *string   `json:"error_code" doc:"Error code when the check did not pass."`
-	ErrorOrWarn *string   `json:"error_or_warn" doc:"Error or warning text of the check."`
+	ErrorOrWarn *string   `json:"error_or_warn" doc:"Error or warning text of the check." text:"multiline"`
 	ErrorParams *string   `json:"error_params" doc:"Error parameters when the check did not pass."`
 }
 

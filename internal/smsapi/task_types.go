@@ -26,7 +26,7 @@ type TaskDetail struct {
 	FinishDate           *int64                  `json:"finish_date" doc:"Finish time, as an epoch timestamp (milliseconds assumed)."`
 	MigrateSpeed         *float64                `json:"migrate_speed" doc:"Current migration rate, in Mbit/s."`
 	CompressRate         *float64                `json:"compress_rate" doc:"Compression ratio."`
-	ErrorJSON            *string                 `json:"error_json" doc:"Error information of the task; often an empty string when there is none."`
+	ErrorJSON            *string                 `json:"error_json" doc:"Error information of the task; often an empty string when there is none." text:"multiline"`
 	TotalTime            *int64                  `json:"total_time" doc:"Total time the task took (milliseconds per the legacy reference; not confirmed for v3)."`
 	FloatIP              *string                 `json:"float_ip" doc:"Floating IP, kept for old SMS-Agent versions."`
 	RemainSeconds        *int64                  `json:"remain_seconds" doc:"Estimated remaining migration time, in seconds: the task's ETA."`
@@ -41,7 +41,7 @@ type TaskDetail struct {
 	TotalDiskIO          *float64                `json:"total_disk_io" doc:"Disk I/O of the source host, in Mbit/s."`
 	AgentDiskIO          *float64                `json:"agent_disk_io" doc:"Disk I/O of the Agent, in Mbit/s."`
 	NeedMigrationTest    *bool                   `json:"need_migration_test" doc:"Whether a migration drill is enabled for the task."`
-	SubtaskInfo          *string                 `json:"subtask_info" doc:"Current subtask and its progress, as a string."`
+	SubtaskInfo          *string                 `json:"subtask_info" doc:"Current subtask and its progress, as a string." text:"multiline"`
 }
 
 // TaskDetailSourceServer is the API's SourceServerResponse.
@@ -111,5 +111,5 @@ type SubTaskDetail struct {
 	EndDate      *int64   `json:"end_date" doc:"End time, as an epoch timestamp; null while the subtask runs."`
 	MigrateSpeed *float64 `json:"migrate_speed" doc:"Migration rate of the subtask, in Mbit/s."`
 	UserOp       *string  `json:"user_op" doc:"User operation that triggered the subtask."`
-	ProcessTrace *string  `json:"process_trace" doc:"Detailed progress trace of the migration or synchronization."`
+	ProcessTrace *string  `json:"process_trace" doc:"Detailed progress trace of the migration or synchronization." text:"multiline"`
 }

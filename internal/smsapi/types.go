@@ -28,7 +28,7 @@ type Task struct {
 	MigrateSpeed         *float64          `json:"migrate_speed" doc:"Migration rate, in MB/s."`
 	CompressRate         *float64          `json:"compress_rate" doc:"Compression rate."`
 	StartTargetServer    *bool             `json:"start_target_server" doc:"Whether the target server is started after the migration."`
-	ErrorJSON            *string           `json:"error_json" doc:"Error message of the task; the API often returns an empty string when there is none."`
+	ErrorJSON            *string           `json:"error_json" doc:"Error message of the task; the API often returns an empty string when there is none." text:"multiline"`
 	TotalTime            *int64            `json:"total_time" doc:"Task duration, in milliseconds."`
 	MigrationIP          *string           `json:"migration_ip" doc:"IP address of the target server used for the migration (an EIP or a private IP)."`
 	SubTasks             []SubTask         `json:"sub_tasks" doc:"Subtasks of the migration task."`
@@ -47,7 +47,7 @@ type Task struct {
 	TotalDiskIO          *float64          `json:"total_disk_io" doc:"Disk I/O of the source server."`
 	AgentDiskIO          *float64          `json:"agent_disk_io" doc:"Disk I/O of the SMS agent."`
 	NeedMigrationTest    *bool             `json:"need_migration_test" doc:"Whether a migration test is required."`
-	SubtaskInfo          *string           `json:"subtask_info" doc:"Summary of the subtask in progress."`
+	SubtaskInfo          *string           `json:"subtask_info" doc:"Summary of the subtask in progress." text:"multiline"`
 }
 
 // SubTask is the API's SubTaskAssociatedWithTask.
@@ -57,7 +57,7 @@ type SubTask struct {
 	Progress     *int64  `json:"progress" doc:"Progress of the subtask, from 0 to 100."`
 	StartDate    *int64  `json:"start_date" doc:"Start time of the subtask, in milliseconds since the Unix epoch."`
 	EndDate      *int64  `json:"end_date" doc:"End time of the subtask, in milliseconds since the Unix epoch; null while it runs."`
-	ProcessTrace *string `json:"process_trace" doc:"Detailed progress of the migration or synchronization."`
+	ProcessTrace *string `json:"process_trace" doc:"Detailed progress of the migration or synchronization." text:"multiline"`
 }
 
 // SourceServer is the source server associated with a task.
