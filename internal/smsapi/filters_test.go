@@ -20,8 +20,8 @@ func TestListings_ItemsThatContradictTheirFiltersFailTheRead(t *testing.T) {
 		noProject  = `{"count":1,"tasks":[{"id":"a","state":"READY"}]}`
 		upperID    = `{"count":1,"tasks":[{"id":"A-1","state":"READY","source_server":{"id":"S-1"}}]}`
 		servers    = `{"count":2,"source_servers":[{"id":"s1","state":"replicate","migration_cycle":"cutovered","connected":true},{"id":"s2","state":"error","migration_cycle":"replicating","connected":false}]}`
-		laterPage  = `{"count":2,"tasks":[{"id":"x","state":"READY"}]}`
-		secondPage = `{"count":2,"tasks":[{"id":"z","state":"RUNNING"}]}`
+		laterPage  = `{"count":3,"tasks":[{"id":"x","state":"READY"},{"id":"y","state":"READY"}]}`
+		secondPage = `{"count":3,"tasks":[{"id":"y","state":"READY"},{"id":"z","state":"RUNNING"}]}`
 	)
 	serve := func(bodies ...string) *Client {
 		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -47,7 +47,7 @@ func TestListings_ItemsThatContradictTheirFiltersFailTheRead(t *testing.T) {
 			return err
 		}, `(id "a") whose state is null`},
 		"a later page": {func() error {
-			_, err := serve(laterPage, secondPage).ListTasks(ctx, ListTasksQuery{State: ptr("READY"), PageSize: 1})
+			_, err := serve(laterPage, secondPage).ListTasks(ctx, ListTasksQuery{State: ptr("READY"), PageSize: 2})
 			return err
 		}, `(id "z") whose state is "RUNNING"`},
 		"one page": {func() error {

@@ -19,7 +19,8 @@ type Endpoint[T any] struct {
 	Noun string
 	// ItemsKey is the body's key of the items array ("tasks", "source_servers"), named in errors.
 	ItemsKey string
-	// MaxLimit is the largest limit the endpoint accepts; MaxOffset the largest offset.
+	// MaxLimit is the largest limit the endpoint accepts, at least 2 so that pages can overlap;
+	// MaxOffset the largest offset.
 	MaxLimit  int
 	MaxOffset int
 	// FetchPage performs the GET of the page at (limit, offset), holding one slot of the
@@ -30,8 +31,9 @@ type Endpoint[T any] struct {
 	// FetchPage should reject a page with more than limit items before decoding them, which is
 	// what bounds memory (see checkPageShape); ListAll checks it again after.
 	FetchPage func(ctx context.Context, limit, offset int, dst []T) (Page[T], error)
-	// ItemID returns the id by which an item repeated on a later page is dropped; ok false
-	// means the item has no id and is never dropped.
+	// ItemID returns the id by which an item is known: the item a page shares with the page
+	// before is found by it, and an item repeated on a later page is dropped. ok false means the
+	// item has no id: it is never dropped as a repeat, and is known only by its whole content.
 	ItemID func(item *T) (id string, ok bool)
 	// ItemState returns an item's state, compared between copies of one id; nil compares none.
 	ItemState func(item *T) string
@@ -53,12 +55,14 @@ type Page[T any] struct {
 type Listing[T any] struct {
 	// Count is the API's count from the first page of the listing used.
 	Count int64
-	// Items are in API order, deduplicated across pages by id (never within a page). Never nil.
+	// Items are in API order, deduplicated across pages by id (never within a page), with the
+	// item each page shares with the page before once. Never nil.
 	Items []T
 	// Requests is the number of pages fetched, over both listings when the first was re-read.
 	Requests int
-	// DuplicatesDropped counts items dropped because their id appeared on an earlier page,
-	// which happens when items are created while the pages are read.
+	// DuplicatesDropped counts items dropped because their id appeared on an earlier page, or
+	// because they stood ahead of the item a page shares with the page before, which happens when
+	// items are created while the pages are read. The shared items themselves are not counted.
 	DuplicatesDropped int
 	// OffsetCapped reports that Count exceeds what offsets up to MaxOffset can reach.
 	OffsetCapped bool
@@ -75,8 +79,9 @@ func (l *Listing[T]) Incomplete() bool {
 }
 
 // InconsistentListingError is returned when two listings in a row contradict themselves: the
-// pages hold more or fewer items than count, or a short page is followed by more items. It names
-// what was read against what was counted, and the request ids of the pages that disagree.
+// pages hold more or fewer items than count, a short page is followed by more items, or a page
+// does not repeat the last item of the page before it. It names what was read against what was
+// counted, and the request ids of the pages that disagree.
 type InconsistentListingError struct {
 	// Noun names the items: "tasks".
 	Noun string
@@ -93,6 +98,11 @@ type InconsistentListingError struct {
 	// FirstRequestIDs those of the first listing.
 	RequestIDs      []string
 	FirstRequestIDs []string
+	// PageCap, when not 0, is the number of items of the second listing's first page, fewer than
+	// the PageSize it asked for while its count was larger: the API may cap its pages there, and
+	// a smaller page size would then read the listing.
+	PageCap  int
+	PageSize int
 }
 
 func (e *InconsistentListingError) Error() string {

@@ -48,8 +48,8 @@ func TestListSpec_ANewListingNeedsOnlyItsSpec(t *testing.T) {
 		switch r.URL.Query().Get("offset") {
 		case "0":
 			writeJSON(w, http.StatusOK, `{"count":3,"things":[{"id":"a"},{"id":"b"}]}`)
-		default:
-			writeJSON(w, http.StatusOK, `{"count":3,"things":[{"id":"c","state":"done"}]}`)
+		default: // The second page repeats the last of the first.
+			writeJSON(w, http.StatusOK, `{"count":3,"things":[{"id":"b"},{"id":"c","state":"done"}]}`)
 		}
 	})
 	c := newTestClient(t, srv.URL)
@@ -64,7 +64,7 @@ func TestListSpec_ANewListingNeedsOnlyItsSpec(t *testing.T) {
 	mu.Lock()
 	got := strings.Join(queries, " ")
 	mu.Unlock()
-	if want := "/v3/things?limit=2&offset=0&project=p+1 /v3/things?limit=2&offset=2&project=p+1"; got != want {
+	if want := "/v3/things?limit=2&offset=0&project=p+1 /v3/things?limit=2&offset=1&project=p+1"; got != want {
 		t.Errorf("requests %q, want %q", got, want)
 	}
 	if len(filters) != 1 || len(filters["project"]) != 1 {

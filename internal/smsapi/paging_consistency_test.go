@@ -18,29 +18,45 @@ import (
 // server that breaks it, and the drift that a re-read repairs.
 
 // A short page ends the listing: the pages above it that are running are cancelled and no page
-// above it is started. The server holds every page above offset 200 until the client gives up
-// on it, so the listing can only finish if they are cancelled; with two workers (MaxConcurrency
-// 1) a page at 600 or 800 could only start after the short page was seen.
+// above it is started. Once the short page at 199 was served, the server holds every page above
+// it until the client gives up on it, so the listing can only finish if they are cancelled; with
+// two workers (MaxConcurrency 1) at most one page above, already started and waiting for the
+// slot the short page gave back, can be requested after it. A page above that comes first is
+// answered at once (holding it would keep the only slot from the short page).
 func TestListTasks_ShortPageEndsListing(t *testing.T) {
 	var (
-		mu    sync.Mutex
-		above []int
+		mu         sync.Mutex
+		pass       int
+		shortSeen  bool
+		aboveAfter = map[int][]int{} // Per pass, the pages above requested after the short page.
 	)
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		mu.Lock()
 		switch offset {
 		case 0:
-			writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksJSON("a", 200)+`}`)
-		case 200:
-			writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksJSON("b", 50)+`}`)
+			pass++
+			shortSeen = false
+		case 199:
+			shortSeen = true
+		}
+		hold := offset > 199 && shortSeen
+		if hold {
+			aboveAfter[pass] = append(aboveAfter[pass], offset)
+		}
+		mu.Unlock()
+		switch {
+		case offset == 0:
+			writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksRange("a", 0, 200)+`}`)
+		case offset == 199:
+			writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksRange("a", 199, 249)+`}`)
+		case !hold:
+			writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksRange("a", offset, offset+200)+`}`)
 		default:
-			mu.Lock()
-			above = append(above, offset)
-			mu.Unlock()
 			select {
 			case <-r.Context().Done():
 			case <-time.After(20 * time.Second):
-				writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksJSON("c", 200)+`}`)
+				writeJSON(w, http.StatusOK, `{"count":1000,"tasks":`+tasksRange("a", offset, offset+200)+`}`)
 			}
 		}
 	})
@@ -51,7 +67,7 @@ func TestListTasks_ShortPageEndsListing(t *testing.T) {
 	if !errors.As(err, &ie) {
 		t.Fatalf("err = %v, want an InconsistentListingError", err)
 	}
-	if want := "read 250 tasks against a count of 1000"; !strings.Contains(err.Error(), want) {
+	if want := "read 249 tasks against a count of 1000"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q lacks %q", err, want)
 	}
 	if elapsed := time.Since(started); elapsed > 15*time.Second {
@@ -59,9 +75,9 @@ func TestListTasks_ShortPageEndsListing(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	for _, offset := range above {
-		if offset != 400 {
-			t.Errorf("offset %d was requested although only 400 can start before the page at 200 ends the listing", offset)
+	for p, offsets := range aboveAfter {
+		if len(offsets) > 1 {
+			t.Errorf("read %d requested %v after the short page at 199, want at most the one page already started", p, offsets)
 		}
 	}
 }
@@ -81,7 +97,8 @@ func TestListTasks_InconsistentTwiceFails(t *testing.T) {
 			pageSize: 200,
 			body:     func(int) string { return `{"count":1000,"tasks":` + tasksJSON("a", 100) + `}` },
 			offsets:  []int{0},
-			want:     []string{"read 100 tasks against a count of 1000", "request ids read2-at0", "request ids read1-at0"},
+			want: []string{"read 100 tasks against a count of 1000", "request ids read2-at0", "request ids read1-at0",
+				"the first page held 100 of the 200 asked for, so the API may cap the page size at 100"},
 		},
 		"count 0 with three failed tasks": {
 			pageSize: 200,
@@ -93,11 +110,11 @@ func TestListTasks_InconsistentTwiceFails(t *testing.T) {
 			pageSize: 2,
 			body: func(offset int) string {
 				if offset == 2 {
-					return `{"count":6,"tasks":` + tasksJSON("m", 1) + `}`
+					return `{"count":6,"tasks":` + tasksRange("t", 2, 3) + `}`
 				}
-				return `{"count":6,"tasks":` + tasksJSON(fmt.Sprint("p", offset), 2) + `}`
+				return `{"count":6,"tasks":` + tasksRange("t", offset, offset+2) + `}`
 			},
-			offsets: []int{0, 2},
+			offsets: []int{0, 1, 2},
 			want:    []string{"read 3 tasks against a count of 6"},
 		},
 		"a huge count with empty later pages": {
@@ -108,26 +125,24 @@ func TestListTasks_InconsistentTwiceFails(t *testing.T) {
 				}
 				return `{"count":1000000000000,"tasks":[]}`
 			},
-			offsets: []int{0, 2},
-			want:    []string{"read 2 tasks against a count of 1000000000000", "offsets up to 65535 reach 65536"},
+			offsets: []int{0, 1},
+			want:    []string{"read 2 tasks against a count of 1000000000000", "offsets up to 65535 reach 65537"},
 		},
 		"every page the same beyond the offset cap": {
 			pageSize: 200,
 			body:     func(int) string { return `{"count":70000,"tasks":` + tasksJSON("a", 200) + `}` },
-			// A server that ignores offset: the page at 2·limit repeats the first and ends each
-			// read, instead of 328 pages read twice.
-			offsets: []int{0, 200, 400},
-			want:    []string{"read 200 tasks against a count of 70000", "the page at offset 400 repeats the first page's tasks"},
+			// A server that ignores offset: the third page repeats the first and ends each read,
+			// instead of 330 pages read twice.
+			offsets: []int{0, 199, 398},
+			want:    []string{"read 200 tasks against a count of 70000", "the page at offset 398 repeats the first page's tasks"},
 		},
 		"tasks gone after the count": {
 			pageSize: 2,
 			body: func(offset int) string {
-				if offset >= 4 {
-					return `{"count":5,"tasks":[]}`
-				}
-				return `{"count":5,"tasks":` + tasksJSON(fmt.Sprint("p", offset), 2) + `}`
+				// Four tasks are served, five counted.
+				return `{"count":5,"tasks":` + tasksRange("t", offset, min(offset+2, 4)) + `}`
 			},
-			offsets: []int{0, 2, 4},
+			offsets: []int{0, 1, 2, 3},
 			want:    []string{"read 4 tasks against a count of 5"},
 		},
 	}
@@ -162,6 +177,16 @@ func TestListTasks_InconsistentTwiceFails(t *testing.T) {
 	}
 }
 
+// tasksRange renders the tasks prefix-from … prefix-(to-1) of one list, so that pages cut from it
+// overlap as the client asks them to.
+func tasksRange(prefix string, from, to int) string {
+	parts := make([]string, 0, max(0, to-from))
+	for i := from; i < to; i++ {
+		parts = append(parts, fmt.Sprintf(`{"id":"%s-%d","state":"MIGRATE_FAIL"}`, prefix, i))
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
 // isSubsequence reports whether every element of want (sorted) is in got (sorted).
 func isSubsequence(want, got []int) bool {
 	i := 0
@@ -174,9 +199,9 @@ func isSubsequence(want, got []int) bool {
 }
 
 // A task deleted at the front between two pages pulls a task not yet read onto a page already
-// read, so the first listing holds one task fewer than its count. It is read again from offset
-// 0; the second listing is consistent and is used, every task once and in order, and the DEBUG
-// log says so.
+// read, so the next page does not start with the last task of the page before. It is read again
+// from offset 0; the second listing is consistent and is used, every task once and in order, and
+// the DEBUG log says so.
 func TestListTasks_RereadAfterDeletionIsUsed(t *testing.T) {
 	all := make([]string, 12)
 	for i := range all {
@@ -190,7 +215,7 @@ func TestListTasks_RereadAfterDeletionIsUsed(t *testing.T) {
 		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 		mu.Lock()
-		if offset == 5 && len(current) == 12 {
+		if offset == 4 && len(current) == 12 {
 			current = current[1:] // task-00 is deleted after the first page was read.
 		}
 		ids := current[min(offset, len(current)):min(offset+limit, len(current))]
@@ -213,7 +238,7 @@ func TestListTasks_RereadAfterDeletionIsUsed(t *testing.T) {
 	var again, used bool
 	for _, e := range logs.all() {
 		again = again || (e.level == "debug" && strings.Contains(e.msg, "reading it again from offset 0") &&
-			strings.Contains(fmt.Sprint(e.fields["reason"]), "where the first page's count is 12"))
+			strings.Contains(fmt.Sprint(e.fields["reason"]), `the page at offset 4 does not repeat the item with id "task-04"`))
 		used = used || (e.level == "debug" && strings.Contains(e.msg, "second listing is consistent and is used"))
 	}
 	if !again || !used {
@@ -248,9 +273,9 @@ func TestListTasks_RereadCountsAgainstTheDeadline(t *testing.T) {
 }
 
 // A server that ignores offset answers every page with the first page, full. With page_size 1
-// and an endless count that was 65,536 requests per listing, twice; a full page at offset
-// 2·limit or more that only repeats the first page ends the pass as inconsistent instead, so
-// the read fails after a few requests, for every list endpoint.
+// (read as pages of 2) and an endless count that was 65,535 requests per listing, twice; a full
+// third or later page that only repeats the first page ends the pass as inconsistent instead,
+// so the read fails after a few requests, for every list endpoint.
 func TestListAll_ServerIgnoringOffsetStopsEarly(t *testing.T) {
 	t.Parallel()
 	for _, path := range []string{"/v3/tasks", "/v3/sources"} {
@@ -263,7 +288,9 @@ func TestListAll_ServerIgnoringOffsetStopsEarly(t *testing.T) {
 				if r.URL.Path == "/v3/sources" {
 					key = "source_servers"
 				}
-				writeJSON(w, 200, `{"count":1000000000000,"`+key+`":[{"id":"same","name":"n"}]}`)
+				limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+				items := strings.Repeat(`{"id":"same","name":"n"},`, limit)
+				writeJSON(w, 200, `{"count":1000000000000,"`+key+`":[`+strings.TrimSuffix(items, ",")+`]}`)
 			})
 			c := newTestClient(t, srv.URL)
 			var err error
@@ -283,24 +310,21 @@ func TestListAll_ServerIgnoringOffsetStopsEarly(t *testing.T) {
 	}
 }
 
-// One task created in front while a page_size 1 listing is read pushes the first task onto the
-// second page: that is drift, which the re-read resolves, not a server ignoring offset.
+// One task created in front while a page_size 1 listing (read as pages of 2) is read pushes the
+// first tasks onto later pages and the last one beyond the pages the first count asked for: that
+// is drift, which the re-read resolves, not a server ignoring offset.
 func TestListAll_OneInsertionWithPageSizeOneIsNotAStall(t *testing.T) {
 	t.Parallel()
 	var passes atomic.Int64
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		offset := r.URL.Query().Get("offset")
-		if offset == "0" && passes.Add(1) == 1 {
-			writeJSON(w, 200, `{"count":4,"tasks":[{"id":"a"}]}`)
-			return
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		ids := []string{"new", "a", "b", "c", "d"} // "new" is created in front after page 0 was read.
+		if offset == 0 && passes.Add(1) == 1 {
+			ids = ids[1:]
 		}
-		if passes.Load() == 1 { // "new" was created in front after page 0 was read.
-			ids := map[string]string{"1": "a", "2": "b", "3": "c"}
-			writeJSON(w, 200, `{"count":5,"tasks":[{"id":"`+ids[offset]+`"}]}`)
-			return
-		}
-		ids := map[string]string{"0": "new", "1": "a", "2": "b", "3": "c", "4": "d"}
-		writeJSON(w, 200, `{"count":5,"tasks":[{"id":"`+ids[offset]+`"}]}`)
+		page := ids[min(offset, len(ids)):min(offset+limit, len(ids))]
+		writeJSON(w, 200, mustJSON(t, pageBody(int64(len(ids)), page)))
 	})
 	l, err := newTestClient(t, srv.URL).ListTasks(context.Background(), ListTasksQuery{PageSize: 1})
 	if err != nil || strings.Join(taskIDs(l.Items), ",") != "new,a,b,c,d" || !l.Reread {
@@ -318,7 +342,8 @@ func TestListAll_RepeatedIDWithAnotherStateFails(t *testing.T) {
 		},
 		"on a later page, count grown": {
 			"0": `{"count":3,"tasks":[{"id":"t1","state":"RUNNING"},{"id":"t2","state":"MIGRATE_SUCCESS"}]}`,
-			"2": `{"count":4,"tasks":[{"id":"t1","state":"MIGRATE_FAIL"},{"id":"t3","state":"MIGRATE_SUCCESS"}]}`,
+			// A task created in front pushed t1 onto the second page, which still repeats t2.
+			"1": `{"count":4,"tasks":[{"id":"t1","state":"MIGRATE_FAIL"},{"id":"t2","state":"MIGRATE_SUCCESS"}]}`,
 		},
 	}
 	for name, pages := range cases {
@@ -354,7 +379,7 @@ func TestListAll_RepeatedIDWithAnotherStateFails(t *testing.T) {
 				writeJSON(w, http.StatusOK, `{"count":3,"tasks":[{"id":"","state":"RUNNING"},{"id":"t2"}]}`)
 				return
 			}
-			writeJSON(w, http.StatusOK, `{"count":3,"tasks":[{"id":"","state":"MIGRATE_FAIL"}]}`)
+			writeJSON(w, http.StatusOK, `{"count":3,"tasks":[{"id":"t2"},{"id":"","state":"MIGRATE_FAIL"}]}`)
 		})
 		list, err := newTestClient(t, srv.URL).ListTasks(context.Background(), ListTasksQuery{PageSize: 2})
 		if err != nil {

@@ -11,21 +11,31 @@ import (
 	"testing"
 )
 
-// naiveJoin is joinPages as the API's rules say it in the plainest way: a task is dropped when
-// its id was on an earlier page, never because of its own page.
-func naiveJoin(pages [][]Task) ([]Task, int) {
+// naiveJoin is joinPages as the API's rules say it in the plainest way: the first skip[i] items
+// of page i are left out (the item it shares with the page before and any ahead of it), the
+// shared one not counted as dropped; another task is dropped when its id was on an earlier page,
+// never because of its own page.
+func naiveJoin(pages [][]Task, skip []int) ([]Task, int) {
 	out := []Task{}
 	earlier := map[string]bool{}
 	dropped := 0
-	for _, p := range pages {
-		for _, t := range p {
-			if t.ID != nil && earlier[*t.ID] {
-				dropped++
-				continue
-			}
-			out = append(out, t)
+	for i, p := range pages {
+		shared := 0
+		if skip != nil {
+			shared = skip[i]
 		}
-		for _, t := range p {
+		for j, t := range p {
+			switch {
+			case j < shared-1:
+				dropped++
+			case j == shared-1:
+			case t.ID != nil && earlier[*t.ID]:
+				dropped++
+			default:
+				out = append(out, t)
+			}
+		}
+		for _, t := range p[min(shared, len(p)):] {
 			if t.ID != nil {
 				earlier[*t.ID] = true
 			}
@@ -44,6 +54,18 @@ func layOut(pages [][]Task, limit int) ([]Task, [][]Task) {
 		views[i] = buf[i*limit : i*limit+copy(buf[i*limit:(i+1)*limit], pages[i])]
 	}
 	return buf, views
+}
+
+// randomSkips returns, for each page after the first, a random number of leading items at or
+// ahead of the item it shares with the page before.
+func randomSkips(r *rand.Rand, pages [][]Task) []int {
+	skip := make([]int, len(pages))
+	for i := 1; i < len(pages); i++ {
+		if r.IntN(2) == 0 {
+			skip[i] = r.IntN(len(pages[i]) + 1)
+		}
+	}
+	return skip
 }
 
 func randomPages(r *rand.Rand, limit int) [][]Task {
@@ -67,16 +89,17 @@ func randomPages(r *rand.Rand, limit int) [][]Task {
 }
 
 // Moving tasks down within the decode array gives exactly what copying them out gives, whatever
-// the duplicates and short pages, and really happens in place.
+// the duplicates, short pages and shared items left out, and really happens in place.
 func TestJoinPages_InPlaceMatchesNaiveJoin(t *testing.T) {
 	const limit = 8
 	r := rand.New(rand.NewPCG(3, 5))
 	for round := range 2000 {
 		pages := randomPages(r, limit)
-		want, wantDropped := naiveJoin(pages)
+		skip := randomSkips(r, pages)
+		want, wantDropped := naiveJoin(pages, skip)
 
 		buf, views := layOut(pages, limit)
-		got, dropped, _ := joinPages(views, buf, limit, taskID, nil)
+		got, dropped, _ := joinPages(views, skip, buf, limit, taskID, nil)
 		if !reflect.DeepEqual(got, want) || dropped != wantDropped {
 			t.Fatalf("round %d: in place got %d tasks (%d dropped), want %d (%d dropped)",
 				round, len(got), dropped, len(want), wantDropped)
@@ -90,7 +113,7 @@ func TestJoinPages_InPlaceMatchesNaiveJoin(t *testing.T) {
 			}
 		}
 
-		copied, copiedDropped, _ := joinPages(pages, nil, limit, taskID, nil)
+		copied, copiedDropped, _ := joinPages(pages, skip, nil, limit, taskID, nil)
 		if !reflect.DeepEqual(copied, want) || copiedDropped != wantDropped {
 			t.Fatalf("round %d: copying got %d tasks (%d dropped), want %d (%d dropped)",
 				round, len(copied), copiedDropped, len(want), wantDropped)
@@ -109,8 +132,8 @@ func TestJoinPages_OversizedPageIsCopied(t *testing.T) {
 	}
 	buf, views := layOut([][]Task{pages[0][:limit], pages[1], pages[2]}, limit)
 	views[0] = pages[0]
-	got, dropped, _ := joinPages(views, buf, limit, taskID, nil)
-	want, wantDropped := naiveJoin(pages)
+	got, dropped, _ := joinPages(views, nil, buf, limit, taskID, nil)
+	want, wantDropped := naiveJoin(pages, nil)
 	if !reflect.DeepEqual(got, want) || dropped != wantDropped {
 		t.Fatalf("got %v (%d dropped), want %v (%d dropped)", ids(got), dropped, ids(want), wantDropped)
 	}
@@ -129,20 +152,23 @@ func ids(tasks []Task) []string {
 	return out
 }
 
-// A task created in front of the pages already read pushes the last task of a page onto the
-// next one: it is dropped there, and the count, grown by one, accounts for it. Repeats within a
-// page (the reference example has three tasks with one id) are kept.
+// A task created in front of the pages already read pushes the tasks of a page onto the next
+// one: the next page then holds the last task of the page before one place later, and the task
+// ahead of it, repeated, is dropped there, so the count, grown by one, accounts for it. Repeats
+// within a page (the reference example has three tasks with one id) are kept; so are tasks
+// without an id, and one that two pages share is known by its content.
 func TestListTasks_DedupesAcrossPagesNotWithin(t *testing.T) {
+	const noID = `{"id":null,"name":"no id"}`
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Query().Get("offset") {
 		case "0":
-			// The reference example: three tasks with one id on one page. Count raised to 7.
-			writeJSON(w, http.StatusOK, strings.Replace(referenceExample, `"count" : 3`, `"count" : 7`, 1))
-		case "3":
-			// One task was created at the front since: the example's last task moved here.
-			writeJSON(w, http.StatusOK, `{"count":8,"tasks":[{"id":"`+refID+`","state":"MIGRATE_SUCCESS"},{"id":"b"},{"id":null}]}`)
-		case "6":
-			writeJSON(w, http.StatusOK, `{"count":8,"tasks":[{"name":"no id"},{"id":"c"}]}`)
+			// The reference example: three tasks with one id on one page. Count raised to 6.
+			writeJSON(w, http.StatusOK, strings.Replace(referenceExample, `"count" : 3`, `"count" : 6`, 1))
+		case "2":
+			// One task was created at the front since: the example's last task moved here, second.
+			writeJSON(w, http.StatusOK, `{"count":7,"tasks":[{"id":"`+refID+`","state":"MIGRATE_SUCCESS"},{"id":"`+refID+`","state":"MIGRATE_SUCCESS"},`+noID+`]}`)
+		case "4":
+			writeJSON(w, http.StatusOK, `{"count":7,"tasks":[`+noID+`,{"name":"no id either"},{"id":"c"}]}`)
 		default:
 			writeJSON(w, http.StatusBadRequest, `{"error_code":"X","error_msg":"unexpected offset"}`)
 		}
@@ -152,7 +178,7 @@ func TestListTasks_DedupesAcrossPagesNotWithin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{refID, refID, refID, "b", "<nil>", "<nil>", "c"}
+	want := []string{refID, refID, refID, "<nil>", "<nil>", "c"}
 	if got := taskIDs(list.Items); !slices.Equal(got, want) {
 		t.Errorf("ids = %v, want %v", got, want)
 	}

@@ -85,18 +85,19 @@ func TestListTasks_PageOverItsLimitIsRejected(t *testing.T) {
 	}
 }
 
-// An overfull later page is rejected the same way, naming its own offset.
+// An overfull later page is rejected the same way, naming its own offset (1: page size 2 steps
+// by 1, each page repeating the last task of the page before).
 func TestListTasks_LaterPageOverItsLimitIsRejected(t *testing.T) {
 	_, url := newPagedServer(t, func(offset, _ int) string {
 		if offset == 0 {
-			return `{"count":4,"tasks":` + tasksJSON("a", 2) + `}`
+			return `{"count":3,"tasks":` + tasksJSON("a", 2) + `}`
 		}
-		return `{"count":4,"tasks":` + tasksJSON("b", 3) + `}`
+		return `{"count":3,"tasks":` + tasksJSON("b", 3) + `}`
 	})
 	c := newTestClient(t, url)
 	_, err := c.ListTasks(context.Background(), ListTasksQuery{PageSize: 2})
-	if err == nil || !strings.Contains(err.Error(), "offset 2") || !strings.Contains(err.Error(), "more than the limit of 2") {
-		t.Fatalf("err = %v, want the page at offset 2 rejected for exceeding the limit", err)
+	if err == nil || !strings.Contains(err.Error(), "offset 1") || !strings.Contains(err.Error(), "more than the limit of 2") {
+		t.Fatalf("err = %v, want the page at offset 1 rejected for exceeding the limit", err)
 	}
 }
 
@@ -108,9 +109,10 @@ func TestListTasks_MissingOrNullTasksWithCount(t *testing.T) {
 	}{
 		"missing":              {`{"count":3}`, "", "offset 0"},
 		"null":                 {`{"count":3,"tasks":null}`, "", "offset 0"},
-		"missing on page two":  {`{"count":4,"tasks":` + tasksJSON("a", 2) + `}`, `{"count":4}`, "offset 2"},
-		"null on page two":     {`{"count":4,"tasks":` + tasksJSON("a", 2) + `}`, `{"count":4,"tasks":null}`, "offset 2"},
-		"count null on page 2": {`{"count":4,"tasks":` + tasksJSON("a", 2) + `}`, `{"count":null,"tasks":[]}`, "offset 2"},
+		// With a count of 3, pages of 2 are read at offsets 0 and 1 only.
+		"missing on page two":  {`{"count":3,"tasks":` + tasksJSON("a", 2) + `}`, `{"count":3}`, "offset 1"},
+		"null on page two":     {`{"count":3,"tasks":` + tasksJSON("a", 2) + `}`, `{"count":3,"tasks":null}`, "offset 1"},
+		"count null on page 2": {`{"count":3,"tasks":` + tasksJSON("a", 2) + `}`, `{"count":null,"tasks":[]}`, "offset 1"},
 	}
 	for name, tc := range failures {
 		t.Run(name, func(t *testing.T) {
@@ -168,7 +170,8 @@ func TestListTasks_KeepsOrderAcrossConcurrentPages(t *testing.T) {
 	if got := taskIDs(list.Items); !slices.Equal(got, api.ids) {
 		t.Errorf("tasks out of order: %v", got)
 	}
-	if list.Count != 100 || list.Requests != 10 || list.DuplicatesDropped != 0 || list.OffsetCapped || list.Incomplete() {
+	// 1 + ceil((100 - 10) / 9) pages: each after the first repeats the last task of the one before.
+	if list.Count != 100 || list.Requests != 11 || list.DuplicatesDropped != 0 || list.OffsetCapped || list.Incomplete() {
 		t.Errorf("list = count %d, requests %d, dropped %d, capped %v", list.Count, list.Requests, list.DuplicatesDropped, list.OffsetCapped)
 	}
 }
@@ -181,8 +184,11 @@ func TestListTasks_NoExtraRequest(t *testing.T) {
 		wantOffsets []int
 		wantTasks   int
 	}{
-		"count is a multiple of the page size": {600, 600, 0, 200, []int{0, 200, 400}, 600},
-		"short last page":                      {450, 450, 0, 200, []int{0, 200, 400}, 450},
+		// Pages step by 199, each repeating the last task of the page before.
+		"count fills the last page":            {597, 597, 0, 200, []int{0, 199, 398}, 597},
+		"count is a multiple of the page size": {600, 600, 0, 200, []int{0, 199, 398, 597}, 600},
+		"short last page":                      {450, 450, 0, 200, []int{0, 199, 398}, 450},
+		"page size 1 reads pages of 2":         {4, 4, 0, 1, []int{0, 1, 2}, 4},
 		"first page holds everything":          {3, 3, 0, 200, []int{0}, 3},
 		"first page exactly full":              {200, 200, 0, 200, []int{0}, 200},
 		"no tasks":                             {0, 0, 0, 200, []int{0}, 0},
@@ -221,12 +227,14 @@ func TestListTasks_CapsOffsets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Offsets step by 199: the last that the API accepts is 329 x 199 = 65471, whose page ends at
+	// 65671.
 	offsets := api.offsets()
-	if last := offsets[len(offsets)-1]; last > MaxOffset || last != 65400 {
-		t.Errorf("largest offset = %d, want 65400 (<= %d)", last, MaxOffset)
+	if last := offsets[len(offsets)-1]; last > MaxOffset || last != 65471 {
+		t.Errorf("largest offset = %d, want 65471 (<= %d)", last, MaxOffset)
 	}
-	if len(offsets) != 328 || list.Requests != 328 || len(list.Items) != 65600 {
-		t.Errorf("requests = %d/%d, tasks = %d; want 328 and 65600", len(offsets), list.Requests, len(list.Items))
+	if len(offsets) != 330 || list.Requests != 330 || len(list.Items) != 65671 {
+		t.Errorf("requests = %d/%d, tasks = %d; want 330 and 65671", len(offsets), list.Requests, len(list.Items))
 	}
 	if !list.OffsetCapped || !list.Incomplete() || list.Count != 70000 {
 		t.Errorf("OffsetCapped = %v, Incomplete = %v, Count = %d", list.OffsetCapped, list.Incomplete(), list.Count)
@@ -236,8 +244,8 @@ func TestListTasks_CapsOffsets(t *testing.T) {
 func TestListTasks_PageFailureFailsWhole(t *testing.T) {
 	api := newFakeAPI(t, 1000, 1000)
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("offset") == "400" {
-			w.Header().Set("X-Request-Id", "req-400")
+		if r.URL.Query().Get("offset") == "396" { // The fifth page: pages of 100 step by 99.
+			w.Header().Set("X-Request-Id", "req-396")
 			writeJSON(w, http.StatusForbidden, `{"error_code":"SMS.1806","error_msg":"denied"}`)
 			return
 		}
@@ -249,8 +257,8 @@ func TestListTasks_PageFailureFailsWhole(t *testing.T) {
 		t.Errorf("got a partial list of %d tasks", len(list.Items))
 	}
 	ae, ok := AsAPIError(err)
-	if !ok || ae.Status != 403 || ae.Code != "SMS.1806" || ae.RequestID != "req-400" {
-		t.Fatalf("err = %v, want the 403 of offset 400", err)
+	if !ok || ae.Status != 403 || ae.Code != "SMS.1806" || ae.RequestID != "req-396" {
+		t.Fatalf("err = %v, want the 403 of offset 396", err)
 	}
 }
 
@@ -316,8 +324,9 @@ func TestListTasks_HonoursMaxConcurrency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if list.Requests != 20 || api.requests() != 20 {
-		t.Fatalf("requests = %d/%d, want 20", list.Requests, api.requests())
+	// 1 + ceil((200 - 10) / 9) pages.
+	if list.Requests != 23 || api.requests() != 23 {
+		t.Fatalf("requests = %d/%d, want 23", list.Requests, api.requests())
 	}
 	if m := api.maxInFlight.Load(); m > 3 || m <= 1 {
 		t.Errorf("max in flight = %d, want 2 or 3", m)

@@ -62,7 +62,8 @@ func TestListSourceServers_PagesTheFleet(t *testing.T) {
 			t.Fatalf("server %d is %s, want %s", i, got, want.ID)
 		}
 	}
-	if st := srv.Stats(); st.MaxInFlight > 4 || len(st.PerOffset) != (len(fleet.Servers)+49)/50 {
+	// Pages of 50 step by 49, each after the first repeating the last server of the one before.
+	if st := srv.Stats(); st.MaxInFlight > 4 || len(st.PerOffset) != 1+(len(fleet.Servers)-50+48)/49 {
 		t.Errorf("stats %+v: want at most 4 in flight and one request per page", st)
 	}
 	// Filters reach the query; the emulator then serves only the matches.
@@ -105,7 +106,8 @@ func TestListSourceServers_RepeatedIDWithAnotherCycleFails(t *testing.T) {
 			writeJSON(w, http.StatusOK, `{"count":3,"source_servers":[{"id":"s1","state":"finished","migration_cycle":"cutovered"},{"id":"s2"}]}`)
 			return
 		}
-		writeJSON(w, http.StatusOK, `{"count":4,"source_servers":[{"id":"s1","state":"error","migration_cycle":"replicating"},{"id":"s3"}]}`)
+		// A server created in front pushed s1 onto the second page, which still repeats s2.
+		writeJSON(w, http.StatusOK, `{"count":4,"source_servers":[{"id":"s1","state":"error","migration_cycle":"replicating"},{"id":"s2"}]}`)
 	})
 	_, err := newTestClient(t, srv.URL).ListSourceServers(context.Background(), ListSourceServersQuery{PageSize: 2})
 	if err == nil || !strings.Contains(err.Error(), `"s1" is listed as`) {
