@@ -107,8 +107,8 @@ func TestListTasks_MissingOrNullTasksWithCount(t *testing.T) {
 		first, later string
 		wantOffset   string
 	}{
-		"missing":              {`{"count":3}`, "", "offset 0"},
-		"null":                 {`{"count":3,"tasks":null}`, "", "offset 0"},
+		"missing": {`{"count":3}`, "", "offset 0"},
+		"null":    {`{"count":3,"tasks":null}`, "", "offset 0"},
 		// With a count of 3, pages of 2 are read at offsets 0 and 1 only.
 		"missing on page two":  {`{"count":3,"tasks":` + tasksJSON("a", 2) + `}`, `{"count":3}`, "offset 1"},
 		"null on page two":     {`{"count":3,"tasks":` + tasksJSON("a", 2) + `}`, `{"count":3,"tasks":null}`, "offset 1"},
