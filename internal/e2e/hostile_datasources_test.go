@@ -213,7 +213,14 @@ data "sms_source_servers" "all" {
 // error_code, error_msg and request id, then the advice, with no stray full stop between them.
 func TestE2E_TaskNotFoundNamesTheIDOnce(t *testing.T) {
 	t.Parallel()
-	api := newHostileAPI(t, map[string]string{})
+	// The SMS API's own 404, with its error code: only that one says the task does not exist.
+	api := &hostileAPI{Server: httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "rid-hostile")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"error_code":"SMS.6002","error_msg":"The migration task does not exist"}`))
+	}))}
+	t.Cleanup(api.Close)
 	h := newHarness(t)
 	h.Write("main.tf", smsVersions+api.providerBlock()+`
 data "sms_task" "gone" {
@@ -221,7 +228,7 @@ data "sms_task" "gone" {
 }
 `)
 	r := mustFail(t, h.Run("plan", "-no-color"))
-	mustContain(t, r, "Error: SMS Task Not Found", `No migration task has the id "abc-123"`, "HTTP 404",
+	mustContain(t, r, "Error: SMS Task Not Found", `No migration task has the id "abc-123"`, "HTTP 404", "SMS.6002",
 		"request id: rid-hostile Check task_id")
 	mustNotContain(t, r, "rid-hostile . Check")
 }
