@@ -67,9 +67,10 @@ func (s *Server) withMigrationCycle(ss json.RawMessage) json.RawMessage {
 	}
 	var id string
 	_ = json.Unmarshal(obj["id"], &id)
-	for i := range s.servers {
-		if s.servers[i].id == id && id != "" && s.servers[i].cycle != "" {
-			obj["migration_cycle"] = marshal(s.servers[i].cycle)
+	servers := *s.servers.Load()
+	for i := range servers {
+		if servers[i].id == id && id != "" && servers[i].cycle != "" {
+			obj["migration_cycle"] = marshal(servers[i].cycle)
 			return marshal(obj)
 		}
 	}

@@ -89,7 +89,7 @@ type Options struct {
 
 	// OnRequest, when set, is called with a copy of the query of every authenticated request to
 	// an API endpoint, before faults are applied and before the page is read from the data.
-	// It may call Mutate, e.g. to delete a task between two pages.
+	// It may call Mutate or MutateServers, e.g. to delete a task between two pages.
 	OnRequest func(query url.Values)
 
 	// Logf, when set, receives one line per request: method, path and query, status, duration
@@ -103,9 +103,9 @@ type Server struct {
 	opts   Options
 	prefix string // The normalized PathPrefix.
 
-	data     atomic.Pointer[[]record] // Replaced whole by Mutate, never changed in place.
-	servers  []serverRecord           // Never changed after New.
-	mutateMu sync.Mutex               // Serializes Mutate calls so that none is lost.
+	data     atomic.Pointer[[]record]       // Replaced whole by Mutate, never changed in place.
+	servers  atomic.Pointer[[]serverRecord] // Replaced whole by MutateServers, never changed in place.
+	mutateMu sync.Mutex                     // Serializes Mutate and MutateServers calls so that none is lost.
 
 	faultMu sync.Mutex
 	faults  []pendingFault
@@ -143,15 +143,15 @@ func New(opts Options) *Server {
 		panic(err)
 	}
 	s := &Server{
-		opts:    opts,
-		prefix:  normalizePrefix(opts.PathPrefix),
-		servers: servers,
-		rng:     rand.New(rand.NewPCG(uint64(opts.Seed), 0x503)),
-		idBase:  mix64(uint64(time.Now().UnixNano()) ^ serverSeq.Add(1)<<32),
+		opts:   opts,
+		prefix: normalizePrefix(opts.PathPrefix),
+		rng:    rand.New(rand.NewPCG(uint64(opts.Seed), 0x503)),
+		idBase: mix64(uint64(time.Now().UnixNano()) ^ serverSeq.Add(1)<<32),
 	}
 	// The records hold the data; keeping the slices would only pin memory.
 	s.opts.Tasks, s.opts.Servers = nil, nil
 	s.data.Store(&recs)
+	s.servers.Store(&servers)
 	s.stats.PerOffset = map[int]int{}
 	return s
 }
@@ -232,6 +232,29 @@ func (s *Server) Mutate(fn func(tasks []json.RawMessage) []json.RawMessage) {
 		panic(err)
 	}
 	s.data.Store(&recs)
+}
+
+// MutateServers replaces the served source servers with what fn returns, as Mutate does for
+// tasks, e.g. to delete a server in front and create one behind between two pages. The
+// migration projects of Options.ServerProjects still apply by id. It panics, like New, if a
+// returned server is not a JSON object. fn must not call Mutate or MutateServers.
+func (s *Server) MutateServers(fn func(servers []json.RawMessage) []json.RawMessage) {
+	s.mutateMu.Lock()
+	defer s.mutateMu.Unlock()
+	old := *s.servers.Load()
+	servers := make([]json.RawMessage, len(old))
+	projects := make(map[string]string, len(old))
+	for i, rec := range old {
+		servers[i] = rec.raw
+		if rec.migproject != "" {
+			projects[rec.id] = rec.migproject
+		}
+	}
+	recs, err := newServerRecords(fn(servers), projects)
+	if err != nil {
+		panic(err)
+	}
+	s.servers.Store(&recs)
 }
 
 // ServeHTTP answers GET {PathPrefix}/v3/tasks, /v3/tasks/{task_id}, /v3/sources and

@@ -153,8 +153,9 @@ func (q serverQuery) match(r *serverRecord) bool {
 func (s *Server) sourcesPage(q serverQuery) []byte {
 	var sel []json.RawMessage
 	count := 0
-	for i, r := range s.servers {
-		if !q.match(&s.servers[i]) {
+	servers := *s.servers.Load()
+	for i, r := range servers {
+		if !q.match(&servers[i]) {
 			continue
 		}
 		if count >= q.offset && count < q.offset+q.limit {
@@ -180,7 +181,7 @@ func (s *Server) overview() []byte {
 	for _, name := range overviewCounters {
 		counts[name] = 0
 	}
-	for _, r := range s.servers {
+	for _, r := range *s.servers.Load() {
 		if _, ok := counts[r.state]; ok && r.state != "unconfigured" {
 			counts[r.state]++
 		}
