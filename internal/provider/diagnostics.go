@@ -67,9 +67,18 @@ func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readT
 		diags.AddError("Ambiguous "+target.title+" Keys", fmt.Sprintf("The SMS API's answer to %s cannot be stored "+
 			"faithfully: %s.\n\nNothing was written to the state, so a gate never reads the wrong entry. Report the "+
 			"ids to the owner of the API.", target.request, collision))
-	case errors.As(err, &inconsistentErr):
+	case errors.As(err, &inconsistentErr) && inconsistentErr.PageCap > 0:
+		// A run again would fail the same way: the advice is the page size.
 		diags.AddError("Inconsistent "+target.list,
 			fmt.Sprintf("The SMS API's pages for %s contradicted their own count on two reads in a row: %s.\n\n"+
+				"No %s were written to the state. The first page held %d where %d were asked for while the "+
+				"count is larger, so the API (or a gateway before it) may cap the page size at %d: set "+
+				"page_size = %d or less. If it persists, report the request ids to Huawei Cloud support.",
+				target.request, inconsistentErr.Details(), target.what, inconsistentErr.PageCap,
+				inconsistentErr.PageSize, inconsistentErr.PageCap, inconsistentErr.PageCap))
+	case errors.As(err, &inconsistentErr):
+		diags.AddError("Inconsistent "+target.list,
+			fmt.Sprintf("The SMS API's pages for %s contradicted themselves on two reads in a row: %s.\n\n"+
 				"No %s were written to the state, so nothing that depends on this data source (a gate included) "+
 				"sees part of the fleet. %s created or deleted very fast while the pages are read can cause this: "+
 				"run again. If it persists, report the request ids to Huawei Cloud support.",
