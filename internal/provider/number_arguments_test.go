@@ -25,5 +25,20 @@ func TestNumberArguments_NameTheArgumentAndItsRange(t *testing.T) {
 			})
 		}
 	}
+	for _, c := range []struct {
+		argument string
+		minimum  int
+		maximum  int
+	}{{"max_retries", 0, 20}, {"max_concurrency", 1, 64}} {
+		for _, value := range []string{"1.5", beyondInt64, fmt.Sprint(c.minimum - 1), fmt.Sprint(c.maximum + 1)} {
+			cases = append(cases, errorCase{
+				name: "provider " + c.argument + " = " + value,
+				config: fmt.Sprintf("provider \"sms\" {\n  endpoint = \"http://127.0.0.1:1\"\n  token    = \"x\"\n  %s = %s\n}\n",
+					c.argument, value) + "data \"sms_tasks\" \"this\" {}\n",
+				want: fmt.Sprintf(`(?s)Invalid Attribute Value.*%s must be a\s+whole\s+number\s+between\s+%d\s+and\s+%d,\s+got\s+`,
+					c.argument, c.minimum, c.maximum) + regexp.QuoteMeta(value),
+			})
+		}
+	}
 	expectErrors(t, cases)
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -59,9 +58,9 @@ type providerModel struct {
 	DomainName       types.String         `tfsdk:"domain_name"`
 	Profile          types.String         `tfsdk:"profile"`
 	SharedConfigFile types.String         `tfsdk:"shared_config_file"`
-	MaxRetries       types.Int64          `tfsdk:"max_retries"`
+	MaxRetries       types.Number         `tfsdk:"max_retries"`
 	RequestTimeout   timetypes.GoDuration `tfsdk:"request_timeout"`
-	MaxConcurrency   types.Int64          `tfsdk:"max_concurrency"`
+	MaxConcurrency   types.Number         `tfsdk:"max_concurrency"`
 	Insecure         types.Bool           `tfsdk:"insecure"`
 }
 
@@ -166,12 +165,12 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"`~/.hcloud/config.json` when `profile` is set."),
 				Optional: true,
 			},
-			"max_retries": schema.Int64Attribute{
+			"max_retries": schema.NumberAttribute{
 				MarkdownDescription: described("max_retries", "How many times a request is retried after HTTP 429, 500, 502, 503, 504 "+
-					"or a connection error, with exponential backoff and jitter that honours `Retry-After`. Between 0 and 20; "+
-					"defaults to `4`."),
+					"or a connection error, with exponential backoff and jitter that honours `Retry-After`. A whole number "+
+					"between 0 and 20; defaults to `4`."),
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
+				Validators: []validator.Number{wholeNumberBetween(0, maxRetriesLimit)},
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Bound on each HTTP attempt, including reading its body, as a Go duration such as `\"30s\"` or `\"2m\"`. " +
@@ -180,11 +179,11 @@ func (p *smsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				CustomType: timetypes.GoDurationType{},
 				Validators: []validator.String{positiveRequestTimeout},
 			},
-			"max_concurrency": schema.Int64Attribute{
+			"max_concurrency": schema.NumberAttribute{
 				MarkdownDescription: "Requests in flight at once for this provider instance, shared by every data source that uses it. " +
-					"`1` fetches pages one after another. Between 1 and 64; defaults to `4`.",
+					"`1` fetches pages one after another. A whole number between 1 and 64; defaults to `4`.",
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(1, maxConcurrencyLimit)},
+				Validators: []validator.Number{wholeNumberBetween(1, maxConcurrencyLimit)},
 			},
 			"insecure": schema.BoolAttribute{
 				MarkdownDescription: described("insecure", "Skip TLS certificate verification. Only for test endpoints with "+

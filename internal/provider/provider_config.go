@@ -239,7 +239,7 @@ func resolveSettings(m providerModel, getenv func(string) string, diags *diag.Di
 	s.credentials = resolveCredentials(r, region, cloud)
 
 	if !m.MaxRetries.IsNull() {
-		s.maxRetries = int(m.MaxRetries.ValueInt64())
+		s.maxRetries = wholeNumber(m.MaxRetries)
 	} else if raw, env := r.envValue("max_retries"); env != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(raw))
 		if err != nil || n < 0 || n > maxRetriesLimit {
@@ -256,7 +256,7 @@ func resolveSettings(m providerModel, getenv func(string) string, diags *diag.Di
 		}
 	}
 	if !m.MaxConcurrency.IsNull() {
-		s.maxConcurrency = int(m.MaxConcurrency.ValueInt64())
+		s.maxConcurrency = wholeNumber(m.MaxConcurrency)
 	}
 
 	if !m.Insecure.IsNull() {
@@ -300,4 +300,10 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// wholeNumber is a number argument that wholeNumberBetween has validated, as an int.
+func wholeNumber(n types.Number) int {
+	i, _ := n.ValueBigFloat().Int64()
+	return int(i)
 }

@@ -195,4 +195,3 @@ func filtersHash(encoded string) string {
 	sum := sha256.Sum256([]byte(encoded))
 	return hex.EncodeToString(sum[:8])
 }
-
