@@ -40,7 +40,8 @@ func logLines(log string, contains ...string) []string {
 // DEBUG log, and no page is asked for more often than its faults require.
 func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
 	t.Parallel()
-	// Nine tasks in pages of two: five pages, as many as the faults need.
+	// Nine tasks in pages of two, each repeating the last task of the page before: eight pages
+	// at offsets 0 to 7, among them the three the faults need.
 	tasks := emulator.GenerateTasks(9, 21)
 	var (
 		self atomic.Pointer[emulator.Server] // The callback's own server, set once it exists.
@@ -77,8 +78,8 @@ func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
 		t.Errorf("names: got %d tasks, want all 9 in API order", len(got))
 	}
 	stats := server.Stats()
-	if stats.Faults != 3 || server.PendingFaults() != 0 || stats.Requests != 5+3 {
-		t.Errorf("faults served %d (pending %d), requests %d; want 3, 0 and 8", stats.Faults, server.PendingFaults(), stats.Requests)
+	if stats.Faults != 3 || server.PendingFaults() != 0 || stats.Requests != 8+3 {
+		t.Errorf("faults served %d (pending %d), requests %d; want 3, 0 and 11", stats.Faults, server.PendingFaults(), stats.Requests)
 	}
 	if stats.MaxInFlight > 3 {
 		t.Errorf("max in flight %d exceeds max_concurrency 3", stats.MaxInFlight)
@@ -97,7 +98,7 @@ func TestE2E_ThrottlingBurstRecovers(t *testing.T) {
 			t.Errorf("a retry does not say how long it waited: %s", line)
 		}
 	}
-	if len(logLines(logText, "read SMS tasks", "pages=5", "tasks=9")) != 1 {
+	if len(logLines(logText, "read SMS tasks", "pages=8", "tasks=9")) != 1 {
 		t.Errorf("DEBUG log lacks the summary of the read")
 	}
 }
@@ -121,7 +122,7 @@ func TestE2E_HugeRetryAfterFailsAtOnce(t *testing.T) {
 // offset beyond 65,535 is asked for, and Terraform shows the warning to narrow the filters; the
 // read itself succeeds, because the API cannot serve more. The emulator holds 70,000 small tasks.
 // A plan, as a CI gate runs it, reads the data source as an apply does; an apply would only add
-// writing the 65,600 task states to the state file.
+// writing the 65,671 task states to the state file.
 func TestE2E_OffsetCapWarning(t *testing.T) {
 	t.Parallel()
 	tasks := make([]json.RawMessage, 70000)
@@ -144,21 +145,22 @@ output "read" {
 }
 
 output "last_reachable_read" {
-  value = contains(keys(data.sms_tasks.all.task_states), "t-65599")
+  value = contains(keys(data.sms_tasks.all.task_states), "t-65670")
 }
 `)
 	r := mustSucceed(t, h.Run("plan", "-no-color"))
-	mustContain(t, r, "Warning: Incomplete SMS Task List", "Read 65600 of the 70000 tasks",
+	mustContain(t, r, "Warning: Incomplete SMS Task List", "Read 65671 of the 70000 tasks",
 		"only up to offset 65535", "Narrow the filters", "a gate over them does not see the rest")
 	// The outputs as the plan shows them, known from the read.
-	mustContain(t, r, "Changes to Outputs:", "+ last_reachable_read = true", "+ read = 65600", "+ total_count = 70000")
+	mustContain(t, r, "Changes to Outputs:", "+ last_reachable_read = true", "+ read = 65671", "+ total_count = 70000")
 	stats := server.Stats()
 	last := 0
 	for offset := range stats.PerOffset {
 		last = max(last, offset)
 	}
-	if last != 65400 || stats.Requests != 65400/200+1 {
-		t.Errorf("last offset %d after %d requests; want 65400 after 328", last, stats.Requests)
+	// Pages of 200 step by 199: the last offset the API accepts is 329 x 199.
+	if last != 65471 || stats.Requests != 65471/199+1 {
+		t.Errorf("last offset %d after %d requests; want 65471 after 330", last, stats.Requests)
 	}
 }
 
@@ -253,11 +255,12 @@ data "sms_tasks" "all" {
 }
 
 // Tasks added or removed at the front of the list between two pages shift the list under the
-// pager. An added task pushes a task already read onto the next page: it is returned once, in
-// order, the grown count accounts for the repeat, and the listing is used as it is. A removed
-// task pulls a task not yet read onto the page already read, so the pages hold one task fewer
-// than the first count: the listing is read again from offset 0, the consistent second listing
-// is used, and the DEBUG log says so. Either way no warning is shown and every task is there.
+// pager. An added task pushes a task already read onto the next page: that page holds the last
+// task of the page before one place later, the task ahead of it is returned once, in order, the
+// grown count accounts for the repeat, and the listing is used as it is. A removed task pulls a
+// task not yet read onto the page already read, so the next page does not repeat the last task
+// of the page before: the listing is read again from offset 0, the consistent second listing is
+// used, and the DEBUG log says so. Either way no warning is shown and every task is there.
 func TestE2E_TasksChangingWhilePaging(t *testing.T) {
 	t.Parallel()
 	extra := json.RawMessage(`{"id":"inserted-task","name":"inserted-task","state":"READY"}`)
@@ -275,7 +278,7 @@ func TestE2E_TasksChangingWhilePaging(t *testing.T) {
 			change: func(tasks []json.RawMessage) []json.RawMessage { return tasks[1:] },
 			// The second listing sees the list as it is now.
 			want:    func(names []string) []string { return names[1:] },
-			logLine: []string{"the second listing is consistent and is used", "where the first page's count is 12"},
+			logLine: []string{"the second listing is consistent and is used", "does not repeat the item with id"},
 		},
 	}
 	for name, tc := range cases {
@@ -287,7 +290,7 @@ func TestE2E_TasksChangingWhilePaging(t *testing.T) {
 				once sync.Once
 			)
 			// The change comes after the first page and before the next one, whichever that is:
-			// the client may ask for offsets 5 and 10 in either order. Both then see the changed
+			// the client may ask for offsets 4 and 8 in either order. Both then see the changed
 			// list, so the pages hold the same tasks in either order.
 			server := testsupport.StartEmulator(t, emulator.Options{Tasks: tasks, OnRequest: func(q url.Values) {
 				if q.Get("offset") != "0" {

@@ -51,7 +51,7 @@ func TestE2E_UntrustworthyListingsFailTheRead(t *testing.T) {
 			maxRequests: 2,
 		},
 		"a short middle page": {
-			tasks: 1000, offset: 200, body: pageJSON(1000, tinyTasks(50, "READY")),
+			tasks: 1000, offset: 199, body: pageJSON(1000, tinyTasks(50, "READY")),
 			want: []string{"Error: Inconsistent SMS Task List", "against a count of 1000"},
 		},
 		"count 0 with three failed tasks": {
@@ -63,7 +63,7 @@ func TestE2E_UntrustworthyListingsFailTheRead(t *testing.T) {
 		"a huge count with empty later pages": {
 			tasks: 200, body: pageJSON(1_000_000_000_000, tinyTasks(200, "READY")),
 			want: []string{"Error: Inconsistent SMS Task List", "against a count of 1000000000000"},
-			// Two reads of offsets 0, 200 and at most one page above the short one each; the
+			// Two reads of offsets 0, 199 and at most one page above the short one each; the
 			// provider used to send 328 requests here.
 			maxRequests: 6,
 		},
