@@ -184,12 +184,16 @@ output "progress" { value = [for s in data.sms_source_servers.all.servers : s.re
 }
 
 // A server that ignores offset answers every page with the first one. With an endless count and
-// page_size = 1 both list data sources fail after a few requests, not 131,072, and say why.
+// page_size = 1 (read as pages of 2, each repeating the last item of the page before, so the
+// answer holds two items to fill a page) both list data sources fail after a few requests, not
+// 131,072, and say why.
 func TestE2E_ServerIgnoringOffsetFailsAfterFewRequests(t *testing.T) {
 	t.Parallel()
+	task := `{"id":"same","name":"n","state":"RUNNING"}`
+	server := `{"id":"same","name":"n","state":"waiting"}`
 	api := newHostileAPI(t, map[string]string{
-		"/v3/tasks":   `{"count":1000000000000,"tasks":[{"id":"same","name":"n","state":"RUNNING"}]}`,
-		"/v3/sources": `{"count":1000000000000,"source_servers":[{"id":"same","name":"n","state":"waiting"}]}`,
+		"/v3/tasks":   `{"count":1000000000000,"tasks":[` + task + `,` + task + `]}`,
+		"/v3/sources": `{"count":1000000000000,"source_servers":[` + server + `,` + server + `]}`,
 	})
 	h := newHarness(t)
 	h.Write("main.tf", smsVersions+api.providerBlock()+`
