@@ -79,7 +79,7 @@ func TestDirectRead_SameResponseAsFramework(t *testing.T) {
 		"state filter":        {tasks: generated, set: setOne("state", tftypes.NewValue(tftypes.String, "MIGRATE_FAIL")), wantTasks: someTasks},
 		"timeouts block":      {tasks: generated[:40], set: timeouts("5m"), wantTasks: 40},
 		"incomplete list":     overCapCase(setOne("summary_only", tftypes.NewValue(tftypes.Bool, true))),
-		"API error":           {tasks: generated, faults: []emulator.Fault{{Status: 403, Offset: new(200)}}, wantError: "403"},
+		"API error":           {tasks: generated, faults: []emulator.Fault{{Status: 403, Offset: new(199)}}, wantError: "403"},
 		"invalid API answer":  {tasks: generated, faults: []emulator.Fault{{MalformedJSON: true}}, wantError: "Invalid SMS API Response"},
 		"read timeout":        {tasks: generated, latency: 2 * time.Second, set: timeouts("100ms"), wantError: "SMS Tasks Read Timed Out"},
 		"deferred":            {tasks: generated, deferral: true, wantUnread: true},
@@ -99,7 +99,9 @@ func TestDirectRead_SameResponseAsFramework(t *testing.T) {
 // msgpack map header counts. The tasks are tiny and read with summary_only, so that the reads
 // spend their time on what the case is about.
 func overCapCase(summaryOnly func(tftypes.Object) map[string]tftypes.Value) readCase {
-	reachable := (smsapi.MaxOffset/smsapi.MaxPageSize)*smsapi.MaxPageSize + smsapi.MaxPageSize
+	// Pages of MaxPageSize step by one less, each repeating the last task of the page before.
+	step := smsapi.MaxPageSize - 1
+	reachable := (smsapi.MaxOffset/step)*step + smsapi.MaxPageSize
 	tasks := make([]json.RawMessage, reachable+1)
 	for i := range tasks {
 		tasks[i] = json.RawMessage(`{"id":"` + strconv.Itoa(i) + `","state":"READY"}`)

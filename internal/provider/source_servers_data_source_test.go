@@ -133,13 +133,14 @@ data "sms_source_servers" "summary" {
 }
 
 // checkSummaryPages checks the queries of a summary over pages of three: each carries only the
-// project filter, the limit and an offset on a page boundary inside the project, and the first
-// page is among them.
+// project filter, the limit and an offset on a page boundary inside the project (pages of three
+// step by two, each repeating the last server of the page before), and the first page is among
+// them.
 func checkSummaryPages(queries []url.Values, project string, size int) error {
 	first := false
 	for _, q := range queries {
 		offset, err := strconv.Atoi(q.Get("offset"))
-		if err != nil || offset%3 != 0 || offset >= max(size, 1) || len(q) != 3 || q.Get("migproject") != project {
+		if err != nil || offset%2 != 0 || offset >= max(size, 1) || len(q) != 3 || q.Get("migproject") != project {
 			return fmt.Errorf("unexpected summary query %v", q)
 		}
 		first = first || offset == 0

@@ -173,12 +173,12 @@ func TestDirectRead_SourceServersSameResponseAsFramework(t *testing.T) {
 		"summary_only":       {servers: fleet, set: setOne("summary_only", tftypes.NewValue(tftypes.Bool, true)), wantTasks: nullTasks},
 		"state filter":       {servers: fleet, set: setOne("state", tftypes.NewValue(tftypes.String, "error")), wantTasks: someTasks},
 		"no match":           {servers: fleet, set: setOne("name", tftypes.NewValue(tftypes.String, "no-such-server")), wantTasks: 0},
-		"API error":          {servers: fleet, faults: []emulator.Fault{{Status: 403, Offset: new(200)}}, wantError: "403"},
+		"API error":          {servers: fleet, faults: []emulator.Fault{{Status: 403, Offset: new(199)}}, wantError: "403"},
 		"invalid API answer": {servers: fleet, faults: []emulator.Fault{{MalformedJSON: true}}, wantError: "Invalid SMS API Response"},
 		// Both reads of the listing see a page that contradicts the count, so the re-read fails too.
 		// Two pages only, so that the diagnostic, which tells how the pages went, does not depend
 		// on the order in which concurrent pages come back.
-		"inconsistent listing": {servers: fleet[:250], faults: []emulator.Fault{{Status: 200, Offset: new(200), Times: 2,
+		"inconsistent listing": {servers: fleet[:250], faults: []emulator.Fault{{Status: 200, Offset: new(199), Times: 2,
 			Body: `{"count":3,"source_servers":[]}`}}, wantError: "Inconsistent SMS Source Server List"},
 		"read timeout":    {servers: fleet, latency: 2 * time.Second, set: readTimeout, wantError: "SMS Source Servers Read Timed Out"},
 		"filter rejected": {servers: fleet, set: setOne("state", tftypes.NewValue(tftypes.String, "no-such-state")), wantError: "SMS API Rejected The Request"},
