@@ -119,6 +119,7 @@ func (d *sourceServersDataSource) Schema(ctx context.Context, _ datasource.Schem
 				Optional: true,
 				Computed: true,
 				MarkdownDescription: "Servers requested per page (query `limit`), a whole number between 1 and 200; defaults to `200`. " +
+					"Each page after the first starts at the last server of the page before; `1` is asked as pages of 2. " +
 					"The result does not depend on it.",
 				Validators: []validator.Number{wholeNumberBetween(1, smsapi.MaxPageSize)},
 			},

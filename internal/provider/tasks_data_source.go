@@ -72,7 +72,9 @@ func (d *tasksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 				Optional: true,
 				Computed: true,
 				MarkdownDescription: "Tasks requested per page (query `limit`), a whole number between 1 and 200; defaults to `200`. " +
-					"The result does not depend on it; larger pages need fewer requests.",
+					"Each page after the first starts at the last task of the page before, so a listing of n tasks takes " +
+					"1 + ceil((n - page_size) / (page_size - 1)) requests; `1` is asked as pages of 2. The result does not " +
+					"depend on it; larger pages need fewer requests.",
 				Validators: []validator.Number{wholeNumberBetween(1, smsapi.MaxPageSize)},
 			},
 			"summary_only": schema.BoolAttribute{
