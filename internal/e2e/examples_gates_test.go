@@ -36,8 +36,8 @@ const gateCleanProject = "p-wave"
 var gateSelections = map[string]gateSelection{
 	"README.md gate 1": {},
 	"README.md gate 2": {vars: map[string]string{"migproject_id": gateCleanProject}},
-	"examples/data-sources/sms_tasks/data-source-gate.tf":               {},
-	"examples/data-sources/sms_source_servers/data-source-wave-gate.tf": {vars: map[string]string{"migproject_id": gateCleanProject}},
+	"examples/data-sources/sms_tasks/gate/data-source.tf":               {},
+	"examples/data-sources/sms_source_servers/wave-gate/data-source.tf": {vars: map[string]string{"migproject_id": gateCleanProject}},
 	"examples/data-sources/sms_tasks/modules/migration-gate/main.tf":    {vars: map[string]string{"enterprise_project_id": gateCleanProject}},
 	"examples/demo/gate/main.tf":                                        {},
 }

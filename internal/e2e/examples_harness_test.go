@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -76,6 +77,39 @@ func planExamples(t *testing.T, files []string, name func(file string) string, c
 				t.Error("no plan of the example succeeded, so nothing validated it")
 			}
 		})
+	}
+}
+
+// snippetFiles returns every data-source.tf under dir, each the snippet of its own folder, leaving
+// out the child modules under modules/ folders.
+func snippetFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && d.Name() == "modules":
+			return filepath.SkipDir
+		case d.Name() == "data-source.tf":
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no data-source.tf examples under %s: %v", dir, err)
+	}
+	return files
+}
+
+// relativeTo names a file by its slash-separated path under dir.
+func relativeTo(t *testing.T, dir string) func(file string) string {
+	return func(file string) string {
+		rel, err := filepath.Rel(dir, file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return filepath.ToSlash(rel)
 	}
 }
 

@@ -3,9 +3,11 @@ package e2e_test
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,45 +30,107 @@ func TestExamples_Formatted(t *testing.T) {
 	mustSucceed(t, h.Run("fmt", "-check", "-recursive", "-diff", filepath.Join(root, "examples")))
 }
 
-// Each provider example and the demo only validate: the provider examples point at the real
-// cloud, and the demo is applied by make demo. Every provider example is a configuration of its
-// own on the registry page, so each is validated alone.
-func TestExamples_Validate(t *testing.T) {
+// Every folder under examples/ that holds .tf files is a module a user can copy whole: copied
+// into an empty directory, it must init from the local mirror and validate as it is. Alternative
+// snippets of one page live in sub-folders of their own, so no folder holds two declarations of
+// required_providers or of the provider. The provider examples point at the real cloud and the
+// demo is applied by make demo, so they are only validated; the data source examples are also
+// planned, each pasted alone, by TestExamples_DataSources and TestExamples_WaveDataSources.
+func TestExamples_FoldersAreModules(t *testing.T) {
 	t.Parallel()
 	root, err := moduleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	providerDir := filepath.Join(root, "examples", "provider")
-	files, err := filepath.Glob(filepath.Join(providerDir, "*.tf"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no .tf files in %s: %v", providerDir, err)
+	dirs := exampleModuleDirs(t, filepath.Join(root, "examples"))
+	if len(dirs) < 10 {
+		t.Fatalf("found only %d example folders: %v", len(dirs), dirs)
 	}
-	for _, file := range files {
-		t.Run("provider/"+filepath.Base(file), func(t *testing.T) {
+	for _, dir := range dirs {
+		rel, err := filepath.Rel(filepath.Join(root, "examples"), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
 			t.Parallel()
-			validateExample(t, providerDir, filepath.Base(file))
+			h := newHarness(t)
+			h.InstallFromMirror()
+			if err := os.CopyFS(h.Dir, os.DirFS(dir)); err != nil {
+				t.Fatal(err)
+			}
+			mustContain(t, mustSucceed(t, h.Run("init", "-no-color", "-input=false")), "Installed smsops/sms v"+releaseVersion)
+			mustContain(t, mustSucceed(t, h.Run("validate", "-no-color")), "The configuration is valid")
 		})
 	}
-	t.Run("demo", func(t *testing.T) {
-		t.Parallel()
-		demoDir := filepath.Join(root, "examples", "demo")
-		demo, err := filepath.Glob(filepath.Join(demoDir, "*.tf"))
-		if err != nil || len(demo) == 0 {
-			t.Fatalf("no .tf files in %s: %v", demoDir, err)
-		}
-		for i := range demo {
-			demo[i] = filepath.Base(demo[i])
-		}
-		validateExample(t, demoDir, demo...) // The demo is one configuration of several files.
-	})
-	t.Run("demo/gate", func(t *testing.T) {
-		t.Parallel()
-		validateExample(t, filepath.Join(root, "examples", "demo", "gate"), "main.tf")
-	})
 }
 
-// dataSourceExamples checks each examples/data-sources/sms_tasks/data-source*.tf file.
+// exampleModuleDirs returns every folder under dir that holds a .tf file of its own.
+func exampleModuleDirs(t *testing.T, dir string) []string {
+	t.Helper()
+	var dirs []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		if tf, _ := filepath.Glob(filepath.Join(path, "*.tf")); len(tf) > 0 {
+			dirs = append(dirs, path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dirs
+}
+
+// A snippet that the docs render must work pasted alone. Each one is the only .tf file of its
+// folder, so TestExamples_FoldersAreModules proves it alone (with the modules/ folder beside it,
+// which a snippet that calls ./modules/ needs anyway), and each declares the provider the way the
+// install section does.
+func TestExamples_RenderedSnippetsStandAlone(t *testing.T) {
+	t.Parallel()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rendered := regexp.MustCompile(`\{\{\s*tffile\s+"([^"]+)"`)
+	n := 0
+	for _, tmpl := range templateFiles(t, root) {
+		for _, m := range rendered.FindAllStringSubmatch(readFile(t, tmpl), -1) {
+			n++
+			file := filepath.Join(root, filepath.FromSlash(m[1]))
+			siblings, err := filepath.Glob(filepath.Join(filepath.Dir(file), "*.tf"))
+			if err != nil || len(siblings) != 1 || siblings[0] != file {
+				t.Errorf("%s renders %s, which is not the only .tf file of its folder (%v): pasted alone it is not the module the folder test validates", filepath.Base(tmpl), m[1], siblings)
+			}
+			if filepath.Base(filepath.Dir(filepath.Dir(file))) != "modules" && !requiredProvidersPattern.MatchString(readFile(t, file)) {
+				t.Errorf("%s does not declare sms = { source = \"smsops/sms\", version = \"~> 0.1\" } in required_providers", m[1])
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no template renders an example")
+	}
+}
+
+// templateFiles returns every .tmpl file under templates/.
+func templateFiles(t *testing.T, root string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(filepath.Join(root, "templates"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".tmpl") {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// dataSourceExamples checks each data-source.tf file under examples/data-sources/sms_tasks, by its
+// path there.
 var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 	"data-source.tf": func(t *testing.T, h *tfHarness) {
 		// The API reference's own example: three tasks that share one id but not their names.
@@ -81,7 +145,7 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 		}
 	},
 
-	"data-source-gate.tf": func(t *testing.T, h *tfHarness) {
+	"gate/data-source.tf": func(t *testing.T, h *tfHarness) {
 		tasks := emulator.GenerateTasks(18, 8) // Two of them MIGRATE_FAIL.
 		failed := 0
 		var healthy []json.RawMessage
@@ -102,6 +166,19 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 			"Cut-over blocked: "+strconv.Itoa(failed)+" migration task(s) are MIGRATE_FAIL: ",
 			"Warning: Check block assertion failed", strconv.Itoa(failed)+" migration task(s) failed.")
 
+		// The message names the first 10 failed tasks by id and counts the rest: a real fleet can
+		// have hundreds.
+		many := slices.Clone(healthy)
+		for i := 1; i <= 12; i++ {
+			many = append(many, json.RawMessage(fmt.Sprintf(`{"id":"f-%02d","name":"f-%02d","state":"MIGRATE_FAIL"}`, i, i)))
+		}
+		r, _ = planOnly(t, h, emulator.Options{Tasks: many}, nil)
+		mustFail(t, r)
+		want := "Cut-over blocked: 12 migration task(s) are MIGRATE_FAIL: f-01, f-02, f-03, f-04, f-05, f-06, f-07, f-08, f-09, f-10 and 2 more."
+		if !strings.Contains(oneLine(r), want) {
+			t.Errorf("output lacks %q:\n%s", want, r)
+		}
+
 		r, _ = planOnly(t, h, emulator.Options{Tasks: healthy}, nil)
 		mustSucceed(t, r)
 		mustContain(t, r, "terraform_data.cutover will be created")
@@ -119,7 +196,7 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 		}
 	},
 
-	"data-source-module.tf": func(t *testing.T, h *tfHarness) {
+	"module-outputs/data-source.tf": func(t *testing.T, h *tfHarness) {
 		tasks := emulator.GenerateTasks(30, 5) // The smallest of seed 5 with a server of two tasks.
 		want := map[string][]string{}
 		failedIDs := map[string]bool{}
@@ -158,7 +235,7 @@ var dataSourceExamples = map[string]func(t *testing.T, h *tfHarness){
 		}
 	},
 
-	"data-source-filters.tf": func(t *testing.T, h *tfHarness) {
+	"filters/data-source.tf": func(t *testing.T, h *tfHarness) {
 		tasks := emulator.GenerateTasks(30, 5) // The smallest of seed 5 with a server of two tasks.
 		decoded := testsupport.DecodeTasks(t, tasks)
 		// A server with more than one task, as a re-migration leaves.
@@ -224,37 +301,40 @@ func TestExamples_DataSources(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(root, "examples", "data-sources", "sms_tasks")
-	files, err := filepath.Glob(filepath.Join(dir, "data-source*.tf"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no data-source*.tf examples in %s: %v", dir, err)
-	}
-	planExamples(t, files, filepath.Base, dataSourceExamples, "dataSourceExamples")
+	planExamples(t, snippetFiles(t, dir), relativeTo(t, dir), dataSourceExamples, "dataSourceExamples")
 }
 
-// The README's install snippet is what a new user copies first, so it declares the provider's
-// source and the release's version constraint like every example.
-func TestExamples_READMEDeclaresProvider(t *testing.T) {
+// A snippet of README.md or of a template that uses the provider either declares it, as the
+// README's install snippet does, or says in a comment that it goes beside required_providers:
+// pasted alone without that block, Terraform would look for hashicorp/sms.
+func TestExamples_InlineSnippetsDeclareProvider(t *testing.T) {
 	t.Parallel()
 	root, err := moduleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme := readFile(t, filepath.Join(root, "README.md"))
-	start := strings.Index(readme, "```terraform\n")
-	if start < 0 {
-		t.Fatal("README.md has no terraform snippet")
+	usesProvider := regexp.MustCompile(`(?m)^\s*(data|resource)\s+"sms_|^\s*provider\s+"sms"`)
+	explains := regexp.MustCompile(`(?m)^\s*#.*required_providers`)
+	docs := append([]string{filepath.Join(root, "README.md")}, templateFiles(t, root)...)
+	for _, doc := range docs {
+		for i, snippet := range terraformSnippets(readFile(t, doc)) {
+			if !usesProvider.MatchString(snippet) || requiredProvidersPattern.MatchString(snippet) || explains.MatchString(snippet) {
+				continue
+			}
+			t.Errorf("%s, terraform snippet %d, uses the provider without declaring smsops/sms ~> 0.1 in required_providers or saying in a comment where that block is:\n%s", filepath.Base(doc), i+1, snippet)
+		}
 	}
-	snippet := readme[start:]
-	snippet = snippet[:strings.Index(snippet[3:], "```")+3]
-	if !requiredProvidersPattern.MatchString(snippet) {
-		t.Errorf("README.md's first terraform snippet does not declare smsops/sms ~> 0.1:\n%s", snippet)
+	readme := terraformSnippets(readFile(t, filepath.Join(root, "README.md")))
+	if len(readme) == 0 || !requiredProvidersPattern.MatchString(readme[0]) {
+		t.Error("README.md's first terraform snippet, its install section, does not declare smsops/sms ~> 0.1")
 	}
 }
 
 // The gate module's own `terraform test` file passes: with a mocked provider, its gate passes on
 // a clean fleet and blocks the plan on a failed task and on an empty scope (and fails if any of
-// these stops being true).
-// mock_provider needs Terraform 1.7; older CLIs (make testacc-compat runs 1.5.7) skip it.
+// these stops being true). mock_provider needs Terraform 1.7 or OpenTofu 1.8; older CLIs report
+// "No tests defined" and succeed, so they skip the test, naming their version (make
+// testacc-compat runs Terraform 1.5.7).
 func TestExamples_GateModuleTests(t *testing.T) {
 	t.Parallel()
 	root, err := moduleRoot()
@@ -262,30 +342,33 @@ func TestExamples_GateModuleTests(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHarness(t)
-	if major, minor := terraformVersion(t, h); major == 1 && minor < 7 {
-		t.Skipf("terraform test with mock_provider needs Terraform 1.7 or later; this CLI is %d.%d", major, minor)
+	cli, major, minor := cliVersion(t, h)
+	minimum := map[string]int{"Terraform": 7, "OpenTofu": 8}[cli]
+	if major == 1 && minor < minimum {
+		t.Skipf("terraform test with mock_provider needs %s 1.%d or later, and the CLI under test is %s %d.%d; "+
+			"put a newer CLI on PATH or in TF_ACC_TERRAFORM_PATH to run it", cli, minimum, cli, major, minor)
 	}
 	module := filepath.Join(root, "examples", "data-sources", "sms_tasks", "modules", "migration-gate")
 	if err := os.CopyFS(h.Dir, os.DirFS(module)); err != nil {
 		t.Fatal(err)
 	}
-	r := mustSucceed(t, h.Run("test", "-no-color"))
+	r := h.Run("test", "-no-color")
+	if strings.Contains(r.Output(), "No tests defined") || strings.Contains(r.Output(), "0 passed, 0 failed") {
+		t.Fatalf("%s %d.%d ran no test of tests/gate.tftest.hcl:\n%s", cli, major, minor, r)
+	}
+	mustSucceed(t, r)
 	mustContain(t, r, `run "passes_on_a_clean_fleet"... pass`, `run "blocks_on_a_failed_task"... pass`,
 		`run "blocks_on_an_empty_scope"... pass`, "3 passed, 0 failed")
 }
 
-// terraformVersion returns the major and minor version of the harness's Terraform CLI.
-func terraformVersion(t *testing.T, h *tfHarness) (major, minor int) {
+// cliVersion returns the name ("Terraform" or "OpenTofu") and the major and minor version of the
+// harness's CLI, from the first line of its version command.
+func cliVersion(t *testing.T, h *tfHarness) (cli string, major, minor int) {
 	t.Helper()
-	r := mustSucceed(t, h.Run("version", "-json"))
-	var v struct {
-		Version string `json:"terraform_version"`
+	r := mustSucceed(t, h.Run("version"))
+	first, _, _ := strings.Cut(r.Stdout, "\n")
+	if _, err := fmt.Sscanf(first, "%s v%d.%d", &cli, &major, &minor); err != nil || (cli != "Terraform" && cli != "OpenTofu") {
+		t.Fatalf("cannot read the CLI and its version from %q: %v", first, err)
 	}
-	if err := json.Unmarshal([]byte(r.Stdout), &v); err != nil {
-		t.Fatalf("terraform version -json: %v\n%s", err, r.Stdout)
-	}
-	if _, err := fmt.Sscanf(v.Version, "%d.%d", &major, &minor); err != nil {
-		t.Fatalf("terraform version %q: %v", v.Version, err)
-	}
-	return major, minor
+	return cli, major, minor
 }

@@ -42,8 +42,8 @@ func oneLine(r tfResult) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(r.Stdout+"\n"+r.Stderr, "│", " ")), " ")
 }
 
-// waveExamples checks each examples/data-sources/<data source>/data-source*.tf file of the
-// migration-wave data sources.
+// waveExamples checks each data-source.tf file under examples/data-sources/<data source> of the
+// migration-wave data sources, by its path under examples/data-sources.
 var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 	"sms_source_servers/data-source.tf": func(t *testing.T, h *tfHarness) {
 		fleet := emulator.GenerateFleet(15, 6) // 12 servers with both sizes, 3 without.
@@ -77,7 +77,7 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 		}
 	},
 
-	"sms_source_servers/data-source-wave-gate.tf": func(t *testing.T, h *tfHarness) {
+	"sms_source_servers/wave-gate/data-source.tf": func(t *testing.T, h *tfHarness) {
 		fleet := emulator.GenerateFleet(20, 5)
 		project := emulator.MigrationProjects[0]
 		var inWave, notCutOver []string
@@ -116,7 +116,7 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 		}
 	},
 
-	"sms_source_servers/data-source-offline-agents.tf": func(t *testing.T, h *tfHarness) {
+	"sms_source_servers/offline-agents/data-source.tf": func(t *testing.T, h *tfHarness) {
 		fleet := emulator.GenerateFleet(20, 5)
 		var want []string
 		for _, s := range decodeServers(t, fleet.Servers) {
@@ -219,15 +219,10 @@ func TestExamples_WaveDataSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dir := filepath.Join(root, "examples", "data-sources")
 	var files []string
 	for _, ds := range []string{"sms_task", "sms_source_servers", "sms_source_server_overview"} {
-		found, err := filepath.Glob(filepath.Join(root, "examples", "data-sources", ds, "data-source*.tf"))
-		if err != nil || len(found) == 0 {
-			t.Fatalf("no data-source*.tf examples for %s: %v", ds, err)
-		}
-		files = append(files, found...)
+		files = append(files, snippetFiles(t, filepath.Join(dir, ds))...)
 	}
-	planExamples(t, files, func(file string) string {
-		return filepath.Base(filepath.Dir(file)) + "/" + filepath.Base(file)
-	}, waveExamples, "waveExamples")
+	planExamples(t, files, relativeTo(t, dir), waveExamples, "waveExamples")
 }

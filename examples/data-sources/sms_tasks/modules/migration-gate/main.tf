@@ -38,8 +38,9 @@ data "sms_tasks" "failed" {
   lifecycle {
     # A postcondition stops the plan at this read: Terraform exits non-zero.
     postcondition {
+      # The message names at most 10 failed tasks: a real fleet can have hundreds.
       condition     = self.total_count == 0
-      error_message = "${self.total_count} migration task(s) are MIGRATE_FAIL: ${join(", ", sort(keys(self.task_states)))}."
+      error_message = "${self.total_count} migration task(s) are MIGRATE_FAIL: ${join(", ", slice(sort(keys(self.task_states)), 0, min(10, length(self.task_states))))}${length(self.task_states) > 10 ? " and ${length(self.task_states) - 10} more" : ""}."
     }
   }
 }

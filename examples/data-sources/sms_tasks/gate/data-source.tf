@@ -20,6 +20,13 @@ data "sms_tasks" "all" {
   summary_only = true
 }
 
+locals {
+  # The error names at most 10 failed tasks: a real fleet can have hundreds.
+  failed_ids  = sort(keys(data.sms_tasks.failed.task_states))
+  failed_list = join(", ", slice(local.failed_ids, 0, min(10, length(local.failed_ids))))
+  failed_more = length(local.failed_ids) > 10 ? " and ${length(local.failed_ids) - 10} more" : ""
+}
+
 # A precondition stops the plan (exit code 1): nothing that depends on the migration changes.
 resource "terraform_data" "cutover" {
   input = "cutover"
@@ -31,7 +38,7 @@ resource "terraform_data" "cutover" {
     }
     precondition {
       condition     = data.sms_tasks.failed.total_count == 0
-      error_message = "Cut-over blocked: ${data.sms_tasks.failed.total_count} migration task(s) are MIGRATE_FAIL: ${join(", ", sort(keys(data.sms_tasks.failed.task_states)))}."
+      error_message = "Cut-over blocked: ${data.sms_tasks.failed.total_count} migration task(s) are MIGRATE_FAIL: ${local.failed_list}${local.failed_more}."
     }
   }
 }
