@@ -23,14 +23,6 @@ import (
 // validate does) and stops on its errors, and every planned example has a plan that must succeed,
 // which planExamples checks.
 
-// validateExample installs example files as installExample does, and the example must validate.
-func validateExample(t *testing.T, dir string, files ...string) {
-	t.Helper()
-	h := installExample(t, dir, files...)
-	r := mustSucceed(t, h.Run("validate", "-no-color"))
-	mustContain(t, r, "The configuration is valid")
-}
-
 // installExample copies example files into a fresh working directory, with modules/ when they
 // use them, as a user copies them from the registry page. Every example must declare smsops/sms
 // with the constraint of the release; terraform init then installs the provider from a local
