@@ -23,14 +23,12 @@ func containsAny(body []byte, secrets []string) bool {
 		if s == "" {
 			continue
 		}
-		if bytes.Contains(body, []byte(s)) {
-			return true
-		}
+		searched := formsOf(s).searched
 		if len(s) < maskAnywhereLen {
-			continue
+			searched = searched[:1] // A short secret is looked for as it is, not encoded.
 		}
-		for _, enc := range formsOf(s).encoded {
-			if bytes.Contains(body, []byte(enc)) {
+		for _, form := range searched {
+			if bytes.Contains(body, form) {
 				return true
 			}
 		}

@@ -111,6 +111,9 @@ type credentialForms struct {
 	// Go's encoding/json sends it (with & < > escaped), URL-encoded, and base64. Only those
 	// that differ from the credential are kept.
 	encoded []string
+	// searched are the credential and then its encodings as bytes, built once, so that
+	// searching a page for them (containsAny) converts nothing per page.
+	searched [][]byte
 	// pieces are its substrings of partialMatchLen bytes.
 	pieces map[string]struct{}
 	// filter has the bit windowBit gives each of its windows of filterWindow bytes set, for a
@@ -142,6 +145,10 @@ func formsOf(secret string) *credentialForms {
 		if enc != secret && !slices.Contains(f.encoded, enc) {
 			f.encoded = append(f.encoded, enc)
 		}
+	}
+	f.searched = append(f.searched, []byte(secret))
+	for _, enc := range f.encoded {
+		f.searched = append(f.searched, []byte(enc))
 	}
 	if len(secret) > partialMatchLen {
 		f.filter = make([]uint64, 1<<filterBits/64)
