@@ -164,6 +164,28 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 		mustContain(t, r, "Error: SMS Task Not Found")
 	},
 
+	"sms_task_speed_limits/data-source.tf": func(t *testing.T, h *tfHarness) {
+		opts := emulator.Options{TaskDetails: map[string]json.RawMessage{
+			"t-2":  json.RawMessage(`{"id":"t-2","state":"RUNNING","speed_limit":50}`),
+			"fast": json.RawMessage(`{"id":"fast","state":"RUNNING","speed_limit":300}`),
+		}}
+		r, out, _ := planWith(t, h, opts, nil, "-var=task_id=t-2")
+		mustSucceed(t, r)
+		got := testsupport.DecodeJSON[map[string]string](t, out["speed_limits"])
+		if want := map[string]string{"08:00-20:00": "50 Mbit/s", "20:00-08:00": "50 Mbit/s"}; !maps.Equal(got, want) {
+			t.Errorf("speed_limits = %v, want %v", got, want)
+		}
+		mustContain(t, r, "Warning: Check block assertion failed", "limited below 100 Mbit/s")
+		r, _, _ = planWith(t, h, opts, nil, "-var=task_id=fast")
+		mustSucceed(t, r)
+		if strings.Contains(r.Output(), "Check block assertion failed") {
+			t.Errorf("a task above the minimum warned: %s", r.Output())
+		}
+		r, _ = planOnly(t, h, opts, nil, "-var=task_id=no-such-task")
+		mustFail(t, r)
+		mustContain(t, r, "Error: SMS Task Not Found")
+	},
+
 	"sms_source_server_overview/data-source.tf": func(t *testing.T, h *tfHarness) {
 		fleet := emulator.GenerateFleet(20, 5)
 		counts := testsupport.CountServers(t, fleet)
@@ -221,7 +243,7 @@ func TestExamples_WaveDataSources(t *testing.T) {
 	}
 	dir := filepath.Join(root, "examples", "data-sources")
 	var files []string
-	for _, ds := range []string{"sms_task", "sms_source_servers", "sms_source_server_overview"} {
+	for _, ds := range []string{"sms_task", "sms_source_servers", "sms_source_server_overview", "sms_task_speed_limits"} {
 		files = append(files, snippetFiles(t, filepath.Join(dir, ds))...)
 	}
 	planExamples(t, files, relativeTo(t, dir), waveExamples, "waveExamples")

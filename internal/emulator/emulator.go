@@ -257,7 +257,8 @@ func (s *Server) MutateServers(fn func(servers []json.RawMessage) []json.RawMess
 	s.servers.Store(&recs)
 }
 
-// ServeHTTP answers GET {PathPrefix}/v3/tasks, /v3/tasks/{task_id}, /v3/sources and
+// ServeHTTP answers GET {PathPrefix}/v3/tasks, /v3/tasks/{task_id} and its sub-resources
+// (taskSubResources), /v3/sources and
 // /v3/sources/overview, POST {PathPrefix}/v3/auth/tokens when IAMUsers are set, and 404 for
 // anything else. The order of the checks follows the real path of a
 // request: the network (Latency), the gateway (route, credentials, then injected faults and
@@ -318,7 +319,8 @@ func (s *Server) route(r *http.Request) (string, bool) {
 		return path, true
 	}
 	id, ok := strings.CutPrefix(path, "/v3/tasks/")
-	return path, ok && id != "" && !strings.Contains(id, "/")
+	id, sub, _ := strings.Cut(id, "/")
+	return path, ok && id != "" && (sub == "" || taskSubResources[sub] != nil)
 }
 
 // answer is the service's answer to an authenticated request for path, a route.
@@ -339,8 +341,11 @@ func (s *Server) answer(path string, query url.Values, id string) (int, []byte) 
 	case "/v3/sources/overview":
 		return http.StatusOK, s.overview()
 	}
-	taskID := strings.TrimPrefix(path, "/v3/tasks/")
+	taskID, sub, _ := strings.Cut(strings.TrimPrefix(path, "/v3/tasks/"), "/")
 	if body, ok := s.taskDetail(taskID); ok {
+		if sub != "" {
+			return http.StatusOK, taskSubResources[sub](body, taskID)
+		}
 		return http.StatusOK, body
 	}
 	// The reference does not document the answer for an unknown id; a 404 with a service error

@@ -2,14 +2,11 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"maps"
 	"reflect"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
@@ -41,14 +38,7 @@ func (d *taskDataSource) Metadata(_ context.Context, req datasource.MetadataRequ
 
 func taskSchema(ctx context.Context) schema.Schema {
 	attrs := apiAttributes(reflect.TypeFor[smsapi.TaskDetail]())
-	attrs["task_id"] = schema.StringAttribute{
-		Required: true,
-		MarkdownDescription: "ID of the migration task to read (path parameter `task_id`), as `sms_tasks` returns it. " +
-			"Letters, digits, `-`, `_` and `.` only (current task ids are 36-character UUIDs; older API pages allowed " +
-			"up to 255 characters). A task that does not exist fails the read with an error naming the id.",
-		Validators: []validator.String{stringvalidator.RegexMatches(taskIDRegexp,
-			"must be a task id: 1 to 255 letters, digits, '-', '_' or '.', not starting with '.'")},
-	}
+	attrs["task_id"] = taskIDAttribute()
 	attrs["timeouts"] = timeoutsAttribute(ctx)
 	return schema.Schema{
 		MarkdownDescription: "Reads one Huawei Cloud SMS migration task (`GET /v3/tasks/{task_id}`): every field of the " +
@@ -72,14 +62,11 @@ func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 }
 
 func readTask(ctx context.Context, r *dataSourceRead) error {
-	taskID := r.args.str("task_id")
-	if r.args.err != nil {
-		return r.args.err
+	taskID, err := requiredTaskID(r)
+	if err != nil {
+		return err
 	}
-	if taskID == nil {
-		return &argumentError{name: "task_id", err: errors.New("is required")}
-	}
-	detail, err := r.client.ShowTask(ctx, *taskID)
+	detail, err := r.client.ShowTask(ctx, taskID)
 	if err != nil {
 		return err
 	}

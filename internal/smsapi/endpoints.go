@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"reflect"
 	"regexp"
 	"strings"
@@ -33,26 +32,9 @@ func (e *TaskNotFoundError) Unwrap() error { return e.APIError }
 // a gateway in front of it (APIGW.0101, an HTML page, no code) says nothing about the task, only
 // that the endpoint is wrong, and is returned as the *APIError it is.
 func (c *Client) ShowTask(ctx context.Context, taskID string) (*TaskDetail, error) {
-	if err := c.usable(ctx); err != nil {
-		return nil, err
-	}
-	if !taskIDPattern.MatchString(taskID) {
-		return nil, fmt.Errorf("smsapi: task id %q is not a task id (1 to 255 letters, digits, '-', '_' or '.')", taskID)
-	}
-	u, err := c.apiURL("/v3/tasks/"+url.PathEscape(taskID), nil)
-	if err != nil {
-		return nil, err
-	}
-	var detail TaskDetail
 	a := answer[TaskDetail]{resource: "task " + taskID, want: "a JSON object with the task's fields",
 		validate: func(d *TaskDetail) error { return checkTaskDetail(d, taskID) }}
-	if _, err := getAnswer(ctx, c, u, a, &detail); err != nil {
-		if ae, ok := AsAPIError(err); ok && ae.Status == 404 && isSMSErrorCode(ae.Code) {
-			return nil, &TaskNotFoundError{TaskID: taskID, APIError: ae}
-		}
-		return nil, err
-	}
-	return &detail, nil
+	return getTaskAnswer(ctx, c, taskID, "", a)
 }
 
 // isSMSErrorCode reports whether an error code is one of the SMS service's own ("SMS.6002"),

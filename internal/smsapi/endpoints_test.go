@@ -186,3 +186,55 @@ func TestShowSourcesOverview_NoCounterOrNegativeFails(t *testing.T) {
 		})
 	}
 }
+
+func TestShowTaskSpeedLimits_DecodesAndKeepsNulls(t *testing.T) {
+	var gotPath string
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		gotPath = r.URL.EscapedPath()
+		writeJSON(w, 200, `{"speed_limit":[{"start":"00:00","end":"08:00","speed":9223372036854775807,"over_speed_threshold":null},
+			{"start":"08:00","end":"23:59","speed":null,"over_speed_threshold":12.5}]}`)
+	})
+	s, err := newTestClient(t, srv.URL+"/sms/").ShowTaskSpeedLimits(context.Background(), "t-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotPath != "/sms/v3/tasks/t-1/speed-limit" {
+		t.Errorf("path %q", gotPath)
+	}
+	l := s.SpeedLimit
+	if len(l) != 2 || *l[0].Start != "00:00" || *l[0].Speed != math.MaxInt64 || l[0].OverSpeedThreshold != nil ||
+		l[1].Speed != nil || *l[1].OverSpeedThreshold != 12.5 || *l[1].End != "23:59" {
+		t.Errorf("speed limits: %+v", l)
+	}
+}
+
+func TestShowTaskSpeedLimits_NotFoundAndBadBodies(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 404, `{"error_code":"SMS.6002","error_msg":"not found"}`)
+	})
+	var nf *TaskNotFoundError
+	if _, err := newTestClient(t, srv.URL).ShowTaskSpeedLimits(context.Background(), "gone-task"); !errors.As(err, &nf) || nf.TaskID != "gone-task" {
+		t.Errorf("404: %v", err)
+	}
+	if _, err := newTestClient(t, srv.URL).ShowTaskSpeedLimits(context.Background(), "../sources"); err == nil || errors.As(err, &nf) {
+		t.Errorf("bad id: %v", err)
+	}
+	for body, want := range map[string]string{
+		`{}`:                            "no speed_limit array",
+		`{"speed_limit":null}`:          "no speed_limit array",
+		`{"speed_limit":[{"end":"1"}]}`: "speed_limit[0] lacks its start or end",
+		`{"speed_limit":[{"start":"0","end":"1","speed":-1}]}`: "negative speed",
+		`{"speed_limit":[{"start":0}]}`:                        `field "speed_limit.start"`,
+	} {
+		srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, body) })
+		_, err := newTestClient(t, srv.URL).ShowTaskSpeedLimits(context.Background(), "t-1")
+		var de *DecodeError
+		if !errors.As(err, &de) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: want a DecodeError saying %q, got %v", body, want, err)
+		}
+	}
+	srv = newServer(t, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, `{"speed_limit":[]}`) })
+	if s, err := newTestClient(t, srv.URL).ShowTaskSpeedLimits(context.Background(), "t-1"); err != nil || s.SpeedLimit == nil || len(s.SpeedLimit) != 0 {
+		t.Errorf("no limits: %+v, %v", s, err)
+	}
+}

@@ -1,0 +1,73 @@
+package smsapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+)
+
+// TaskSpeedLimits is the answer of GET /v3/tasks/{task_id}/speed-limit (the SDK's
+// ShowsSpeedLimitsResponse): the task's migration rate limits by time of day.
+type TaskSpeedLimits struct {
+	SpeedLimit []SpeedLimit `json:"speed_limit" doc:"Rate limits of the task by time of day, one per period."`
+}
+
+// SpeedLimit is one period's rate limit, the SDK's SpeedLimitlJson.
+type SpeedLimit struct {
+	Start              *string  `json:"start" doc:"Start of the period, 'HH:MM'."`
+	End                *string  `json:"end" doc:"End of the period, 'HH:MM'."`
+	Speed              *int64   `json:"speed" doc:"Rate limit in the period, 0 to 1000 Mbit/s."`
+	OverSpeedThreshold *float64 `json:"over_speed_threshold" doc:"Overspeed threshold, in percent: the task stops when the migration rate exceeds it."`
+}
+
+// ShowTaskSpeedLimits fetches the rate limits of one task, GET /v3/tasks/{task_id}/speed-limit.
+// A 404 with an SMS error code is a *TaskNotFoundError, as for ShowTask.
+func (c *Client) ShowTaskSpeedLimits(ctx context.Context, taskID string) (*TaskSpeedLimits, error) {
+	a := answer[TaskSpeedLimits]{resource: "speed limits of task " + taskID,
+		want: "a JSON object with the speed_limit array", validate: checkSpeedLimits}
+	return getTaskAnswer(ctx, c, taskID, "/speed-limit", a)
+}
+
+// getTaskAnswer GETs /v3/tasks/{task_id}{sub} into a new R: the task id is checked before any
+// request, and a 404 that the SMS API itself answers (an SMS error code) is returned as a
+// *TaskNotFoundError naming the id; a gateway's 404 (APIGW.0101, an HTML page, no code) says
+// nothing about the task, and is returned as the *APIError it is.
+func getTaskAnswer[R any](ctx context.Context, c *Client, taskID, sub string, a answer[R]) (*R, error) {
+	if err := c.usable(ctx); err != nil {
+		return nil, err
+	}
+	if !taskIDPattern.MatchString(taskID) {
+		return nil, fmt.Errorf("smsapi: task id %q is not a task id (1 to 255 letters, digits, '-', '_' or '.')", taskID)
+	}
+	u, err := c.apiURL("/v3/tasks/"+url.PathEscape(taskID)+sub, nil)
+	if err != nil {
+		return nil, err
+	}
+	var dst R
+	if _, err := getAnswer(ctx, c, u, a, &dst); err != nil {
+		if ae, ok := AsAPIError(err); ok && ae.Status == 404 && isSMSErrorCode(ae.Code) {
+			return nil, &TaskNotFoundError{TaskID: taskID, APIError: ae}
+		}
+		return nil, err
+	}
+	return &dst, nil
+}
+
+// checkSpeedLimits rejects an answer without the speed_limit array, or with a period that lacks
+// its start or end (the reference requires both) or has a negative rate: a gate over the limits
+// would otherwise judge nulls. An empty array is a task without limits.
+func checkSpeedLimits(s *TaskSpeedLimits) error {
+	if s.SpeedLimit == nil {
+		return errors.New("the body holds no speed_limit array")
+	}
+	for i, l := range s.SpeedLimit {
+		switch {
+		case l.Start == nil || l.End == nil:
+			return fmt.Errorf("speed_limit[%d] lacks its start or end", i)
+		case l.Speed != nil && *l.Speed < 0:
+			return fmt.Errorf("speed_limit[%d] has a negative speed (%d)", i, *l.Speed)
+		}
+	}
+	return nil
+}
