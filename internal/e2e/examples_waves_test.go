@@ -186,6 +186,32 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 		mustContain(t, r, "Error: SMS Task Not Found")
 	},
 
+	"sms_task_configuration/data-source.tf": func(t *testing.T, h *tfHarness) {
+		opts := emulator.Options{TaskDetails: map[string]json.RawMessage{
+			"lin": json.RawMessage(`{"id":"lin","os_type":"LINUX","type":"MIGRATE_FILE","special_config":[
+				{"config_key":"MIGRATE_EXCLUDE_DIR","config_value":"/tmp,/data"},{"config_key":"MIGRATE_EXCLUDE_DIR","config_value":"/var/log"}]}`),
+			"win": json.RawMessage(`{"id":"win","os_type":"WINDOWS","special_config":null}`),
+		}}
+		r, out, _ := planWith(t, h, opts, nil, "-var=task_id=lin")
+		mustSucceed(t, r)
+		got := testsupport.DecodeJSON[struct {
+			MigrateType string   `json:"migrate_type"`
+			Excluded    []string `json:"excluded"`
+		}](t, out["settings"])
+		if got.MigrateType != "LINUX_MIGRATE_FILE" || !slices.Equal(got.Excluded, []string{"/tmp", "/data", "/var/log"}) {
+			t.Errorf("settings = %+v", got)
+		}
+		mustContain(t, r, "Warning: Check block assertion failed", "Task lin excludes /data from the migration")
+		r, _, _ = planWith(t, h, opts, nil, "-var=task_id=win")
+		mustSucceed(t, r)
+		if strings.Contains(r.Output(), "Check block assertion failed") {
+			t.Errorf("a task without configurations warned: %s", r.Output())
+		}
+		r, _ = planOnly(t, h, opts, nil, "-var=task_id=no-such-task")
+		mustFail(t, r)
+		mustContain(t, r, "Error: SMS Task Not Found")
+	},
+
 	"sms_source_server_overview/data-source.tf": func(t *testing.T, h *tfHarness) {
 		fleet := emulator.GenerateFleet(20, 5)
 		counts := testsupport.CountServers(t, fleet)
@@ -243,7 +269,8 @@ func TestExamples_WaveDataSources(t *testing.T) {
 	}
 	dir := filepath.Join(root, "examples", "data-sources")
 	var files []string
-	for _, ds := range []string{"sms_task", "sms_source_servers", "sms_source_server_overview", "sms_task_speed_limits"} {
+	for _, ds := range []string{"sms_task", "sms_source_servers", "sms_source_server_overview", "sms_task_speed_limits",
+		"sms_task_configuration"} {
 		files = append(files, snippetFiles(t, filepath.Join(dir, ds))...)
 	}
 	planExamples(t, files, relativeTo(t, dir), waveExamples, "waveExamples")

@@ -12,10 +12,27 @@ func (s *Server) taskDetail(id string) ([]byte, bool) {
 	if raw, ok := s.opts.TaskDetails[id]; ok {
 		return raw, true
 	}
+	if raw, ok := s.listedTask(id); ok {
+		return s.deriveDetail(raw, id), true
+	}
+	return nil, false
+}
+
+// storedTask is the task a sub-resource of /v3/tasks/{id} is derived from:
+// Options.TaskDetails[id] when set, otherwise the first listed task with that id, with the
+// members only the list has.
+func (s *Server) storedTask(id string) ([]byte, bool) {
+	if raw, ok := s.opts.TaskDetails[id]; ok {
+		return raw, true
+	}
+	return s.listedTask(id)
+}
+
+func (s *Server) listedTask(id string) ([]byte, bool) {
 	recs := *s.data.Load()
 	for i := range recs {
 		if recs[i].id == id && id != "" {
-			return s.deriveDetail(recs[i].raw, id), true
+			return recs[i].raw, true
 		}
 	}
 	return nil, false

@@ -342,10 +342,11 @@ func (s *Server) answer(path string, query url.Values, id string) (int, []byte) 
 		return http.StatusOK, s.overview()
 	}
 	taskID, sub, _ := strings.Cut(strings.TrimPrefix(path, "/v3/tasks/"), "/")
-	if body, ok := s.taskDetail(taskID); ok {
-		if sub != "" {
-			return http.StatusOK, taskSubResources[sub](body, taskID)
+	if sub != "" {
+		if task, ok := s.storedTask(taskID); ok {
+			return http.StatusOK, taskSubResources[sub](task, taskID)
 		}
+	} else if body, ok := s.taskDetail(taskID); ok {
 		return http.StatusOK, body
 	}
 	// The reference does not document the answer for an unknown id; a 404 with a service error

@@ -240,7 +240,7 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 func (p *smsProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewTasksDataSource, NewTaskDataSource, NewSourceServersDataSource, NewSourceServerOverviewDataSource,
-		NewTaskSpeedLimitsDataSource,
+		NewTaskSpeedLimitsDataSource, NewTaskConfigurationDataSource,
 	}
 }
 

@@ -47,7 +47,7 @@ func TestTaskSpeedLimitsDataSource_ErrorsAndValues(t *testing.T) {
 						Body: `{"error_code":"SMS.0403","error_msg":"Forbidden"}`})
 				},
 				Config:      data("t-2"),
-				ExpectError: regexp.MustCompile(`(?s)SMS API Permission Denied.*HTTP 403.*SMS\.0403.*read a task's speed limits`),
+				ExpectError: regexp.MustCompile(`(?s)SMS API Permission Denied.*HTTP\s+403.*SMS\.0403.*read\s+a\s+task's\s+speed\s+limits`),
 			},
 			{
 				PreConfig: func() {

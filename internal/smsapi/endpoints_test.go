@@ -238,3 +238,45 @@ func TestShowTaskSpeedLimits_NotFoundAndBadBodies(t *testing.T) {
 		t.Errorf("no limits: %+v, %v", s, err)
 	}
 }
+
+func TestShowTaskConfiguration_DecodesAndKeepsNulls(t *testing.T) {
+	var gotPath string
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		gotPath = r.URL.EscapedPath()
+		writeJSON(w, 200, `{"task_id":"t-1","migrate_type":null,"configurations":[{"config_key":"NUM_PROCESS_MIGRATE","config_value":"4","config_status":null}]}`)
+	})
+	c, err := newTestClient(t, srv.URL+"/sms/").ShowTaskConfiguration(context.Background(), "t-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotPath != "/sms/v3/tasks/t-1/configuration-setting" {
+		t.Errorf("path %q", gotPath)
+	}
+	if *c.TaskID != "t-1" || c.MigrateType != nil || len(c.Configurations) != 1 || *c.Configurations[0].ConfigValue != "4" ||
+		c.Configurations[0].ConfigStatus != nil {
+		t.Errorf("configuration: %+v", c)
+	}
+}
+
+func TestShowTaskConfiguration_NotFoundAndBadBodies(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 404, `{"error_code":"SMS.6002","error_msg":"not found"}`)
+	})
+	var nf *TaskNotFoundError
+	if _, err := newTestClient(t, srv.URL).ShowTaskConfiguration(context.Background(), "gone-task"); !errors.As(err, &nf) || nf.TaskID != "gone-task" {
+		t.Errorf("404: %v", err)
+	}
+	for body, want := range map[string]string{
+		`{}`:                  "holds none of the configuration's fields",
+		`{"task_id":"other"}`: `configuration of task "other", not of the task "t-1"`,
+		`{"configurations":[{"config_value":"x"}]}`: "configurations[0] has no config_key",
+		`{"migrate_type":1}`:                        `field "migrate_type"`,
+	} {
+		srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, body) })
+		_, err := newTestClient(t, srv.URL).ShowTaskConfiguration(context.Background(), "t-1")
+		var de *DecodeError
+		if !errors.As(err, &de) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: want a DecodeError saying %q, got %v", body, want, err)
+		}
+	}
+}

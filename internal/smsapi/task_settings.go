@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"reflect"
+	"strings"
 )
 
 // TaskSpeedLimits is the answer of GET /v3/tasks/{task_id}/speed-limit (the SDK's
@@ -67,6 +69,42 @@ func checkSpeedLimits(s *TaskSpeedLimits) error {
 			return fmt.Errorf("speed_limit[%d] lacks its start or end", i)
 		case l.Speed != nil && *l.Speed < 0:
 			return fmt.Errorf("speed_limit[%d] has a negative speed (%d)", i, *l.Speed)
+		}
+	}
+	return nil
+}
+
+// TaskConfiguration is the answer of GET /v3/tasks/{task_id}/configuration-setting (the SDK's
+// ShowConfigSettingResponse): the task's advanced settings.
+type TaskConfiguration struct {
+	TaskID         *string      `json:"task_id" doc:"ID of the task."`
+	MigrateType    *string      `json:"migrate_type" doc:"Migration type: 'WINDOWS_MIGRATE_BLOCK', 'LINUX_MIGRATE_FILE' or 'LINUX_MIGRATE_BLOCK'."`
+	Configurations []ConfigBody `json:"configurations" doc:"Configuration items of the task, such as 'MIGRATE_EXCLUDE_DIR', 'NUM_PROCESS_MIGRATE' or 'LINUX_CPU_LIMIT'."`
+}
+
+// ShowTaskConfiguration fetches the settings of one task, GET
+// /v3/tasks/{task_id}/configuration-setting. A 404 with an SMS error code is a
+// *TaskNotFoundError, as for ShowTask.
+func (c *Client) ShowTaskConfiguration(ctx context.Context, taskID string) (*TaskConfiguration, error) {
+	a := answer[TaskConfiguration]{resource: "configuration of task " + taskID,
+		want:     "a JSON object with task_id, migrate_type and configurations",
+		validate: func(t *TaskConfiguration) error { return checkTaskConfiguration(t, taskID) }}
+	return getTaskAnswer(ctx, c, taskID, "/configuration-setting", a)
+}
+
+// checkTaskConfiguration rejects an answer that holds none of the fields, names another task,
+// or has an item without its config_key (the reference requires one): a check over the settings
+// would otherwise judge nulls or another task's settings.
+func checkTaskConfiguration(t *TaskConfiguration, taskID string) error {
+	if reflect.ValueOf(t).Elem().IsZero() {
+		return errors.New("the body holds none of the configuration's fields")
+	}
+	if t.TaskID != nil && !strings.EqualFold(*t.TaskID, taskID) {
+		return fmt.Errorf("the body is the configuration of task %q, not of the task %q that was asked for", truncate(*t.TaskID, 80), taskID)
+	}
+	for i, item := range t.Configurations {
+		if item.ConfigKey == nil {
+			return fmt.Errorf("configurations[%d] has no config_key", i)
 		}
 	}
 	return nil
