@@ -102,7 +102,7 @@ type NetworkCheckInfo struct {
 
 // ConfigBody is one advanced migration option of a task.
 type ConfigBody struct {
-	ConfigKey    *string `json:"config_key" doc:"Advanced migration option: 'EXCLUDE_MIGRATE_PATH', 'SYNC_EXCLUDE_PATH' or 'ONLY_SYNC_PATH'."`
+	ConfigKey    *string `json:"config_key" doc:"Key of the option: 'EXCLUDE_MIGRATE_PATH', 'SYNC_EXCLUDE_PATH' or 'ONLY_SYNC_PATH' in a task's special_config; 'MIGRATE_EXCLUDE_DIR', 'NUM_PROCESS_MIGRATE', 'LINUX_CPU_LIMIT' and others in its configuration setting."`
 	ConfigValue  *string `json:"config_value" doc:"Value of the advanced migration option."`
 	ConfigStatus *string `json:"config_status" doc:"Reserved status of the option."`
 }
