@@ -38,6 +38,27 @@ func decodeServers(t *testing.T, raw []json.RawMessage) []exampleServer {
 
 // oneLine joins Terraform's output into one line, so a long message wrapped by Terraform can be
 // matched as written.
+// planQuietThenMissing plans a task example for quietTask, whose check must not warn, and then
+// planMissingTask.
+func planQuietThenMissing(t *testing.T, h *tfHarness, opts emulator.Options, quietTask, what string) {
+	t.Helper()
+	r, _, _ := planWith(t, h, opts, nil, "-var=task_id="+quietTask)
+	mustSucceed(t, r)
+	if strings.Contains(r.Output(), "Check block assertion failed") {
+		t.Errorf("%s warned: %s", what, r.Output())
+	}
+	planMissingTask(t, h, opts)
+}
+
+// planMissingTask plans a task example for a task id the emulator does not know: the plan fails
+// saying so.
+func planMissingTask(t *testing.T, h *tfHarness, opts emulator.Options) {
+	t.Helper()
+	r, _ := planOnly(t, h, opts, nil, "-var=task_id=no-such-task")
+	mustFail(t, r)
+	mustContain(t, r, "Error: SMS Task Not Found")
+}
+
 func oneLine(r tfResult) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(r.Stdout+"\n"+r.Stderr, "│", " ")), " ")
 }
@@ -159,9 +180,7 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 		if eta.State != "RUNNING" || eta.Remaining != want || eta.FinishesAt == nil {
 			t.Errorf("eta = %+v, want RUNNING, %s and a finish time", eta, want)
 		}
-		r, _ = planOnly(t, h, fleet.Options(), nil, "-var=task_id=no-such-task")
-		mustFail(t, r)
-		mustContain(t, r, "Error: SMS Task Not Found")
+		planMissingTask(t, h, fleet.Options())
 	},
 
 	"sms_task_speed_limits/data-source.tf": func(t *testing.T, h *tfHarness) {
@@ -176,14 +195,7 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 			t.Errorf("speed_limits = %v, want %v", got, want)
 		}
 		mustContain(t, r, "Warning: Check block assertion failed", "limited below 100 Mbit/s")
-		r, _, _ = planWith(t, h, opts, nil, "-var=task_id=fast")
-		mustSucceed(t, r)
-		if strings.Contains(r.Output(), "Check block assertion failed") {
-			t.Errorf("a task above the minimum warned: %s", r.Output())
-		}
-		r, _ = planOnly(t, h, opts, nil, "-var=task_id=no-such-task")
-		mustFail(t, r)
-		mustContain(t, r, "Error: SMS Task Not Found")
+		planQuietThenMissing(t, h, opts, "fast", "a task above the minimum")
 	},
 
 	"sms_task_configuration/data-source.tf": func(t *testing.T, h *tfHarness) {
@@ -202,14 +214,7 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 			t.Errorf("settings = %+v", got)
 		}
 		mustContain(t, r, "Warning: Check block assertion failed", "Task lin excludes /data from the migration")
-		r, _, _ = planWith(t, h, opts, nil, "-var=task_id=win")
-		mustSucceed(t, r)
-		if strings.Contains(r.Output(), "Check block assertion failed") {
-			t.Errorf("a task without configurations warned: %s", r.Output())
-		}
-		r, _ = planOnly(t, h, opts, nil, "-var=task_id=no-such-task")
-		mustFail(t, r)
-		mustContain(t, r, "Error: SMS Task Not Found")
+		planQuietThenMissing(t, h, opts, "win", "a task without configurations")
 	},
 
 	"sms_source_server_overview/data-source.tf": func(t *testing.T, h *tfHarness) {
