@@ -41,20 +41,7 @@ func TestDecode_ControlCharactersInDataAreEscaped(t *testing.T) {
 			writeJSON(w, 200, `{"id":"abc-123","state":"RUNNING","name":"`+hostileName+`","error_json":"`+hostileName+`"}`)
 		}
 	})
-	c := newTestClient(t, srv.URL)
-	ctx := context.Background()
-	tasks, err := c.ListTasks(ctx, ListTasksQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	servers, err := c.ListSourceServers(ctx, ListSourceServersQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	detail, err := c.ShowTask(ctx, "abc-123")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tasks, servers, detail := readEachEndpoint(t, srv.URL)
 	for what, got := range map[string]*string{
 		"task name": tasks.Items[0].Name, "task source server name": tasks.Items[0].SourceServer.Name,
 		"server name": servers.Items[0].Name, "server check name": servers.Items[0].Checks[0].Name,
@@ -172,20 +159,7 @@ func TestDecode_EscapedEchoOfTheTokenIsMasked(t *testing.T) {
 			writeJSON(w, 200, `{"id":"abc-123","state":"RUNNING","error_json":"`+escaped+`"}`)
 		}
 	})
-	c := newTestClient(t, srv.URL)
-	ctx := context.Background()
-	tasks, err := c.ListTasks(ctx, ListTasksQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	servers, err := c.ListSourceServers(ctx, ListSourceServersQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	detail, err := c.ShowTask(ctx, "abc-123")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tasks, servers, detail := readEachEndpoint(t, srv.URL)
 	for what, got := range map[string]*string{
 		"task name": tasks.Items[0].Name, "server name": servers.Items[0].Name, "detail error_json": detail.ErrorJSON,
 	} {
@@ -290,4 +264,25 @@ func BenchmarkDecodePageCleaning(b *testing.B) {
 			cleanDecodedStrings(lines, reflect.ValueOf(&page), nil, false)
 		}
 	})
+}
+
+// readEachEndpoint reads the task list, the source server list and the detail of task abc-123
+// from the server at url, each of which must succeed.
+func readEachEndpoint(t *testing.T, url string) (*TaskList, *SourceServerList, *TaskDetail) {
+	t.Helper()
+	c := newTestClient(t, url)
+	ctx := context.Background()
+	tasks, err := c.ListTasks(ctx, ListTasksQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers, err := c.ListSourceServers(ctx, ListSourceServersQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	detail, err := c.ShowTask(ctx, "abc-123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tasks, servers, detail
 }
