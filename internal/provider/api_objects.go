@@ -207,4 +207,4 @@ func objectTypeOf(s any) tftypes.Object {
 	return schemaType[tftypes.Object](schemaType[schema.Schema](s).Type().TerraformType(context.Background()))
 }
 
-var taskIDRegexp = regexp.MustCompile(smsapi.TaskIDPattern)
+var idRegexp = regexp.MustCompile(smsapi.IDPattern)

@@ -28,6 +28,15 @@ type readTarget struct {
 	list       string // "SMS Task List", for a list endpoint's consistency errors
 }
 
+// titleCase capitalizes every word: "source server" is "Source Server".
+func titleCase(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		words[i] = capitalize(w)
+	}
+	return strings.Join(words, " ")
+}
+
 func capitalize(s string) string {
 	if s == "" {
 		return s
@@ -46,11 +55,11 @@ var tasksTarget = readTarget{
 // client (see DESIGN.md, "Hostile input").
 func addReadError(diags *diag.Diagnostics, ctx context.Context, err error, readTimeout time.Duration,
 	method authMethod, target readTarget) {
-	var notFound *smsapi.TaskNotFoundError
+	var notFound *smsapi.NotFoundError
 	if errors.As(err, &notFound) {
-		diags.AddError("SMS Task Not Found", fmt.Sprintf("No migration task has the id %q: ", notFound.TaskID)+
-			describeAPIError(notFound.APIError)+"\nCheck task_id: the task may have been deleted, or belong to "+
-			"another account or region (endpoint).")
+		diags.AddError("SMS "+titleCase(notFound.Kind)+" Not Found", fmt.Sprintf("No %s has the id %q: ", notFound.Noun, notFound.ID)+
+			describeAPIError(notFound.APIError)+"\nCheck "+notFound.Arg+": the "+notFound.Kind+" may have been deleted, or "+
+			"belong to another account or region (endpoint).")
 		return
 	}
 	if apiErr, ok := smsapi.AsAPIError(err); ok {

@@ -42,7 +42,7 @@ func TestTaskConfigurationDataSource_ErrorsAndValues(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: data("a/b"), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)task_id.*must be a task id`)},
+			{Config: data("a/b"), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)task_id.*must be an id`)},
 			{Config: data("no-such-task"), ExpectError: regexp.MustCompile(`(?s)SMS Task Not Found.*"no-such-task".*HTTP 404.*SMS\.6002.*request id: [0-9a-f]{32}`)},
 			{
 				PreConfig: func() {

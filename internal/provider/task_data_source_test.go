@@ -55,7 +55,7 @@ func TestTaskDataSource_ErrorsAndDetailValues(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: data("no-such-task"), ExpectError: regexp.MustCompile(`(?s)SMS Task Not Found.*"no-such-task".*HTTP 404.*SMS\.6002.*request id: [0-9a-f]{32}`)},
-			{Config: data("../sources"), ExpectError: regexp.MustCompile(`(?s)task_id.*must be a task id`)},
+			{Config: data("../sources"), ExpectError: regexp.MustCompile(`(?s)task_id.*must be an id`)},
 			{
 				// A gateway's 404 is about the endpoint, not the task: it must not say the task is gone.
 				PreConfig: func() {

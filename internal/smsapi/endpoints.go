@@ -9,23 +9,31 @@ import (
 	"strings"
 )
 
-// taskIDPattern is what ShowTask accepts as a task id: the characters of the ids SMS issues,
-// so that an id can never name another path ("..", "a/b") or smuggle a query.
-var taskIDPattern = regexp.MustCompile(TaskIDPattern)
+// idPattern is what the client accepts as the id of an object in a path (a task, a source
+// server, a migration project, a template): the characters of the ids SMS issues, so that an id
+// can never name another path ("..", "a/b") or smuggle a query.
+var idPattern = regexp.MustCompile(IDPattern)
 
-// TaskNotFoundError is a 404 answer to GET /v3/tasks/{task_id}: no task has that id (or it was
-// deleted). The reference does not document the status for an unknown id; 404 is what the
-// service is observed to answer and what other tools expect.
-type TaskNotFoundError struct {
-	TaskID string
+// NotFoundError is a 404 that the SMS API itself answers (an SMS error code) to a GET of one
+// object by its id: no object has that id (or it was deleted). The reference does not document
+// the status for an unknown id; 404 is what the service is observed to answer and what other
+// tools expect.
+type NotFoundError struct {
+	// Kind names the object in a title: "task", "source server".
+	Kind string
+	// Noun names it in a sentence: "migration task".
+	Noun string
+	// Arg is the argument that holds the id: "task_id".
+	Arg string
+	ID  string
 	*APIError
 }
 
-func (e *TaskNotFoundError) Error() string {
-	return fmt.Sprintf("no migration task with id %q: %s", e.TaskID, e.APIError.Error())
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("no %s with id %q: %s", e.Noun, e.ID, e.APIError.Error())
 }
 
-func (e *TaskNotFoundError) Unwrap() error { return e.APIError }
+func (e *NotFoundError) Unwrap() error { return e.APIError }
 
 // ShowTask fetches the detail of one task, GET /v3/tasks/{task_id}. A 404 that the SMS API
 // itself answers (an SMS error code) is returned as a *TaskNotFoundError naming the id; a 404 of
@@ -34,7 +42,7 @@ func (e *TaskNotFoundError) Unwrap() error { return e.APIError }
 func (c *Client) ShowTask(ctx context.Context, taskID string) (*TaskDetail, error) {
 	a := answer[TaskDetail]{resource: "task " + taskID, want: "a JSON object with the task's fields",
 		validate: func(d *TaskDetail) error { return checkTaskDetail(d, taskID) }}
-	return getTaskAnswer(ctx, c, taskID, "", a)
+	return getObjectAnswer(ctx, c, taskObject, taskID, "", a)
 }
 
 // isSMSErrorCode reports whether an error code is one of the SMS service's own ("SMS.6002"),
@@ -61,9 +69,9 @@ func (c *Client) ShowSourcesOverview(ctx context.Context) (*SourcesOverview, err
 	return &overview, nil
 }
 
-// TaskIDPattern is the pattern ShowTask checks task ids against, for callers that validate
-// earlier (the provider, at plan time).
-const TaskIDPattern = `^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$`
+// IDPattern is the pattern the client checks the id of an object in a path against, for
+// callers that validate earlier (the provider, at plan time).
+const IDPattern = `^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$`
 
 // checkTaskDetail rejects a detail that cannot be the task asked for: one that holds none of a
 // task's fields (a gate would judge nulls) or that names another task. A detail without an id

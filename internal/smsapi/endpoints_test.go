@@ -45,8 +45,8 @@ func TestShowTask_NotFoundNamesTheTask(t *testing.T) {
 	})
 	c := newTestClient(t, srv.URL)
 	_, err := c.ShowTask(context.Background(), "gone-task")
-	var nf *TaskNotFoundError
-	if !errors.As(err, &nf) || nf.TaskID != "gone-task" || !strings.Contains(err.Error(), `"gone-task"`) ||
+	var nf *NotFoundError
+	if !errors.As(err, &nf) || nf.ID != "gone-task" || !strings.Contains(err.Error(), `"gone-task"`) ||
 		!strings.Contains(err.Error(), "SMS.6002") || !strings.Contains(err.Error(), "req-404") {
 		t.Fatalf("err = %v", err)
 	}
@@ -72,9 +72,9 @@ func TestShowTask_GatewayNotFoundIsNotTaskNotFound(t *testing.T) {
 			_, _ = w.Write([]byte(c.body))
 		})
 		_, err := newTestClient(t, srv.URL).ShowTask(context.Background(), "t-1")
-		var nf *TaskNotFoundError
+		var nf *NotFoundError
 		if ae, ok := AsAPIError(err); !ok || ae.Status != 404 || errors.As(err, &nf) {
-			t.Errorf("%s: got %v, want a 404 APIError that is not TaskNotFoundError", name, err)
+			t.Errorf("%s: got %v, want a 404 APIError that is not NotFoundError", name, err)
 		}
 	}
 }
@@ -212,8 +212,8 @@ func TestShowTaskSpeedLimits_NotFoundAndBadBodies(t *testing.T) {
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 404, `{"error_code":"SMS.6002","error_msg":"not found"}`)
 	})
-	var nf *TaskNotFoundError
-	if _, err := newTestClient(t, srv.URL).ShowTaskSpeedLimits(context.Background(), "gone-task"); !errors.As(err, &nf) || nf.TaskID != "gone-task" {
+	var nf *NotFoundError
+	if _, err := newTestClient(t, srv.URL).ShowTaskSpeedLimits(context.Background(), "gone-task"); !errors.As(err, &nf) || nf.ID != "gone-task" {
 		t.Errorf("404: %v", err)
 	}
 	if _, err := newTestClient(t, srv.URL).ShowTaskSpeedLimits(context.Background(), "../sources"); err == nil || errors.As(err, &nf) {
@@ -262,8 +262,8 @@ func TestShowTaskConfiguration_NotFoundAndBadBodies(t *testing.T) {
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 404, `{"error_code":"SMS.6002","error_msg":"not found"}`)
 	})
-	var nf *TaskNotFoundError
-	if _, err := newTestClient(t, srv.URL).ShowTaskConfiguration(context.Background(), "gone-task"); !errors.As(err, &nf) || nf.TaskID != "gone-task" {
+	var nf *NotFoundError
+	if _, err := newTestClient(t, srv.URL).ShowTaskConfiguration(context.Background(), "gone-task"); !errors.As(err, &nf) || nf.ID != "gone-task" {
 		t.Errorf("404: %v", err)
 	}
 	for body, want := range map[string]string{

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"reflect"
 	"strings"
 )
@@ -24,36 +23,11 @@ type SpeedLimit struct {
 }
 
 // ShowTaskSpeedLimits fetches the rate limits of one task, GET /v3/tasks/{task_id}/speed-limit.
-// A 404 with an SMS error code is a *TaskNotFoundError, as for ShowTask.
+// A 404 with an SMS error code is a *NotFoundError, as for ShowTask.
 func (c *Client) ShowTaskSpeedLimits(ctx context.Context, taskID string) (*TaskSpeedLimits, error) {
 	a := answer[TaskSpeedLimits]{resource: "speed limits of task " + taskID,
 		want: "a JSON object with the speed_limit array", validate: checkSpeedLimits}
-	return getTaskAnswer(ctx, c, taskID, "/speed-limit", a)
-}
-
-// getTaskAnswer GETs /v3/tasks/{task_id}{sub} into a new R: the task id is checked before any
-// request, and a 404 that the SMS API itself answers (an SMS error code) is returned as a
-// *TaskNotFoundError naming the id; a gateway's 404 (APIGW.0101, an HTML page, no code) says
-// nothing about the task, and is returned as the *APIError it is.
-func getTaskAnswer[R any](ctx context.Context, c *Client, taskID, sub string, a answer[R]) (*R, error) {
-	if err := c.usable(ctx); err != nil {
-		return nil, err
-	}
-	if !taskIDPattern.MatchString(taskID) {
-		return nil, fmt.Errorf("smsapi: task id %q is not a task id (1 to 255 letters, digits, '-', '_' or '.')", taskID)
-	}
-	u, err := c.apiURL("/v3/tasks/"+url.PathEscape(taskID)+sub, nil)
-	if err != nil {
-		return nil, err
-	}
-	var dst R
-	if _, err := getAnswer(ctx, c, u, a, &dst); err != nil {
-		if ae, ok := AsAPIError(err); ok && ae.Status == 404 && isSMSErrorCode(ae.Code) {
-			return nil, &TaskNotFoundError{TaskID: taskID, APIError: ae}
-		}
-		return nil, err
-	}
-	return &dst, nil
+	return getObjectAnswer(ctx, c, taskObject, taskID, "/speed-limit", a)
 }
 
 // checkSpeedLimits rejects an answer without the speed_limit array, or with a period that lacks
@@ -84,12 +58,12 @@ type TaskConfiguration struct {
 
 // ShowTaskConfiguration fetches the settings of one task, GET
 // /v3/tasks/{task_id}/configuration-setting. A 404 with an SMS error code is a
-// *TaskNotFoundError, as for ShowTask.
+// *NotFoundError, as for ShowTask.
 func (c *Client) ShowTaskConfiguration(ctx context.Context, taskID string) (*TaskConfiguration, error) {
 	a := answer[TaskConfiguration]{resource: "configuration of task " + taskID,
 		want:     "a JSON object with task_id, migrate_type and configurations",
 		validate: func(t *TaskConfiguration) error { return checkTaskConfiguration(t, taskID) }}
-	return getTaskAnswer(ctx, c, taskID, "/configuration-setting", a)
+	return getObjectAnswer(ctx, c, taskObject, taskID, "/configuration-setting", a)
 }
 
 // checkTaskConfiguration rejects an answer that holds none of the fields, names another task,

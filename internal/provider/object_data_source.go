@@ -14,27 +14,51 @@ import (
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 )
 
-// taskObjectDataSource is a data source that reads one API object of a task by its task_id:
-// sms_task (the task's detail) and the task's sub-resources. Its schema is the object's derived
-// attributes, with task_id and timeouts; a new one is a constructor below.
-type taskObjectDataSource[T any] struct {
+// objectDataSource is a data source that reads one API object, by an id argument or, for an
+// object of the whole account, without one: sms_task, the task's sub-resources, a migration
+// project, a source server's detail, a template. Its schema is the object's derived attributes,
+// with the id argument and timeouts; a new one is a constructor.
+type objectDataSource[T any] struct {
 	data *providerData
 	// typeName follows the provider's name: "_task".
 	typeName    string
 	target      readTarget
 	description string
-	show        func(c *smsapi.Client, ctx context.Context, taskID string) (*T, error)
+	// id is the argument the object is read by; nil when it has none.
+	id   *idArgument
+	show func(c *smsapi.Client, ctx context.Context, id string) (*T, error)
 }
 
 var (
-	_ datasource.DataSource              = (*taskObjectDataSource[smsapi.TaskDetail])(nil)
-	_ datasource.DataSourceWithConfigure = (*taskObjectDataSource[smsapi.TaskDetail])(nil)
+	_ datasource.DataSource              = (*objectDataSource[smsapi.TaskDetail])(nil)
+	_ datasource.DataSourceWithConfigure = (*objectDataSource[smsapi.TaskDetail])(nil)
 )
+
+// idArgument is the required argument that names the object to read, checked at plan time
+// against the characters of the ids SMS issues. When the object has a field of the same name,
+// the client checks it against the argument, and the argument is what the state keeps.
+type idArgument struct {
+	name        string
+	description string
+}
+
+var taskIDArgument = &idArgument{name: "task_id", description: "ID of the migration task to read (path parameter " +
+	"`task_id`), as `sms_tasks` returns it."}
+
+func (a *idArgument) attribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Required: true,
+		MarkdownDescription: a.description + " Letters, digits, `-`, `_` and `.` only (current ids are 36-character " +
+			"UUIDs; the API allows up to 255 characters). An id that names nothing fails the read with an error naming it.",
+		Validators: []validator.String{stringvalidator.RegexMatches(idRegexp,
+			"must be an id: 1 to 255 letters, digits, '-', '_' or '.', not starting with '.'")},
+	}
+}
 
 // NewTaskDataSource is sms_task: the detail of one migration task, GET /v3/tasks/{task_id}, with
 // every field of the response at the top level.
 func NewTaskDataSource() datasource.DataSource {
-	return &taskObjectDataSource[smsapi.TaskDetail]{typeName: "_task", target: taskTarget, show: (*smsapi.Client).ShowTask,
+	return &objectDataSource[smsapi.TaskDetail]{typeName: "_task", target: taskTarget, id: taskIDArgument, show: (*smsapi.Client).ShowTask,
 		description: "Reads one Huawei Cloud SMS migration task (`GET /v3/tasks/{task_id}`): every field of the " +
 			"detail at the top level, including those the task list lacks, such as `start_date`, `finish_date`, " +
 			"`remain_seconds` (the ETA), per-subtask `migrate_speed` and the target server's disks. One request per read. " +
@@ -44,7 +68,7 @@ func NewTaskDataSource() datasource.DataSource {
 // NewTaskSpeedLimitsDataSource is sms_task_speed_limits: the rate limits of one migration task by
 // time of day, GET /v3/tasks/{task_id}/speed-limit.
 func NewTaskSpeedLimitsDataSource() datasource.DataSource {
-	return &taskObjectDataSource[smsapi.TaskSpeedLimits]{typeName: "_task_speed_limits", target: taskSpeedLimitsTarget,
+	return &objectDataSource[smsapi.TaskSpeedLimits]{typeName: "_task_speed_limits", target: taskSpeedLimitsTarget, id: taskIDArgument,
 		show: (*smsapi.Client).ShowTaskSpeedLimits,
 		description: "Reads the rate limits of one Huawei Cloud SMS migration task by time of day " +
 			"(`GET /v3/tasks/{task_id}/speed-limit`). `speed_limit` is an empty list for a task without limits. " +
@@ -54,7 +78,7 @@ func NewTaskSpeedLimitsDataSource() datasource.DataSource {
 // NewTaskConfigurationDataSource is sms_task_configuration: the advanced settings of one migration
 // task, GET /v3/tasks/{task_id}/configuration-setting.
 func NewTaskConfigurationDataSource() datasource.DataSource {
-	return &taskObjectDataSource[smsapi.TaskConfiguration]{typeName: "_task_configuration", target: taskConfigurationTarget,
+	return &objectDataSource[smsapi.TaskConfiguration]{typeName: "_task_configuration", target: taskConfigurationTarget, id: taskIDArgument,
 		show: (*smsapi.Client).ShowTaskConfiguration,
 		description: "Reads the advanced settings of one Huawei Cloud SMS migration task " +
 			"(`GET /v3/tasks/{task_id}/configuration-setting`): its `migrate_type` and its `configurations`, " +
@@ -86,52 +110,47 @@ var taskConfigurationTarget = readTarget{
 		"such as sms:server:getTask; the action of this request is not confirmed",
 }
 
-func (d *taskObjectDataSource[T]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+func (d *objectDataSource[T]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + d.typeName
 }
 
-func (d *taskObjectDataSource[T]) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *objectDataSource[T]) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := apiAttributes(reflect.TypeFor[T]())
-	attrs["task_id"] = taskIDAttribute() // An object's own task_id is checked against it by the client.
+	if d.id != nil {
+		attrs[d.id.name] = d.id.attribute()
+	}
 	attrs["timeouts"] = timeoutsAttribute(ctx)
 	resp.Schema = schema.Schema{MarkdownDescription: d.description, Attributes: attrs}
 }
 
-func (d *taskObjectDataSource[T]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+func (d *objectDataSource[T]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = providerDataOf(req, resp)
 }
 
-func (d *taskObjectDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+func (d *objectDataSource[T]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	readDataSource(ctx, d.data, d.target, req, resp, d.read)
 }
 
-func (d *taskObjectDataSource[T]) read(ctx context.Context, r *dataSourceRead) error {
-	taskID := r.args.str("task_id")
-	if r.args.err != nil {
-		return r.args.err
+func (d *objectDataSource[T]) read(ctx context.Context, r *dataSourceRead) error {
+	var id string
+	if d.id != nil {
+		arg := r.args.str(d.id.name)
+		if r.args.err != nil {
+			return r.args.err
+		}
+		if arg == nil {
+			return &argumentError{name: d.id.name, err: errors.New("is required")}
+		}
+		id = *arg
 	}
-	if taskID == nil {
-		return &argumentError{name: "task_id", err: errors.New("is required")}
-	}
-	object, err := d.show(r.client, ctx, *taskID)
+	object, err := d.show(r.client, ctx, id)
 	if err != nil {
 		return err
 	}
 	attrs := apiObjectAttributes(reflect.ValueOf(object).Elem(), r.stateType)
-	delete(attrs, "task_id") // The configured task_id stays, as the state's argument.
+	if d.id != nil {
+		delete(attrs, d.id.name) // The configured id stays, as the state's argument.
+	}
 	maps.Copy(r.state, attrs)
 	return nil
-}
-
-// taskIDAttribute is the task_id argument of the data sources that read one task or a part of
-// it, checked at plan time.
-func taskIDAttribute() schema.StringAttribute {
-	return schema.StringAttribute{
-		Required: true,
-		MarkdownDescription: "ID of the migration task to read (path parameter `task_id`), as `sms_tasks` returns it. " +
-			"Letters, digits, `-`, `_` and `.` only (current task ids are 36-character UUIDs; older API pages allowed " +
-			"up to 255 characters). A task that does not exist fails the read with an error naming the id.",
-		Validators: []validator.String{stringvalidator.RegexMatches(taskIDRegexp,
-			"must be a task id: 1 to 255 letters, digits, '-', '_' or '.', not starting with '.'")},
-	}
 }
