@@ -123,6 +123,8 @@ type Server struct {
 	issued        []string        // Issued tokens in order, for IssuedTokens.
 	tokenRequests int
 
+	routes *http.ServeMux
+
 	lifeMu sync.Mutex
 	srv    *http.Server
 	url    string
@@ -153,6 +155,7 @@ func New(opts Options) *Server {
 	s.data.Store(&recs)
 	s.servers.Store(&servers)
 	s.stats.PerOffset = map[int]int{}
+	s.routes = s.newRoutes()
 	return s
 }
 
@@ -257,12 +260,42 @@ func (s *Server) MutateServers(fn func(servers []json.RawMessage) []json.RawMess
 	s.servers.Store(&recs)
 }
 
-// ServeHTTP answers GET {PathPrefix}/v3/tasks, /v3/tasks/{task_id} and its sub-resources
-// (taskSubResources), /v3/sources and
-// /v3/sources/overview, POST {PathPrefix}/v3/auth/tokens when IAMUsers are set, and 404 for
-// anything else. The order of the checks follows the real path of a
+// endpoints are the read endpoints the emulator serves, as http.ServeMux patterns below
+// PathPrefix, each answering from the one fleet. An answer gets the request (for its path
+// values), its query and its request id, and returns the status and body.
+var endpoints = map[string]func(s *Server, r *http.Request, query url.Values, id string) (int, []byte){
+	"/v3/tasks":                 (*Server).answerTasks,
+	"/v3/tasks/{task_id}":       (*Server).answerTask,
+	"/v3/tasks/{task_id}/{sub}": (*Server).answerTaskSubResource,
+	"/v3/sources":               (*Server).answerSources,
+	"/v3/sources/overview": func(s *Server, _ *http.Request, _ url.Values, _ string) (int, []byte) {
+		return http.StatusOK, s.overview()
+	},
+}
+
+// newRoutes is the mux that routes a request to its endpoint below PathPrefix. What any request goes through
+// before and after the route (the network, the gateway) is in ServeHTTP; the mux only finds the
+// endpoint, so that the answer of an unknown path is the gateway's, not the mux's.
+func (s *Server) newRoutes() *http.ServeMux {
+	mux := http.NewServeMux()
+	for pattern, answer := range endpoints {
+		// A pattern is unescaped before it is matched, so the prefix is escaped to match itself.
+		mux.Handle((&url.URL{Path: s.prefix}).EscapedPath()+pattern, s.endpoint(answer))
+	}
+	mux.HandleFunc("/", noRoute)
+	return mux
+}
+
+// noRoute is the gateway's answer for a path that names no endpoint.
+func noRoute(w http.ResponseWriter, _ *http.Request) {
+	writeError(w, http.StatusNotFound, "APIG.0101", "The API does not exist or has not been published in the environment",
+		w.Header().Get("X-Request-Id"))
+}
+
+// ServeHTTP answers GET {PathPrefix} and the endpoints, POST {PathPrefix}/v3/auth/tokens when
+// IAMUsers are set, and 404 for anything else. The order of the checks follows the real path of a
 // request: the network (Latency), the gateway (route, credentials, then injected faults and
-// throttling), and finally the service (parameter validation, the page).
+// throttling), and finally the service (parameter validation, the answer).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := s.requestID()
 	w.Header().Set("X-Request-Id", id)
@@ -270,8 +303,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveTokens(w, r, id) // IAM is another service: no tasks latency, faults or Stats.
 		return
 	}
-	query := r.URL.Query()
-	s.begin(query)
+	s.begin(r.URL.Query())
 	defer s.end()
 	if s.opts.Logf != nil {
 		rec := &statusRecorder{ResponseWriter: w}
@@ -283,74 +315,79 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !sleep(r.Context(), s.opts.Latency) {
 		return // The client is gone; nobody would read an answer.
 	}
-	path, ok := s.route(r)
-	if r.Method != http.MethodGet || !ok {
-		writeError(w, http.StatusNotFound, "APIG.0101",
-			"The API does not exist or has not been published in the environment", id)
-		return
-	}
-	if !s.authorize(w, r, id) {
-		return
-	}
-	if s.opts.OnRequest != nil {
-		s.opts.OnRequest(cloneValues(query))
-	}
-	if f, ok := s.takeFault(path, query); ok {
-		if s.serveFault(w, r, f, path, query, id) {
+	s.routes.ServeHTTP(w, r)
+}
+
+// endpoint serves one endpoint after its route: the method, the credentials, injected faults and
+// throttling, then the service's answer.
+func (s *Server) endpoint(answer func(s *Server, r *http.Request, query url.Values, id string) (int, []byte)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := w.Header().Get("X-Request-Id")
+		if r.Method != http.MethodGet {
+			writeError(w, http.StatusNotFound, "APIG.0101",
+				"The API does not exist or has not been published in the environment", id)
 			return
 		}
-	} else if s.randomFailure() {
-		s.countFault()
-		writeError(w, http.StatusServiceUnavailable, "SMS.9999", "Service temporarily unavailable, please try again later", id)
-		return
-	}
-	status, body := s.answer(path, query, id)
-	writeBody(w, status, body)
+		if !s.authorize(w, r, id) {
+			return
+		}
+		query := r.URL.Query()
+		if s.opts.OnRequest != nil {
+			s.opts.OnRequest(cloneValues(query))
+		}
+		respond := func() (int, []byte) { return answer(s, r, query, id) }
+		if f, ok := s.takeFault(strings.TrimPrefix(r.URL.Path, s.prefix), query); ok {
+			if s.serveFault(w, r, f, respond, id) {
+				return
+			}
+		} else if s.randomFailure() {
+			s.countFault()
+			writeError(w, http.StatusServiceUnavailable, "SMS.9999", "Service temporarily unavailable, please try again later", id)
+			return
+		}
+		status, body := respond()
+		writeBody(w, status, body)
+	})
 }
 
-// route returns the request's path without PathPrefix when it names an endpoint.
-func (s *Server) route(r *http.Request) (string, bool) {
-	path, ok := strings.CutPrefix(r.URL.Path, s.prefix)
-	if !ok {
-		return "", false
+func (s *Server) answerTasks(_ *http.Request, query url.Values, id string) (int, []byte) {
+	q, err := parseQuery(query)
+	if err != nil {
+		return http.StatusBadRequest, errorBody("SMS.9004", err.Error(), id)
 	}
-	switch path {
-	case "/v3/tasks", "/v3/sources", "/v3/sources/overview":
-		return path, true
-	}
-	id, ok := strings.CutPrefix(path, "/v3/tasks/")
-	id, sub, _ := strings.Cut(id, "/")
-	return path, ok && id != "" && (sub == "" || taskSubResources[sub] != nil)
+	return http.StatusOK, s.page(q)
 }
 
-// answer is the service's answer to an authenticated request for path, a route.
-func (s *Server) answer(path string, query url.Values, id string) (int, []byte) {
-	switch path {
-	case "/v3/tasks":
-		q, err := parseQuery(query)
-		if err != nil {
-			return http.StatusBadRequest, errorBody("SMS.9004", err.Error(), id)
-		}
-		return http.StatusOK, s.page(q)
-	case "/v3/sources":
-		q, err := parseServerQuery(query)
-		if err != nil {
-			return http.StatusBadRequest, errorBody("SMS.9004", err.Error(), id)
-		}
-		return http.StatusOK, s.sourcesPage(q)
-	case "/v3/sources/overview":
-		return http.StatusOK, s.overview()
+func (s *Server) answerSources(_ *http.Request, query url.Values, id string) (int, []byte) {
+	q, err := parseServerQuery(query)
+	if err != nil {
+		return http.StatusBadRequest, errorBody("SMS.9004", err.Error(), id)
 	}
-	taskID, sub, _ := strings.Cut(strings.TrimPrefix(path, "/v3/tasks/"), "/")
-	if sub != "" {
-		if task, ok := s.storedTask(taskID); ok {
-			return http.StatusOK, taskSubResources[sub](task, taskID)
-		}
-	} else if body, ok := s.taskDetail(taskID); ok {
+	return http.StatusOK, s.sourcesPage(q)
+}
+
+func (s *Server) answerTask(r *http.Request, _ url.Values, id string) (int, []byte) {
+	taskID := r.PathValue("task_id")
+	if body, ok := s.taskDetail(taskID); ok {
 		return http.StatusOK, body
 	}
-	// The reference does not document the answer for an unknown id; a 404 with a service error
-	// is what the huaweicloud provider expects of it.
+	return taskNotFound(taskID, id)
+}
+
+func (s *Server) answerTaskSubResource(r *http.Request, _ url.Values, id string) (int, []byte) {
+	taskID, sub := r.PathValue("task_id"), taskSubResources[r.PathValue("sub")]
+	if sub == nil {
+		return http.StatusNotFound, errorBody("APIG.0101", "The API does not exist or has not been published in the environment", id)
+	}
+	if task, ok := s.storedTask(taskID); ok {
+		return http.StatusOK, sub(task, taskID)
+	}
+	return taskNotFound(taskID, id)
+}
+
+// taskNotFound is the answer for an unknown task id. The reference does not document it; a 404
+// with a service error is what the huaweicloud provider expects of it.
+func taskNotFound(taskID, id string) (int, []byte) {
 	return http.StatusNotFound, errorBody("SMS.6002", "The migration task "+taskID+" does not exist", id)
 }
 

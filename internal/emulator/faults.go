@@ -99,8 +99,9 @@ func (s *Server) randomFailure() bool {
 }
 
 // serveFault answers r according to f and reports whether it did; false means f only delayed
-// the request (or the client left during the delay, which also ends the request).
-func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, path string, query url.Values, id string) bool {
+// the request (or the client left during the delay, which also ends the request). answer is the
+// service's own answer, which a fault of status 200 without a body breaks.
+func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, answer func() (int, []byte), id string) bool {
 	if !sleep(r.Context(), f.Delay) {
 		return true
 	}
@@ -116,7 +117,7 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, pat
 	switch {
 	case f.Body != "":
 	case status == http.StatusOK:
-		_, body = s.answer(path, query, id)
+		_, body = answer()
 	default:
 		body = defaultErrorBody(status, id)
 	}
