@@ -13,10 +13,10 @@ const DefaultMigrationProject = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
 
 // projectSettings are what a migration project holds besides its id, name and exist_server.
 type projectSettings struct {
-	description                                    string
+	description                                  string
 	startTarget, publicIP, syncing, networkCheck bool
-	speedLimit                                     int64
-	migrationType                                  string
+	speedLimit                                   int64
+	migrationType                                string
 }
 
 // waveSettings are the settings of MigrationProjects[i], "wave-(i+1)", taken in turn.
@@ -31,7 +31,7 @@ var defaultProjectSettings = projectSettings{description: "Default migration pro
 
 // migProject is one served migration project.
 type migProject struct {
-	id, name string
+	id, name  string
 	isDefault bool
 	settings  projectSettings
 }

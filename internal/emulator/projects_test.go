@@ -7,7 +7,7 @@ import (
 )
 
 type migProjectsBody struct {
-	Count       *int                        `json:"count"`
+	Count       *int                         `json:"count"`
 	Migprojects []map[string]json.RawMessage `json:"migprojects"`
 }
 
