@@ -10,6 +10,7 @@ import (
 var taskSubResources = map[string]func(task []byte, taskID string) []byte{
 	"speed-limit":           speedLimits,
 	"configuration-setting": configurationSetting,
+	"consistency-result":    consistencyResult,
 }
 
 // speedLimits answers GET /v3/tasks/{task_id}/speed-limit: none for a task without a
