@@ -35,7 +35,9 @@ type derivedAttribute struct {
 // value, not filled by init functions, because the direct encodings planned in other package
 // variables (serversEncoding) need it, and variables are initialized before init functions run.
 var derivedAttributes = map[reflect.Type][]derivedAttribute{
-	reflect.TypeFor[smsapi.SourceServerItem](): sourceServerDerivedAttributes,
+	reflect.TypeFor[smsapi.SourceServerItem]():      sourceServerDerivedAttributes,
+	reflect.TypeFor[smsapi.TaskConsistencyResult](): consistencyResultDerivedAttributes,
+	reflect.TypeFor[smsapi.ConsistencyCheck]():      consistencyCheckDerivedAttributes,
 }
 
 // codeSpan turns the doc tags' 'code' into Markdown `code`.
@@ -79,6 +81,11 @@ func apiAttribute(t reflect.Type, doc string) schema.Attribute {
 		return computedBool(doc)
 	case t == reflect.TypeFor[[]*string]():
 		return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: doc}
+	case t == stringMapType:
+		return schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: doc + " Null when the API returns none."}
+	case t == reflect.SliceOf(stringMapType):
+		return schema.ListAttribute{Computed: true, ElementType: types.MapType{ElemType: types.StringType},
+			MarkdownDescription: doc + " In API order; null when the API returns none."}
 	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct:
 		return schema.SingleNestedAttribute{Computed: true, MarkdownDescription: doc + " Null when the API returns none.",
 			Attributes: apiAttributes(t.Elem())}
@@ -89,8 +96,12 @@ func apiAttribute(t reflect.Type, doc string) schema.Attribute {
 	panic(fmt.Sprintf("provider: no attribute for API field type %s", t))
 }
 
+// stringMapType is the Go type of an API object whose keys are data, such as the Agent's config:
+// a map of String, a value that is JSON null kept null.
+var stringMapType = reflect.TypeFor[map[string]*string]()
+
 // apiValue converts an API value (a field of the types apiAttributes describes, or a struct of
-// them) to a value of typ. A nil pointer or slice becomes null; int64 stays exact.
+// them) to a value of typ. A nil pointer, slice or map becomes null; int64 stays exact.
 func apiValue(v reflect.Value, typ tftypes.Type) tftypes.Value {
 	switch v.Kind() {
 	case reflect.Pointer:
@@ -118,6 +129,16 @@ func apiValue(v reflect.Value, typ tftypes.Type) tftypes.Value {
 			elems[i] = apiValue(v.Index(i), elemType)
 		}
 		return tftypes.NewValue(typ, elems)
+	case reflect.Map:
+		if v.IsNil() {
+			return tftypes.NewValue(typ, nil)
+		}
+		elemType := schemaType[tftypes.Map](typ).ElementType
+		elems := make(map[string]tftypes.Value, v.Len())
+		for it := v.MapRange(); it.Next(); {
+			elems[it.Key().String()] = apiValue(it.Value(), elemType)
+		}
+		return tftypes.NewValue(typ, elems)
 	case reflect.Struct:
 		return tftypes.NewValue(typ, apiObjectAttributes(v, schemaType[tftypes.Object](typ)))
 	}
@@ -137,6 +158,56 @@ func apiObjectAttributes(v reflect.Value, typ tftypes.Object) map[string]tftypes
 		attrs[d.name] = d.value(v)
 	}
 	return attrs
+}
+
+// checkAPIMapKeys returns a *keyCollisionError (see checkMapKeys) for the first map reachable
+// from the API value v that holds two keys Terraform would store as one, named by its path from
+// name ("regions[1]").
+func checkAPIMapKeys(name string, v reflect.Value) error {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			return checkAPIMapKeys(name, v.Elem())
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			if err := checkAPIMapKeys(fmt.Sprintf("%s[%d]", name, i), v.Index(i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			field := jsonName(v.Type().Field(i))
+			if name != "" {
+				field = name + "." + field
+			}
+			if err := checkAPIMapKeys(field, v.Field(i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		keys := make(map[string]struct{}, v.Len())
+		for it := v.MapRange(); it.Next(); {
+			keys[it.Key().String()] = struct{}{}
+		}
+		return checkMapKeys(name, keys)
+	}
+	return nil
+}
+
+// withCheckedMapKeys is the show func of an object data source whose object holds maps: the
+// read fails, naming the keys, when a map holds two keys Terraform would store as one.
+func withCheckedMapKeys[T any](show func(*smsapi.Client, context.Context, string) (*T, error)) func(*smsapi.Client, context.Context, string) (*T, error) {
+	return func(c *smsapi.Client, ctx context.Context, id string) (*T, error) {
+		object, err := show(c, ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkAPIMapKeys("", reflect.ValueOf(object)); err != nil {
+			return nil, err
+		}
+		return object, nil
+	}
 }
 
 func computedString(description string) schema.StringAttribute {
