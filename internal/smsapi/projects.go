@@ -14,11 +14,11 @@ import (
 // ShowMigprojectResponse), which has the same fields but id. One type serves both, so both data
 // sources describe a project the same way; the detail's id is null when the answer leaves it out.
 type MigrationProject struct {
-	ID                *string `json:"id" doc:"Migration project ID. The detail of one project (GET /v3/migprojects/{mig_project_id}) does not return it in the current API reference, so there it is null unless the API sends it."`
+	ID                *string `json:"id" doc:"Migration project ID. The detail of one project, read by 'sms_migration_project', has no id in the current API reference, so there it is null unless the API sends one."`
 	Name              *string `json:"name" doc:"Name of the migration project."`
 	Description       *string `json:"description" doc:"Description of the migration project." text:"multiline"`
 	IsDefault         *bool   `json:"isdefault" doc:"Whether this is the account's default migration project."`
-	Region            *string `json:"region" doc:"Name of the region the project migrates to."`
+	Region            *string `json:"region" doc:"Name of the project's region."`
 	StartTargetServer *bool   `json:"start_target_server" doc:"Whether the project's target servers are started once their migration completes."`
 	SpeedLimit        *int64  `json:"speed_limit" doc:"Migration rate limit configured for the project, in Mbit/s."`
 	UsePublicIP       *bool   `json:"use_public_ip" doc:"Whether the project's servers migrate over a public IP address."`
