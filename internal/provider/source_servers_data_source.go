@@ -6,12 +6,9 @@ import (
 	"encoding/hex"
 	"math/big"
 	"reflect"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -79,49 +76,16 @@ func boolFilterAttribute(description string) schema.BoolAttribute {
 	return schema.BoolAttribute{Optional: true, MarkdownDescription: description + " Unset filters are not sent."}
 }
 
-func enumFilterAttribute(description string, values []string) schema.StringAttribute {
-	return schema.StringAttribute{
-		Optional: true,
-		MarkdownDescription: description + " Validated at plan time, so a typo fails the plan instead of returning " +
-			"no servers and passing a gate. One of: `" + strings.Join(values, "`, `") + "`.",
-		Validators: []validator.String{stringvalidator.OneOf(values...)},
-	}
-}
-
 func (d *sourceServersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists Huawei Cloud SMS source servers (`GET /v3/sources`), reading every page, with every " +
 			"field of the response: replication progress in bytes, `migration_cycle`, `checks`, `current_task`, " +
 			"`last_visit_time`. For wave gates (every server of a migration project cut over), progress dashboards and " +
 			"alerts on disconnected agents.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withAttributes(sourceServersFilters.dataSourceAttributes(), map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "Identifier derived from the filters: the same filters give the same id, run after run.",
-			},
-			"state": enumFilterAttribute("Only servers in this state (query `state`).", smsapi.ServerStates),
-			"name": filterAttribute("Only servers with this name (query `name`). Whether the API matches exactly or by " +
-				"substring is not confirmed; compare `servers[*].name` yourself where it matters."),
-			"source_server_id": filterAttribute("Only the server with this SMS source server ID (query `id`)."),
-			"ip":               filterAttribute("Only servers with this IP address (query `ip`); matching rule not confirmed."),
-			"ipv6": filterAttribute("Only servers with this IPv6 address (query `ipv6`; `ip` wins when both are set). " +
-				"Added to the API in 2026; older regions may ignore it, so check the result."),
-			"migproject_id":   filterAttribute("Only servers of this migration project (query `migproject`)."),
-			"migration_cycle": enumFilterAttribute("Only servers in this migration stage (query `migration_cycle`).", smsapi.MigrationCycles),
-			"connected": boolFilterAttribute("Filter on the Agent's connection state (query `connected`). The API's " +
-				"true/false semantics are not confirmed, so for alerting read all servers and test `servers[*].connected` " +
-				"instead, as the offline-agents example does."),
-			"enterprise_project_id":       filterAttribute("Only servers of this enterprise project (query `enterprise_project_id`)."),
-			"is_consistency_result_exist": boolFilterAttribute("Filter on whether a consistency-check result exists (query `is_consistency_result_exist`)."),
-			"vm_id": filterAttribute("Filter by the platform's cloned-server ID (query `vm_id`). Added to the API in 2026; " +
-				"its semantics beyond that are not confirmed."),
-			"page_size": schema.NumberAttribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: "Servers requested per page (query `limit`), a whole number between 1 and 200; defaults to `200`. " +
-					"Each page after the first starts at the last server of the page before; `1` is asked as pages of 2. " +
-					"The result does not depend on it.",
-				Validators: []validator.Number{wholeNumberBetween(1, smsapi.MaxPageSize)},
 			},
 			"summary_only": schema.BoolAttribute{
 				Optional: true,
@@ -147,7 +111,8 @@ func (d *sourceServersDataSource) Schema(ctx context.Context, _ datasource.Schem
 			},
 			"servers":  serversAttribute(),
 			"timeouts": timeoutsAttribute(ctx),
-		},
+			"wait":     waitAttribute(&smsapi.SourceServerWait, "sms_source_servers"),
+		}),
 	}
 }
 
@@ -161,26 +126,54 @@ func (d *sourceServersDataSource) Configure(_ context.Context, req datasource.Co
 }
 
 func (d *sourceServersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readDataSource(ctx, d.data, sourceServersTarget, req, resp, readSourceServers)
+	readWithWait(ctx, d.data, sourceServersTarget, req, resp, readSourceServers)
+}
+
+// sourceServersFilters are the filter arguments of sms_source_servers, also those of the
+// sms_wait action's source_servers.
+var sourceServersFilters = filterTable[smsapi.ListSourceServersQuery]{
+	noun: "servers",
+	arguments: []filterArgument[smsapi.ListSourceServersQuery]{
+		{name: "state", description: "Only servers in this state (query `state`).", values: smsapi.ServerStates,
+			str: func(q *smsapi.ListSourceServersQuery) **string { return &q.State }},
+		{name: "name", description: "Only servers with this name (query `name`). Whether the API matches exactly or by " +
+			"substring is not confirmed; compare `servers[*].name` yourself where it matters.",
+			str: func(q *smsapi.ListSourceServersQuery) **string { return &q.Name }},
+		{name: "source_server_id", description: "Only the server with this SMS source server ID (query `id`).",
+			str: func(q *smsapi.ListSourceServersQuery) **string { return &q.ID }},
+		{name: "ip", description: "Only servers with this IP address (query `ip`); matching rule not confirmed.",
+			str: func(q *smsapi.ListSourceServersQuery) **string { return &q.IP }},
+		{name: "ipv6", description: "Only servers with this IPv6 address (query `ipv6`; `ip` wins when both are set). " +
+			"Added to the API in 2026; older regions may ignore it, so check the result.",
+			str: func(q *smsapi.ListSourceServersQuery) **string { return &q.IPv6 }},
+		{name: "migproject_id", description: "Only servers of this migration project (query `migproject`).",
+			str: func(q *smsapi.ListSourceServersQuery) **string { return &q.MigProject }},
+		{name: "migration_cycle", description: "Only servers in this migration stage (query `migration_cycle`).",
+			values: smsapi.MigrationCycles, str: func(q *smsapi.ListSourceServersQuery) **string { return &q.MigrationCycle }},
+		{name: "connected", description: "Filter on the Agent's connection state (query `connected`). The API's " +
+			"true/false semantics are not confirmed, so for alerting read all servers and test `servers[*].connected` " +
+			"instead, as the offline-agents example does.",
+			boolean: func(q *smsapi.ListSourceServersQuery) **bool { return &q.Connected }},
+		{name: "enterprise_project_id", description: "Only servers of this enterprise project (query `enterprise_project_id`).",
+			str: func(q *smsapi.ListSourceServersQuery) **string { return &q.EnterpriseProjectID }},
+		{name: "is_consistency_result_exist", description: "Filter on whether a consistency-check result exists (query `is_consistency_result_exist`).",
+			boolean: func(q *smsapi.ListSourceServersQuery) **bool { return &q.IsConsistencyResultExist }},
+		{name: "vm_id", description: "Filter by the platform's cloned-server ID (query `vm_id`). Added to the API in 2026; " +
+			"its semantics beyond that are not confirmed.",
+			str: func(q *smsapi.ListSourceServersQuery) **string { return &q.VMID }},
+	},
+	pageSizeDescription: "Servers requested per page (query `limit`), a whole number between 1 and 200; defaults to `200`. " +
+		"Each page after the first starts at the last server of the page before; `1` is asked as pages of 2. " +
+		"The result does not depend on it.",
+	pageSize: func(q *smsapi.ListSourceServersQuery) *int { return &q.PageSize },
 }
 
 func readSourceServers(ctx context.Context, r *dataSourceRead) error {
-	q := smsapi.ListSourceServersQuery{
-		State:                    r.args.str("state"),
-		Name:                     r.args.str("name"),
-		ID:                       r.args.str("source_server_id"),
-		IP:                       r.args.str("ip"),
-		IPv6:                     r.args.str("ipv6"),
-		MigProject:               r.args.str("migproject_id"),
-		MigrationCycle:           r.args.str("migration_cycle"),
-		Connected:                r.args.boolean("connected"),
-		EnterpriseProjectID:      r.args.str("enterprise_project_id"),
-		IsConsistencyResultExist: r.args.boolean("is_consistency_result_exist"),
-		VMID:                     r.args.str("vm_id"),
-		PageSize:                 int(r.args.integer("page_size", smsapi.MaxPageSize)),
-	}
+	q := sourceServersFilters.query(&r.args)
 	list, err := readListing(ctx, r, serversEncoding, q.Values(), q.PageSize, func(ctx context.Context) (*smsapi.SourceServerList, error) {
-		return r.client.ListSourceServers(ctx, q)
+		return waitForListing(ctx, r, &smsapi.SourceServerWait, func(ctx context.Context) (*smsapi.SourceServerList, error) {
+			return r.client.ListSourceServers(ctx, q)
+		})
 	})
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -52,30 +51,11 @@ func (d *tasksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"while a `check` block only warns. A read returns every matching task or fails; it never returns part of " +
 			"a listing that contradicts its own count. A task seen again on a later page is kept once; the entries of " +
 			"one page are all kept, as the API sends them.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withAttributes(tasksFilters.dataSourceAttributes(), map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "Identifier derived from the filters: the same filters give the same id, run after run, " +
 					"so it does not show up as a change in plans.",
-			},
-			"state": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Only tasks in this state (query `state`). Validated at plan time, so a typo fails the plan " +
-					"instead of returning no tasks and passing a gate. One of: `" + strings.Join(smsapi.TaskStates, "`, `") + "`.",
-				Validators: []validator.String{stringvalidator.OneOf(smsapi.TaskStates...)},
-			},
-			"name":                  filterAttribute("Only the task with this name (query `name`)."),
-			"task_id":               filterAttribute("Only the task with this ID (query `id`)."),
-			"source_server_id":      filterAttribute("Only tasks of this source server (query `source_server_id`)."),
-			"enterprise_project_id": filterAttribute("Only tasks of this enterprise project (query `enterprise_project_id`)."),
-			"page_size": schema.NumberAttribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: "Tasks requested per page (query `limit`), a whole number between 1 and 200; defaults to `200`. " +
-					"Each page after the first starts at the last task of the page before, so a listing of n tasks takes " +
-					"1 + ceil((n - page_size) / (page_size - 1)) requests; `1` is asked as pages of 2. The result does not " +
-					"depend on it; larger pages need fewer requests.",
-				Validators: []validator.Number{wholeNumberBetween(1, smsapi.MaxPageSize)},
 			},
 			"summary_only": schema.BoolAttribute{
 				Optional: true,
@@ -102,7 +82,8 @@ func (d *tasksDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			},
 			"tasks":    tasksAttribute(),
 			"timeouts": timeoutsAttribute(ctx),
-		},
+			"wait":     waitAttribute(&smsapi.TaskWait, "sms_tasks"),
+		}),
 	}
 }
 
@@ -111,7 +92,29 @@ func (d *tasksDataSource) Configure(_ context.Context, req datasource.ConfigureR
 }
 
 func (d *tasksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readDataSource(ctx, d.data, tasksTarget, req, resp, readTasks)
+	readWithWait(ctx, d.data, tasksTarget, req, resp, readTasks)
+}
+
+// tasksFilters are the filter arguments of sms_tasks, also those of the sms_wait action's tasks.
+var tasksFilters = filterTable[smsapi.ListTasksQuery]{
+	noun: "tasks",
+	arguments: []filterArgument[smsapi.ListTasksQuery]{
+		{name: "state", description: "Only tasks in this state (query `state`).", values: smsapi.TaskStates,
+			str: func(q *smsapi.ListTasksQuery) **string { return &q.State }},
+		{name: "name", description: "Only the task with this name (query `name`).",
+			str: func(q *smsapi.ListTasksQuery) **string { return &q.Name }},
+		{name: "task_id", description: "Only the task with this ID (query `id`).",
+			str: func(q *smsapi.ListTasksQuery) **string { return &q.ID }},
+		{name: "source_server_id", description: "Only tasks of this source server (query `source_server_id`).",
+			str: func(q *smsapi.ListTasksQuery) **string { return &q.SourceServerID }},
+		{name: "enterprise_project_id", description: "Only tasks of this enterprise project (query `enterprise_project_id`).",
+			str: func(q *smsapi.ListTasksQuery) **string { return &q.EnterpriseProjectID }},
+	},
+	pageSizeDescription: "Tasks requested per page (query `limit`), a whole number between 1 and 200; defaults to `200`. " +
+		"Each page after the first starts at the last task of the page before, so a listing of n tasks takes " +
+		"1 + ceil((n - page_size) / (page_size - 1)) requests; `1` is asked as pages of 2. The result does not " +
+		"depend on it; larger pages need fewer requests.",
+	pageSize: func(q *smsapi.ListTasksQuery) *int { return &q.PageSize },
 }
 
 // tasksAttribute is the list of tasks, each with every field of smsapi.Task.
@@ -120,16 +123,11 @@ func tasksAttribute() schema.ListNestedAttribute {
 }
 
 func readTasks(ctx context.Context, r *dataSourceRead) error {
-	q := smsapi.ListTasksQuery{
-		State:               r.args.str("state"),
-		Name:                r.args.str("name"),
-		ID:                  r.args.str("task_id"),
-		SourceServerID:      r.args.str("source_server_id"),
-		EnterpriseProjectID: r.args.str("enterprise_project_id"),
-		PageSize:            int(r.args.integer("page_size", smsapi.MaxPageSize)),
-	}
+	q := tasksFilters.query(&r.args)
 	list, err := readListing(ctx, r, tasksEncoding, q.Values(), q.PageSize, func(ctx context.Context) (*smsapi.TaskList, error) {
-		return r.client.ListTasks(ctx, q)
+		return waitForListing(ctx, r, &smsapi.TaskWait, func(ctx context.Context) (*smsapi.TaskList, error) {
+			return r.client.ListTasks(ctx, q)
+		})
 	})
 	if err != nil {
 		return err
