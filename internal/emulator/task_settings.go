@@ -11,6 +11,8 @@ var taskSubResources = map[string]func(task []byte, taskID string) []byte{
 	"speed-limit":           speedLimits,
 	"configuration-setting": configurationSetting,
 	"consistency-result":    consistencyResult,
+	"certkey":               certKey,
+	"passphrase":            passphrase,
 }
 
 // speedLimits answers GET /v3/tasks/{task_id}/speed-limit: none for a task without a

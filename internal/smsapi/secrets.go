@@ -41,9 +41,9 @@ type TemplatePassword struct {
 	TargetPassword *string `json:"target_password" doc:"Password of the target servers the template creates." secret:"true"`
 }
 
-// secretTemplateObject is a server template read for its target password; the template's own
-// reads name it the same way.
-var secretTemplateObject = objectKind{collection: "/v3/vm/templates", kind: "server template", noun: "server template", arg: "id"}
+// secretTemplateObject is a server template read for its target password, by the argument
+// template_id of sms_server_template_password, which a not-found error names.
+var secretTemplateObject = objectKind{collection: "/v3/vm/templates", kind: "server template", noun: "server template", arg: "template_id"}
 
 // ShowTaskCertificate fetches the certificates and keys of one task's channel, GET
 // /v3/tasks/{task_id}/certkey. The SDK's enable_ca_cert query parameter asks the API to generate

@@ -66,7 +66,7 @@ func TestShowTemplatePassword_DecodesAndNamesTheTemplateWhenMissing(t *testing.T
 	}
 	_, err = newTestClient(t, srv.URL).ShowTemplatePassword(context.Background(), "gone")
 	var nf *NotFoundError
-	if !errors.As(err, &nf) || nf.Kind != "server template" || nf.Arg != "id" || nf.ID != "gone" {
+	if !errors.As(err, &nf) || nf.Kind != "server template" || nf.Arg != "template_id" || nf.ID != "gone" {
 		t.Errorf("404: %#v", err)
 	}
 }
