@@ -15,9 +15,10 @@ var checkedDirs = map[string][]string{
 }
 
 // consistencyResult answers GET /v3/tasks/{task_id}/consistency-result from the stored task.
-// Three in four tasks in a checkedState, chosen by id, have run a check, some of them two; every
-// other task has none. The newest check of one in three checked tasks found differences, missing
-// and extra files in a directory; every other check found the target identical.
+// Every task in a checkedState has run a check, some of them two (chosen by id); every other task
+// has none. The newest check of one in three checked tasks, chosen by id, found different, missing
+// and extra files in its last directory; every other check found the target identical. A task of
+// an unknown os_type is checked at "/".
 func consistencyResult(task []byte, taskID string) []byte {
 	var t struct {
 		State      string `json:"state"`
@@ -26,14 +27,17 @@ func consistencyResult(task []byte, taskID string) []byte {
 	}
 	_ = json.Unmarshal(task, &t) // Wrong types leave zero values: a task without checks.
 	checks := []any{}
-	h := idHash(taskID)
-	dirs, known := checkedDirs[t.OSType]
-	if !checkedStates[t.State] || !known || h%4 == 0 {
+	if !checkedStates[t.State] {
 		return marshal(map[string]any{"task_id": taskID, "result_list": checks})
 	}
+	dirs, known := checkedDirs[t.OSType]
+	if !known {
+		dirs = []string{"/"}
+	}
+	h := idHash(taskID)
 	runs := 1 + int(h>>2%2)
 	for run := range runs {
-		dirty := run == runs-1 && h%3 == 0
+		dirty := run == runs-1 && h>>16%3 == 1
 		results := make([]any, len(dirs))
 		for i, dir := range dirs {
 			total := int64(h>>(4+i)%5000) + 120

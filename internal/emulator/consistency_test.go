@@ -30,8 +30,8 @@ func consistencyOf(t *testing.T, s *Server, id string) consistencyBody {
 	return got
 }
 
-// Only tasks that have migrated or synchronized their data have checks; of a generated fleet,
-// some have found differences and others none, every answer names its task and stays the same,
+// Only tasks that have migrated or synchronized their data have checks, and all of them do; of a
+// generated fleet, some have found differences and others none, every answer names its task and stays the same,
 // and a task that does not exist is a 404.
 func TestConsistencyResult_FollowsTheTask(t *testing.T) {
 	fleet := GenerateFleet(200, 7)
@@ -46,13 +46,13 @@ func TestConsistencyResult_FollowsTheTask(t *testing.T) {
 		if *got.TaskID != task.ID {
 			t.Errorf("task %s: answer names %s", task.ID, *got.TaskID)
 		}
+		if checkedStates[task.State] != (len(got.ResultList) > 0) {
+			t.Errorf("task %s in state %s has %d checks", task.ID, task.State, len(got.ResultList))
+		}
 		if len(got.ResultList) == 0 {
 			continue
 		}
 		checked++
-		if !checkedStates[task.State] {
-			t.Errorf("task %s in state %s has checks", task.ID, task.State)
-		}
 		found := false
 		for _, check := range got.ResultList {
 			for _, d := range check.ConsistencyResult {
@@ -73,17 +73,18 @@ func TestConsistencyResult_FollowsTheTask(t *testing.T) {
 	checkError(t, resp, body, http.StatusNotFound, "SMS.6002", "The migration task missing does not exist")
 }
 
-// A task's checks follow its state and os_type: none for a task still running or of an unknown
-// OS, the OS's directories otherwise; the same id gives the same answer on every request.
+// A task's checks follow its state and os_type: none for a task still running, the OS's
+// directories otherwise, "/" for an unknown OS; the same id gives the same answer every time.
 func TestConsistencyResult_DirectoriesFollowTheOS(t *testing.T) {
 	s := start(t, Options{TaskDetails: map[string]json.RawMessage{
 		"run": json.RawMessage(`{"id":"run","state":"RUNNING","os_type":"LINUX"}`),
 		"odd": json.RawMessage(`{"id":"odd","state":"MIGRATE_SUCCESS","os_type":1}`),
 	}})
-	for _, id := range []string{"run", "odd"} {
-		if got := consistencyOf(t, s, id); len(got.ResultList) != 0 {
-			t.Errorf("%s: %d checks, want none", id, len(got.ResultList))
-		}
+	if got := consistencyOf(t, s, "run"); len(got.ResultList) != 0 {
+		t.Errorf("running task: %d checks, want none", len(got.ResultList))
+	}
+	if got := consistencyOf(t, s, "odd"); len(got.ResultList) == 0 || got.ResultList[0].ConsistencyResult[0].DirCheck != "/" {
+		t.Errorf("task of an unknown OS: %+v, want a check of /", got)
 	}
 	for _, os := range []string{"LINUX", "WINDOWS"} {
 		details := map[string]json.RawMessage{}
@@ -92,22 +93,20 @@ func TestConsistencyResult_DirectoriesFollowTheOS(t *testing.T) {
 			details[id] = json.RawMessage(`{"id":"` + id + `","state":"SYNC_SUCCESS","os_type":"` + os + `","create_date":1000}`)
 		}
 		s := start(t, Options{TaskDetails: details})
-		found := false
 		for id := range details {
 			got := consistencyOf(t, s, id)
 			if again := consistencyOf(t, s, id); len(again.ResultList) != len(got.ResultList) {
 				t.Errorf("%s: answers differ", id)
 			}
+			if len(got.ResultList) == 0 {
+				t.Errorf("%s: no check", id)
+			}
 			for _, check := range got.ResultList {
-				found = true
 				if check.FinishedTime <= 1000 || len(check.ConsistencyResult) != len(checkedDirs[os]) ||
 					check.ConsistencyResult[0].DirCheck != checkedDirs[os][0] {
 					t.Errorf("%s: check %+v", id, check)
 				}
 			}
-		}
-		if !found {
-			t.Errorf("no %s task of 8 has a check", os)
 		}
 	}
 }

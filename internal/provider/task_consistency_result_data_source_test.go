@@ -21,13 +21,13 @@ import (
 // answer holds the SDK's string form and an int64 count.
 func TestTaskConsistencyResultDataSource_ErrorsAndValues(t *testing.T) {
 	t.Parallel()
-	// The emulator chooses by id hash: t-1's check found differences in its last directory,
-	// t-5's two checks found none, and t-2 has run no check.
+	// The emulator chooses by id: t-3's check found differences in its last directory, t-8's two
+	// checks found none, and t-2, still running, has run no check.
 	task := func(id, state string) json.RawMessage {
 		return json.RawMessage(`{"id":"` + id + `","state":"` + state + `","os_type":"LINUX","create_date":1733472000000}`)
 	}
 	opts := emulator.Options{TaskDetails: map[string]json.RawMessage{
-		"t-1": task("t-1", "MIGRATE_SUCCESS"), "t-5": task("t-5", "SYNC_SUCCESS"), "t-2": task("t-2", "MIGRATE_SUCCESS"),
+		"t-3": task("t-3", "MIGRATE_SUCCESS"), "t-8": task("t-8", "SYNC_SUCCESS"), "t-2": task("t-2", "RUNNING"),
 		"t-9": task("t-9", "MIGRATE_SUCCESS"),
 	}}
 	server := testsupport.StartEmulator(t, opts)
@@ -76,9 +76,9 @@ data "sms_task_consistency_result" "` + name + `" { task_id = "` + id + `" }`
 						`{"finished_time":null,"check_result":null,"consistency_result":[{"dir_check":"/data","num_total_files":9007199254740993,` +
 						`"num_different_files":0,"num_target_miss_files":0,"num_target_more_files":0}]}]}`})
 				},
-				Config: provider + data("dirty", "t-1") + data("clean", "t-5") + data("none", "t-2") + data("text", "t-9"),
+				Config: provider + data("dirty", "t-3") + data("clean", "t-8") + data("none", "t-2") + data("text", "t-9"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					at("dirty", tfjsonpath.New("task_id"), knownvalue.StringExact("t-1")),
+					at("dirty", tfjsonpath.New("task_id"), knownvalue.StringExact("t-3")),
 					at("dirty", tfjsonpath.New("clean"), knownvalue.Bool(false)),
 					at("dirty", tfjsonpath.New("result_list"), knownvalue.ListSizeExact(1)),
 					at("dirty", check(0).AtMapKey("clean"), knownvalue.Bool(false)),
@@ -87,7 +87,7 @@ data "sms_task_consistency_result" "` + name + `" { task_id = "` + id + `" }`
 					at("dirty", dir(0, 0, "dir_check"), knownvalue.StringExact("/")),
 					at("dirty", dir(0, 3, "dir_check"), knownvalue.StringExact("/var/lib/mysql")),
 					at("dirty", dir(0, 0, "num_different_files"), knownvalue.Int64Exact(0)),
-					at("dirty", dir(0, 3, "num_different_files"), knownvalue.Int64Exact(3)),
+					at("dirty", dir(0, 3, "num_different_files"), knownvalue.Int64Exact(7)),
 					at("dirty", dir(0, 3, "num_target_miss_files"), knownvalue.Int64Exact(2)),
 					at("dirty", dir(0, 3, "num_target_more_files"), knownvalue.Int64Exact(2)),
 					at("clean", tfjsonpath.New("clean"), knownvalue.Bool(true)),
