@@ -13,7 +13,7 @@ import (
 
 // projectsFleet is the fleet the project examples are planned against: its servers are in the
 // three waves and none is in the default project.
-func projectsFleet(t *testing.T) (emulator.Fleet, map[string]bool) {
+func projectsFleet(t *testing.T) emulator.Fleet {
 	t.Helper()
 	fleet := emulator.GenerateFleet(5, 1)
 	hasServers := map[string]bool{}
@@ -23,14 +23,14 @@ func projectsFleet(t *testing.T) (emulator.Fleet, map[string]bool) {
 	if len(hasServers) != len(emulator.MigrationProjects) || hasServers[emulator.DefaultMigrationProject] {
 		t.Fatalf("the fleet needs servers in every wave and none in the default project: %v", hasServers)
 	}
-	return fleet, hasServers
+	return fleet
 }
 
 // projectExamples checks each data-source.tf file of the migration project data sources, by its
 // path under examples/data-sources.
 var projectExamples = map[string]func(t *testing.T, h *tfHarness){
 	"sms_migration_projects/data-source.tf": func(t *testing.T, h *tfHarness) {
-		fleet, _ := projectsFleet(t)
+		fleet := projectsFleet(t)
 		r, out, _ := planWith(t, h, fleet.Options(), nil)
 		mustSucceed(t, r)
 		want := map[string]string{}
@@ -56,7 +56,7 @@ var projectExamples = map[string]func(t *testing.T, h *tfHarness){
 	},
 
 	"sms_migration_project/data-source.tf": func(t *testing.T, h *tfHarness) {
-		fleet, _ := projectsFleet(t)
+		fleet := projectsFleet(t)
 		opts := fleet.Options()
 		r, out, _ := planWith(t, h, opts, nil, "-var=mig_project_id="+emulator.MigrationProjects[1])
 		mustSucceed(t, r)
