@@ -86,8 +86,9 @@ func TestListMigrationProjects_ItemsWithoutIDAreKept(t *testing.T) {
 }
 
 // Hostile or broken listings fail the read rather than reach a gate: one id under two names (on
-// one page or across two), more projects than the limit, a missing array, and pages that hold
-// fewer projects than their count, each read twice.
+// one page or across two), more projects than the limit, a missing array, a null project, an
+// error beside the page's fields, and pages that hold fewer projects than their count, each
+// read twice.
 func TestListMigrationProjects_ContradictionsFail(t *testing.T) {
 	t.Parallel()
 	for name, tc := range map[string]struct {
@@ -102,6 +103,10 @@ func TestListMigrationProjects_ContradictionsFail(t *testing.T) {
 		"more than the limit": {map[string]string{"0": `{"count":3,"migprojects":[{"id":"a"},{"id":"b"},{"id":"c"}]}`},
 			`"migprojects" holds more than the limit of 2`},
 		"no array": {map[string]string{"0": `{"count":1}`}, `"migprojects" is missing or null while "count" is 1`},
+		"a null project": {map[string]string{"0": `{"count":2,"migprojects":[{"id":"a"},null]}`},
+			`the "migprojects" array holds 1 null element(s)`},
+		"an error beside the page": {map[string]string{"0": `{"error_code":"SMS.9999","error_msg":"backend","count":0,"migprojects":[]}`},
+			"(error_code SMS.9999): backend"},
 		"short of the count": {map[string]string{"0": `{"count":5,"migprojects":[{"id":"a"}]}`},
 			"migration projects listing contradicted itself on two reads in a row"},
 	} {
