@@ -259,3 +259,33 @@ func TestShowServerTemplate_NotFoundAndBadIDs(t *testing.T) {
 		t.Error("a bad id was sent")
 	}
 }
+
+// Control characters in a template's strings, nested ones included, are escaped and an echoed
+// token is masked, in the listing and in the unwrapped detail alike.
+func TestServerTemplates_HostileStringsAreCleaned(t *testing.T) {
+	t.Parallel()
+	template := `{"id":"tpl-1","name":"` + hostileName + `","nics":[{"name":"` + hostileName + `"}],"vpc":{"name":"copy of ` +
+		testToken + `"},"target_password":"` + templatePassword + `"}`
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v3/vm/templates" {
+			writeJSON(w, 200, `{"count":1,"templates":[`+template+`]}`)
+			return
+		}
+		writeJSON(w, 200, `{"template":`+template+`}`)
+	})
+	c := newTestClient(t, srv.URL)
+	list, err := c.ListServerTemplates(context.Background(), ListServerTemplatesQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := c.ShowServerTemplate(context.Background(), "tpl-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, tp := range map[string]*ServerTemplate{"listed": &list.Items[0], "shown": one} {
+		if *tp.Name != cleanedName || *tp.NICs[0].Name != cleanedName || *tp.VPC.Name != "copy of [REDACTED]" || !*tp.HasTargetPassword {
+			t.Errorf("%s template: name %q, nic %q, vpc %q", what, *tp.Name, *tp.NICs[0].Name, *tp.VPC.Name)
+		}
+		notAnywhere(t, what, tp)
+	}
+}
