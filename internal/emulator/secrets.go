@@ -5,20 +5,20 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
 // The secret endpoints answer values derived from the id they are asked for, the same on every
-// request and different for every task, field and template, so that a test can compute the secret
-// it expects and search everything Terraform wrote for it. Every value holds "emu-secret", which
-// no other answer of the emulator does.
+// request and different for every task and field, so that a test can compute the secret it expects
+// and search everything Terraform wrote for it: each starts with "emu-secret-", which no other
+// answer of the emulator holds, and goes on with hexadecimal digits only, so that any fragment of
+// one is as distinctive as the whole.
 
 // SecretOf is the secret the emulator serves for one task or template and field: "passphrase" of
 // GET /v3/tasks/{task_id}/passphrase, "cert", "private_key" and the other fields of
 // GET /v3/tasks/{task_id}/certkey. Tests use it to know what to look for.
 func SecretOf(id, field string) string {
 	sum := sha256.Sum256([]byte("sms-emulator\x00" + field + "\x00" + id))
-	return "emu-secret-" + strings.ReplaceAll(field, "_", "-") + "-" + hex.EncodeToString(sum[:12])
+	return "emu-secret-" + hex.EncodeToString(sum[:12])
 }
 
 // certKeyFields are the fields of the certkey answer, and the PEM block each is wrapped in.
