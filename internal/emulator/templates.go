@@ -156,7 +156,9 @@ func matchTemplate(t *templateRecord, query url.Values) bool {
 }
 
 // answerTemplate answers GET /v3/vm/templates/{id}: the template wrapped in an object, as the
-// SDK's ShowTemplateResponse has it, or 404 for an unknown id.
+// SDK's ShowTemplateResponse has it, or 404 for an unknown id. The reference documents no error
+// for an unknown template; SMS.6505 is the emulator's own code for it, an SMS code as the service's
+// 404 for a task has.
 func (s *Server) answerTemplate(r *http.Request, _ url.Values, id string) (int, []byte) {
 	templateID := r.PathValue("id")
 	if t, ok := s.template(templateID); ok {
