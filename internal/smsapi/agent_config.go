@@ -13,7 +13,7 @@ import (
 // the SMS-Agent of a source server fetches when it starts.
 type AgentConfig struct {
 	Config  map[string]*string   `json:"config" doc:"Agent settings by name, such as 'mainRegion', 'obs_domain', 'disktype' and 'process_and_it'; the API adds names over time."`
-	Regions []map[string]*string `json:"regions" doc:"Regions the Agent can migrate to, each a map such as { region_name, project_name }."`
+	Regions []map[string]*string `json:"regions" doc:"Regions the Agent can migrate to, each a map with keys such as 'region_name' and 'project_name'."`
 }
 
 // agentConfigAnswer is how GET /v3/config is decoded: its maps as lists of entries, so that the

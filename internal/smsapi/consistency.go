@@ -14,7 +14,7 @@ import (
 // ShowConsistencyResultResponse): what the consistency checks of a task found.
 type TaskConsistencyResult struct {
 	TaskID     *string            `json:"task_id" doc:"ID of the task."`
-	ResultList []ConsistencyCheck `json:"result_list" doc:"The task's consistency checks, in API order; an empty list for a task that has none."`
+	ResultList []ConsistencyCheck `json:"result_list" doc:"The task's consistency checks; empty for a task that has run none."`
 }
 
 // ConsistencyCheck is one item of result_list: one consistency check of the task. The API
