@@ -264,10 +264,18 @@ func (s *Server) MutateServers(fn func(servers []json.RawMessage) []json.RawMess
 // PathPrefix, each answering from the one fleet. An answer gets the request (for its path
 // values), its query and its request id, and returns the status and body.
 var endpoints = map[string]func(s *Server, r *http.Request, query url.Values, id string) (int, []byte){
-	"/v3/tasks":                 (*Server).answerTasks,
-	"/v3/tasks/{task_id}":       (*Server).answerTask,
-	"/v3/tasks/{task_id}/{sub}": (*Server).answerTaskSubResource,
-	"/v3/sources":               (*Server).answerSources,
+	"/v3/tasks":                             (*Server).answerTasks,
+	"/v3/tasks/{task_id}":                   (*Server).answerTask,
+	"/v3/tasks/{task_id}/{sub}":             (*Server).answerTaskSubResource,
+	"/v3/sources":                           (*Server).answerSources,
+	"/v3/sources/{source_id}":               (*Server).answerSourceServer,
+	"/v3/errors":                            (*Server).answerErrors,
+	"/v3/config":                            (*Server).answerAgentConfig,
+	"/v3/migprojects":                       (*Server).answerMigProjects,
+	"/v3/migprojects/{mig_project_id}":      (*Server).answerMigProject,
+	"/v3/vm/templates":                      (*Server).answerTemplates,
+	"/v3/vm/templates/{id}":                 (*Server).answerTemplate,
+	"/v3/vm/templates/{id}/target-password": (*Server).answerTemplatePassword,
 	"/v3/sources/overview": func(s *Server, _ *http.Request, _ url.Values, _ string) (int, []byte) {
 		return http.StatusOK, s.overview()
 	},
@@ -335,6 +343,7 @@ func (s *Server) endpoint(answer func(s *Server, r *http.Request, query url.Valu
 		if s.opts.OnRequest != nil {
 			s.opts.OnRequest(cloneValues(query))
 		}
+		s.advance(r.URL.Path, query)
 		respond := func() (int, []byte) { return answer(s, r, query, id) }
 		if f, ok := s.takeFault(strings.TrimPrefix(r.URL.Path, s.prefix), query); ok {
 			if s.serveFault(w, r, f, respond, id) {

@@ -262,7 +262,7 @@ func TestRoutes(t *testing.T) {
 		t.Errorf("count = %d, want 3", *got.Count)
 	}
 	base := strings.TrimSuffix(s.URL(), "/sms")
-	for _, path := range []string{"/v3/tasks", "/sms/v3/tasks/", "/sms/v3/task", "/sms/v3/tasks/1/x", "/sms/v3/sources/1"} {
+	for _, path := range []string{"/v3/tasks", "/sms/v3/tasks/", "/sms/v3/task", "/sms/v3/tasks/1/x", "/sms/v3/sources/1/x", "/sms/v3/migprojects/1/x"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)

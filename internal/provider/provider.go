@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -21,8 +22,9 @@ import (
 )
 
 var (
-	_ provider.Provider                     = (*smsProvider)(nil)
-	_ provider.ProviderWithConfigValidators = (*smsProvider)(nil)
+	_ provider.Provider                       = (*smsProvider)(nil)
+	_ provider.ProviderWithConfigValidators   = (*smsProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*smsProvider)(nil)
 )
 
 // New returns a constructor of the provider, as providerserver expects.
@@ -235,12 +237,23 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	data := &providerData{client: client, secrets: settings.secrets(), method: settings.credentials.method}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *smsProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewTasksDataSource, NewTaskDataSource, NewSourceServersDataSource, NewSourceServerOverviewDataSource,
 		NewTaskSpeedLimitsDataSource, NewTaskConfigurationDataSource,
+		NewMigrationProjectsDataSource, NewMigrationProjectDataSource,
+		NewServerTemplatesDataSource, NewServerTemplateDataSource,
+		NewTaskConsistencyResultDataSource, NewAgentConfigDataSource,
+		NewSourceServerDataSource, NewSourceServerErrorsDataSource,
+	}
+}
+
+func (p *smsProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewTaskCertificateEphemeralResource, NewTaskPassphraseEphemeralResource, NewServerTemplatePasswordEphemeralResource,
 	}
 }
 
