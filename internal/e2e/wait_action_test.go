@@ -46,7 +46,7 @@ func skipWithoutActions(t *testing.T, h *tfHarness) {
 	t.Helper()
 	cli, major, minor := cliVersion(t, h)
 	if cli != "Terraform" || major == 1 && minor < 14 {
-		t.Skipf("NOTE: actions need Terraform 1.14 or later, and the CLI under test is %s %d.%d; run "+
+		t.Skipf("actions need Terraform 1.14 or later, and the CLI under test is %s %d.%d; run "+
 			"`make testacc-actions` (the newest pinned Terraform) or set TF_ACC_TERRAFORM_PATH to a newer CLI", cli, major, minor)
 	}
 }
