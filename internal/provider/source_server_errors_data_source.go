@@ -43,8 +43,8 @@ var migrationErrorsEncoding = directstate.MustList[smsapi.MigrationError]("migra
 	terraformTypeOf(migrationErrorsAttribute().GetType()), derivedOf)
 
 func migrationErrorsAttribute() schema.ListNestedAttribute {
-	return listAttribute[smsapi.MigrationError]("Source servers that failed to migrate, one entry per server, in API " +
-		"order, with every field of the response under its API name.")
+	return listAttribute[smsapi.MigrationError]("Source servers that failed to migrate, each with its error, in API order, " +
+		"with every field of the response under its API name.")
 }
 
 func (d *sourceServerErrorsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -85,10 +85,11 @@ func (d *sourceServerErrorsDataSource) Schema(ctx context.Context, _ datasource.
 			"error_code_counts": schema.MapAttribute{
 				Computed:    true,
 				ElementType: types.Int64Type,
-				MarkdownDescription: "Derived by the provider, not returned by the API: the number of returned servers per " +
-					"`error_code` found in their `error_json`, such as `{\"SMS.0203\" = 2}`. A server whose `error_json` " +
-					"is not a JSON object with a non-empty string `error_code` is not counted, so the counts add up to less than " +
-					"`total_count` when the API sends another shape. Codes with no server are absent.",
+				MarkdownDescription: "Derived by the provider, not returned by the API: the number of entries of " +
+					"`migration_errors` per `error_code` found in their `error_json`, such as `{\"SMS.0203\" = 2}`, kept " +
+					"under `summary_only` too. An entry whose `error_json` is not a JSON object with a non-empty string " +
+					"`error_code` is not counted, so the counts add up to fewer than the entries when the API sends " +
+					"another shape. Codes with no entry are absent.",
 			},
 			"migration_errors": migrationErrorsAttribute(),
 			"timeouts":         timeoutsAttribute(ctx),

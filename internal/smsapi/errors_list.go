@@ -49,9 +49,12 @@ type MigrationError struct {
 // SourceServerErrorList is the result of ListSourceServerErrors.
 type SourceServerErrorList = Listing[MigrationError]
 
-// sourceServerErrorsList is GET /v3/errors. The API counts source servers, so an entry is known
-// by its source_id, and two copies of one server compare their error. No item carries the
-// enterprise project, so the filter cannot be checked against the items.
+// sourceServerErrorsList is GET /v3/errors. The reference counts source servers, but whether a
+// server with two errors is listed once or twice is not confirmed, so an entry is known by its
+// source_id and its error together: a server's second error is kept, not dropped as a repeat,
+// and a server whose error changed between two pages shows as one entry too many, which makes
+// the listing contradict its count and be read again. No entry carries the enterprise project,
+// so that filter cannot be checked against the entries.
 var sourceServerErrorsList = listSpec[MigrationError, ListSourceServerErrorsResponse]{
 	path: "/v3/errors", itemsKey: "migration_errors", noun: "source server errors", name: "a list of migration errors",
 	fields: func(r *ListSourceServerErrorsResponse) (*int64, *[]MigrationError) {
@@ -59,11 +62,10 @@ var sourceServerErrorsList = listSpec[MigrationError, ListSourceServerErrorsResp
 	},
 	itemID: func(e *MigrationError) (string, bool) {
 		if e.SourceID == nil || *e.SourceID == "" {
-			return "", false // An empty id identifies nothing.
+			return "", false // An empty id identifies nothing: the entry is known by its whole content.
 		}
-		return *e.SourceID, true
+		return *e.SourceID + " " + deref(e.ErrorJSON), true
 	},
-	itemState: func(e *MigrationError) string { return deref(e.ErrorJSON) },
 }
 
 // errorsLimit checks the client and a page size for GET /v3/errors, whose pages are smaller than
