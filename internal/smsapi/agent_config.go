@@ -94,7 +94,8 @@ func (c *Client) ShowAgentConfig(ctx context.Context) (*AgentConfig, error) {
 
 // checkAgentConfig rejects an answer with neither config nor regions, a region that is null, or
 // a map with two keys that are one after the decode path cleaned them (a key holding a line
-// break is written with the escape \n, which another key may already spell out).
+// break is written with the escape \n, which another key may already spell out; two keys that
+// echo a credential are both masked).
 func checkAgentConfig(a *agentConfigAnswer) error {
 	if a.Config == nil && a.Regions == nil {
 		return errors.New("the body holds neither config nor regions")
@@ -117,7 +118,8 @@ func (m stringMap) checkKeys(name string) error {
 	seen := make(map[string]bool, len(m))
 	for _, e := range m {
 		if seen[e.Key] {
-			return fmt.Errorf("%s holds the key %q twice once control characters are escaped", name, truncate(e.Key, 80))
+			return fmt.Errorf("%s holds the key %q twice once its keys are cleaned (control characters escaped, credentials masked)",
+				name, truncate(e.Key, 80))
 		}
 		seen[e.Key] = true
 	}
