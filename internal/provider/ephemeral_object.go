@@ -40,8 +40,8 @@ var (
 // ephemeralNote ends every description: what Terraform does with the values.
 const ephemeralNote = " An ephemeral resource: Terraform opens it in every plan and apply, and keeps its values for that " +
 	"run only, never in the state or a plan file, so it needs Terraform 1.10 or OpenTofu 1.11 or later. Its values can go " +
-	"where ephemeral values are accepted: a provider block, a write-only argument, an ephemeral variable or output " +
-	"of a child module, a `locals` value used there. Secrets are sensitive, and the provider masks them in its log lines. One request per open."
+	"where ephemeral values are accepted: a provider block, a write-only argument, a provisioner or `connection` " +
+	"block, an ephemeral variable or output of a child module, a `locals` value used there. Secrets are sensitive, and the provider masks them in its log lines. One request per open."
 
 // NewTaskCertificateEphemeralResource is sms_task_certificate: the certificates and private keys
 // of a task's secure channel, GET /v3/tasks/{task_id}/certkey.
