@@ -47,7 +47,9 @@ func TestSourceServerDataSource_ErrorsAndValues(t *testing.T) {
 		return testsupport.ProviderBlock(server, "max_retries = 0") + `data "sms_source_server" "one" { source_id = "` + id + `" }`
 	}
 	const win, linux = "data.sms_source_server.one", "data.sms_source_server.linux"
-	at := func(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck { return statecheck.ExpectKnownValue(win, p, v) }
+	at := func(p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(win, p, v)
+	}
 	disk := func(keys ...any) tfjsonpath.Path {
 		p := tfjsonpath.New("disks").AtSliceIndex(0)
 		for _, k := range keys {
