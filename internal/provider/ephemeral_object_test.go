@@ -1,16 +1,21 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -19,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
+	"github.com/smsops/terraform-provider-sms/internal/smsapi"
 	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
@@ -160,4 +166,34 @@ func templateWithPassword(t *testing.T, server *emulator.Server) (id, password s
 	}
 	t.Fatalf("no template with a password in %s", body)
 	return "", ""
+}
+
+// Once an answer is decoded, its secrets are masked in every later log line of the open: the
+// whole value, and each line of a PEM block apart from its armour and short lines, in messages
+// and fields alike. Fields that are not secrets stay readable.
+func TestSecretValues_MaskEveryLineOfAKey(t *testing.T) {
+	t.Parallel()
+	key := "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEF\nAASCBKcwggSjAgEAAoIB\nAQ==\n-----END PRIVATE KEY-----\n"
+	taskID := "task-visible-1"
+	object := smsapi.TaskCertificate{Cert: &key, PrivateKey: &key}
+	passphrase := smsapi.TaskPassphrase{TaskID: &taskID, Passphrase: new("pp-Zx81Kq-secret")}
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	ctx = withSecretMasks(ctx, secretValues(reflect.ValueOf(object)))
+	ctx = withSecretMasks(ctx, secretValues(reflect.ValueOf(passphrase)))
+	tflog.Debug(ctx, "key line MIIEvQIBADANBgkqhkiG9w0BAQEF and pp-Zx81Kq-secret", map[string]any{
+		"line": "AASCBKcwggSjAgEAAoIB", "whole": key, "task_id": taskID,
+	})
+	out := buf.String()
+	for _, secret := range []string{"MIIEvQIBADANBgkqhkiG9w0BAQEF", "AASCBKcwggSjAgEAAoIB", "pp-Zx81Kq-secret"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log shows %q: %s", secret, out)
+		}
+	}
+	if !strings.Contains(out, taskID) || !strings.Contains(out, "key line") {
+		t.Errorf("the log lost what is not secret: %s", out)
+	}
+	if got := secretValues(reflect.ValueOf(passphrase)); len(got) != 1 || got[0] != "pp-Zx81Kq-secret" {
+		t.Errorf("secrets of the passphrase: %q, want the passphrase alone", got)
+	}
 }
