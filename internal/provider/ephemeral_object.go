@@ -106,7 +106,8 @@ func (e *ephemeralObject[T]) Metadata(_ context.Context, req ephemeral.MetadataR
 func (e *ephemeralObject[T]) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	attrs := ephemeralAttributes(reflect.TypeFor[T]())
 	id := e.id.attribute()
-	attrs[e.id.name] = schema.StringAttribute{Required: true, MarkdownDescription: id.MarkdownDescription, Validators: id.Validators}
+	attrs[e.id.name] = schema.StringAttribute{Required: true, Validators: id.Validators,
+		MarkdownDescription: strings.Replace(id.MarkdownDescription, "fails the read", "fails the open", 1)}
 	resp.Schema = schema.Schema{MarkdownDescription: e.description, Attributes: attrs}
 }
 
