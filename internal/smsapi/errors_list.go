@@ -2,7 +2,6 @@ package smsapi
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 )
 
@@ -66,44 +65,16 @@ var sourceServerErrorsList = listSpec[MigrationError, ListSourceServerErrorsResp
 		}
 		return *e.SourceID + " " + deref(e.ErrorJSON), true
 	},
-}
-
-// errorsLimit checks the client and a page size for GET /v3/errors, whose pages are smaller than
-// the other listings', and returns the limit to send.
-func (c *Client) errorsLimit(ctx context.Context, pageSize int) (int, error) {
-	if err := c.usable(ctx); err != nil {
-		return 0, err
-	}
-	switch {
-	case pageSize == 0:
-		return MaxErrorsPageSize, nil
-	case pageSize < 0 || pageSize > MaxErrorsPageSize:
-		return 0, fmt.Errorf("smsapi: PageSize must be between 1 and %d, got %d", MaxErrorsPageSize, pageSize)
-	}
-	return pageSize, nil
+	maxLimit: MaxErrorsPageSize,
 }
 
 // ListSourceServerErrorsPage fetches one page of GET /v3/errors at a record offset.
 func (c *Client) ListSourceServerErrorsPage(ctx context.Context, q ListSourceServerErrorsQuery, offset int) (*ListSourceServerErrorsResponse, error) {
-	limit, err := c.errorsLimit(ctx, q.PageSize)
-	if err != nil {
-		return nil, err
-	}
-	if offset < 0 || offset > MaxOffset {
-		return nil, fmt.Errorf("smsapi: offset must be between 0 and %d, got %d", MaxOffset, offset)
-	}
-	body, _, err := sourceServerErrorsList.get(ctx, c, q.Values(), limit, offset, nil)
-	return body, err
+	return sourceServerErrorsList.page(ctx, c, q.Values(), q.PageSize, offset)
 }
 
 // ListSourceServerErrors reads every page of GET /v3/errors with the paging engine (ListAll),
 // under the same rules as every other listing.
 func (c *Client) ListSourceServerErrors(ctx context.Context, q ListSourceServerErrorsQuery) (*SourceServerErrorList, error) {
-	limit, err := c.errorsLimit(ctx, q.PageSize)
-	if err != nil {
-		return nil, err
-	}
-	ep := sourceServerErrorsList.endpoint(c, q.Values())
-	ep.MaxLimit = MaxErrorsPageSize
-	return ListAll(ctx, c, ep, limit)
+	return sourceServerErrorsList.list(ctx, c, q.Values(), q.PageSize)
 }

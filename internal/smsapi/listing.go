@@ -129,23 +129,32 @@ func requestIDsSuffix(ids []string) string {
 }
 
 // listArguments checks what every listing call checks before its first request, a usable client
-// and a page size the API accepts, and returns the limit to send: PageSize 0 means MaxPageSize.
-func (c *Client) listArguments(ctx context.Context, pageSize int) (int, error) {
+// and a page size the endpoint accepts, and returns the limit to send: PageSize 0 means the
+// endpoint's largest page.
+func (s *listSpec[T, R]) listArguments(ctx context.Context, c *Client, pageSize int) (int, error) {
 	if err := c.usable(ctx); err != nil {
 		return 0, err
 	}
-	switch {
+	switch maxLimit := s.maxPage(); {
 	case pageSize == 0:
-		return MaxPageSize, nil
-	case pageSize < 0 || pageSize > MaxPageSize:
-		return 0, fmt.Errorf("smsapi: PageSize must be between 1 and %d, got %d", MaxPageSize, pageSize)
+		return maxLimit, nil
+	case pageSize < 0 || pageSize > maxLimit:
+		return 0, fmt.Errorf("smsapi: PageSize must be between 1 and %d for %s, got %d", maxLimit, s.noun, pageSize)
 	}
 	return pageSize, nil
 }
 
+// maxPage is the largest limit the endpoint accepts.
+func (s *listSpec[T, R]) maxPage() int {
+	if s.maxLimit == 0 {
+		return MaxPageSize
+	}
+	return s.maxLimit
+}
+
 // pageArguments is listArguments for a call that fetches one page, with its offset checked too.
-func (c *Client) pageArguments(ctx context.Context, pageSize, offset int) (int, error) {
-	limit, err := c.listArguments(ctx, pageSize)
+func (s *listSpec[T, R]) pageArguments(ctx context.Context, c *Client, pageSize, offset int) (int, error) {
+	limit, err := s.listArguments(ctx, c, pageSize)
 	if err == nil && (offset < 0 || offset > MaxOffset) {
 		err = fmt.Errorf("smsapi: offset must be between 0 and %d, got %d", MaxOffset, offset)
 	}
@@ -173,11 +182,14 @@ type listSpec[T, R any] struct {
 	// filters are the query's filters the API matches exactly, checked against every item of
 	// every page (see checkFilters).
 	filters []itemFilter[T]
+	// maxLimit is the largest limit the endpoint accepts, when it is not MaxPageSize: the
+	// migration project, error and template listings serve at most 100 per page.
+	maxLimit int
 }
 
 // list reads every page with the filters through ListAll.
 func (s *listSpec[T, R]) list(ctx context.Context, c *Client, filters url.Values, pageSize int) (*Listing[T], error) {
-	limit, err := c.listArguments(ctx, pageSize)
+	limit, err := s.listArguments(ctx, c, pageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +198,7 @@ func (s *listSpec[T, R]) list(ctx context.Context, c *Client, filters url.Values
 
 // page reads the one page at offset with the filters.
 func (s *listSpec[T, R]) page(ctx context.Context, c *Client, filters url.Values, pageSize, offset int) (*R, error) {
-	limit, err := c.pageArguments(ctx, pageSize, offset)
+	limit, err := s.pageArguments(ctx, c, pageSize, offset)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +209,7 @@ func (s *listSpec[T, R]) page(ctx context.Context, c *Client, filters url.Values
 // endpoint describes the listing with the filters to ListAll.
 func (s *listSpec[T, R]) endpoint(c *Client, filters url.Values) Endpoint[T] {
 	return Endpoint[T]{
-		Noun: s.noun, ItemsKey: s.itemsKey, MaxLimit: MaxPageSize, MaxOffset: MaxOffset,
+		Noun: s.noun, ItemsKey: s.itemsKey, MaxLimit: s.maxPage(), MaxOffset: MaxOffset,
 		FetchPage: func(ctx context.Context, limit, offset int, dst []T) (Page[T], error) {
 			body, reqID, err := s.get(ctx, c, filters, limit, offset, dst)
 			if err != nil {

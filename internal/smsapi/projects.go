@@ -69,45 +69,20 @@ var migrationProjectsList = listSpec[MigrationProject, ListMigrationProjectsResp
 		return *p.ID, true
 	},
 	itemState: func(p *MigrationProject) string { return deref(p.Name) },
-}
-
-// migrationProjectsLimit is the limit to send for a page size: 0 means
-// MaxMigrationProjectsPageSize, and more than it is refused before any request.
-func migrationProjectsLimit(pageSize int) (int, error) {
-	switch {
-	case pageSize == 0:
-		return MaxMigrationProjectsPageSize, nil
-	case pageSize < 0 || pageSize > MaxMigrationProjectsPageSize:
-		return 0, fmt.Errorf("smsapi: PageSize must be between 1 and %d for migration projects, got %d",
-			MaxMigrationProjectsPageSize, pageSize)
-	}
-	return pageSize, nil
+	maxLimit:  MaxMigrationProjectsPageSize,
 }
 
 // ListMigrationProjectsPage fetches one page of GET /v3/migprojects at a record offset, holding
 // one slot of the client-wide concurrency limit across its retries.
 func (c *Client) ListMigrationProjectsPage(ctx context.Context, q ListMigrationProjectsQuery, offset int) (*ListMigrationProjectsResponse, error) {
-	limit, err := migrationProjectsLimit(q.PageSize)
-	if err != nil {
-		return nil, err
-	}
-	return migrationProjectsList.page(ctx, c, q.Values(), limit, offset)
+	return migrationProjectsList.page(ctx, c, q.Values(), q.PageSize, offset)
 }
 
 // ListMigrationProjects reads every page of GET /v3/migprojects with the paging engine
 // (ListAll): the client-wide concurrency limit, retries, the consistency rules and one re-read,
 // as for tasks, with pages of at most MaxMigrationProjectsPageSize.
 func (c *Client) ListMigrationProjects(ctx context.Context, q ListMigrationProjectsQuery) (*MigrationProjectList, error) {
-	if err := c.usable(ctx); err != nil {
-		return nil, err
-	}
-	limit, err := migrationProjectsLimit(q.PageSize)
-	if err != nil {
-		return nil, err
-	}
-	ep := migrationProjectsList.endpoint(c, q.Values())
-	ep.MaxLimit = MaxMigrationProjectsPageSize
-	return ListAll(ctx, c, ep, limit)
+	return migrationProjectsList.list(ctx, c, q.Values(), q.PageSize)
 }
 
 var migrationProjectObject = objectKind{collection: "/v3/migprojects", kind: "migration project",

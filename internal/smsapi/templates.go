@@ -158,18 +158,6 @@ func (q ListServerTemplatesQuery) Values() url.Values {
 	return v
 }
 
-// templatePageSize is the limit to send for a page size: 0 means MaxTemplatePageSize. The
-// listing engine knows only the larger bound of the other listings, so this one is checked here.
-func templatePageSize(pageSize int) (int, error) {
-	switch {
-	case pageSize == 0:
-		return MaxTemplatePageSize, nil
-	case pageSize < 0 || pageSize > MaxTemplatePageSize:
-		return 0, fmt.Errorf("smsapi: PageSize must be between 1 and %d for templates, got %d", MaxTemplatePageSize, pageSize)
-	}
-	return pageSize, nil
-}
-
 // ListServerTemplatesResponse is the body of a successful GET /v3/vm/templates.
 type ListServerTemplatesResponse struct {
 	// Count is the number of templates that match the filters, independent of paging.
@@ -197,25 +185,18 @@ var serverTemplatesList = listSpec[ServerTemplate, ListServerTemplatesResponse]{
 		itemFilter[ServerTemplate]{key: "region", value: func(t *ServerTemplate) *string { return t.Region }},
 		itemFilter[ServerTemplate]{key: "availability_zone", value: func(t *ServerTemplate) *string { return t.AvailabilityZone }},
 	),
+	maxLimit: MaxTemplatePageSize,
 }
 
 // ListServerTemplatesPage fetches one page of GET /v3/vm/templates at a record offset.
 func (c *Client) ListServerTemplatesPage(ctx context.Context, q ListServerTemplatesQuery, offset int) (*ListServerTemplatesResponse, error) {
-	limit, err := templatePageSize(q.PageSize)
-	if err != nil {
-		return nil, err
-	}
-	return serverTemplatesList.page(ctx, c, q.Values(), limit, offset)
+	return serverTemplatesList.page(ctx, c, q.Values(), q.PageSize, offset)
 }
 
 // ListServerTemplates reads every page of GET /v3/vm/templates with the paging engine (ListAll),
 // under the same rules as tasks and source servers.
 func (c *Client) ListServerTemplates(ctx context.Context, q ListServerTemplatesQuery) (*ServerTemplateList, error) {
-	limit, err := templatePageSize(q.PageSize)
-	if err != nil {
-		return nil, err
-	}
-	return serverTemplatesList.list(ctx, c, q.Values(), limit)
+	return serverTemplatesList.list(ctx, c, q.Values(), q.PageSize)
 }
 
 // serverTemplateObject is the collection of GET /v3/vm/templates/{id}.

@@ -155,7 +155,7 @@ func TestListServerTemplates_RejectsPageSizesAboveTheSDKBound(t *testing.T) {
 	c := newTestClient(t, srv.URL)
 	for _, size := range []int{-1, MaxTemplatePageSize + 1, MaxPageSize} {
 		if _, err := c.ListServerTemplates(context.Background(), ListServerTemplatesQuery{PageSize: size}); err == nil ||
-			!strings.Contains(err.Error(), "between 1 and 100 for templates") {
+			!strings.Contains(err.Error(), "between 1 and 100 for server templates") {
 			t.Errorf("page size %d: err = %v", size, err)
 		}
 		if _, err := c.ListServerTemplatesPage(context.Background(), ListServerTemplatesQuery{PageSize: size}, 0); err == nil {
