@@ -14,15 +14,6 @@ import (
 	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
-// The consistency result's example is a wave gate, so TestExamples_GatesFailOnAnEmptySelection
-// plans it against its clean fleet too, whose two tasks have migrated and, as the emulator
-// chooses by id, found nothing different on their targets.
-func init() {
-	gateSelections["examples/data-sources/sms_task_consistency_result/data-source.tf"] = gateSelection{
-		vars: map[string]string{"enterprise_project_id": gateCleanProject},
-	}
-}
-
 // decommissionWave is a wave of enterprise project p-wave whose tasks have migrated, plus the
 // extra tasks named, each a listed task with the fields the emulator derives checks from. The
 // emulator chooses by id: t-8 (two checks) and t-4 found nothing, t-3's check found differences

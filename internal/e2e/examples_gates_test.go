@@ -40,6 +40,14 @@ var gateSelections = map[string]gateSelection{
 	"examples/data-sources/sms_source_servers/wave-gate/data-source.tf": {vars: map[string]string{"migproject_id": gateCleanProject}},
 	"examples/data-sources/sms_tasks/modules/migration-gate/main.tf":    {vars: map[string]string{"enterprise_project_id": gateCleanProject}},
 	"examples/demo/gate/main.tf":                                        {},
+	"examples/data-sources/sms_migration_projects/data-source.tf":       {vars: map[string]string{"wave": "project-" + gateCleanProject}},
+	"examples/data-sources/sms_migration_project/data-source.tf":        {vars: map[string]string{"mig_project_id": gateCleanProject}},
+	"examples/wave-report/modules/wave-report/main.tf":                  {vars: map[string]string{"wave": "project-" + gateCleanProject}},
+	// The clean fleet's two tasks have migrated and, as the emulator chooses by id, their
+	// consistency checks found nothing different on their targets.
+	"examples/data-sources/sms_task_consistency_result/data-source.tf": {vars: map[string]string{"enterprise_project_id": gateCleanProject}},
+	// The clean fleet's one migration project gets a template in cn-north-4a with a password.
+	"examples/data-sources/sms_server_templates/data-source.tf": {vars: map[string]string{"region": "cn-north-4", "availability_zone": "cn-north-4a"}},
 }
 
 // gateCleanFleet passes every published gate: its tasks all succeeded and its servers are all
@@ -57,6 +65,9 @@ func gateCleanFleet() emulator.Options {
 		ServerProjects: map[string]string{"s-1": gateCleanProject, "s-2": gateCleanProject},
 	}
 }
+
+// objectNotFound is the error of a read of one object by an id that names nothing.
+var objectNotFound = regexp.MustCompile(`Error: SMS [A-Z][a-z]+( [A-Z][a-z]+)* Not Found`)
 
 // gatePattern tells a gate from other Terraform code.
 var gatePattern = regexp.MustCompile(`\b(pre|post)condition\s*\{`)
@@ -110,11 +121,14 @@ func planEmpty(t *testing.T, h *tfHarness, opts emulator.Options, vars []string)
 }
 
 // mustFailAtGate fails the test unless the plan failed at a precondition or postcondition, rather
-// than passing or failing for another reason.
+// than passing or failing for another reason. A gate on one object read by its id fails closed
+// before its condition when the object does not exist: "SMS Migration Project Not Found" stops
+// the plan as surely as the gate would.
 func mustFailAtGate(t *testing.T, selection string, r tfResult) {
 	t.Helper()
 	out := flat(r.Output())
-	stoppedAtGate := strings.Contains(out, "Resource precondition failed") || strings.Contains(out, "Resource postcondition failed")
+	stoppedAtGate := strings.Contains(out, "Resource precondition failed") || strings.Contains(out, "Resource postcondition failed") ||
+		objectNotFound.MatchString(out)
 	if r.ExitCode == 0 || !stoppedAtGate {
 		t.Errorf("with %s, the gate did not stop the plan:\n%s", selection, r)
 	}

@@ -12,15 +12,6 @@ import (
 	"github.com/smsops/terraform-provider-sms/internal/testsupport"
 )
 
-// The template listing's example is a gate, so TestExamples_GatesFailOnAnEmptySelection plans
-// it against its clean fleet, which has one migration project: the emulator's template of that
-// project is in cn-north-4a with a password, and the template without one is in cn-north-4b.
-func init() {
-	gateSelections["examples/data-sources/sms_server_templates/data-source.tf"] = gateSelection{
-		vars: map[string]string{"region": "cn-north-4", "availability_zone": "cn-north-4a"},
-	}
-}
-
 // templatesFleet has three migration projects, so the emulator serves tpl-wave-1 to tpl-wave-3
 // in cn-north-4a, 4b and 4c, each with a password, and tpl-no-password in cn-north-4a.
 func templatesFleet() emulator.Options { return emulator.GenerateFleet(12, 5).Options() }

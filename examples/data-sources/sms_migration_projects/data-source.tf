@@ -30,6 +30,11 @@ data "sms_source_servers" "wave" {
       condition     = contains(keys(local.project_ids), var.wave)
       error_message = "No migration project is named \"${var.wave}\". The account has: ${join(", ", sort(keys(local.project_ids)))}."
     }
+    # A project without servers is an empty wave, almost always the wrong name.
+    postcondition {
+      condition     = length(self.servers) > 0
+      error_message = "Migration project ${var.wave} holds no source servers."
+    }
   }
 }
 
