@@ -37,26 +37,44 @@ type waitSetting struct {
 	duration          validator.String // timeout and interval
 }
 
-// waitSettings lists the settings for items of kind.
-func waitSettings[T any](kind *smsapi.WaitKind[T]) []waitSetting {
-	keys := "`" + strings.Join(smsapi.ConditionKeys[T](), "`, `") + "`"
+// waitTexts are what the settings' descriptions say of the items waited on.
+type waitTexts struct {
+	items         string // "tasks"
+	checked       string // which keys and values are checked at plan
+	failOnDefault string // fail_on when unset, as HCL
+}
+
+// waitTextsOf describes the items of kind.
+func waitTextsOf[T any](kind *smsapi.WaitKind[T]) waitTexts {
+	return waitTexts{items: kind.Noun, checked: "Keys are checked at plan: " + checkedKeys(kind) + ".",
+		failOnDefault: "`" + conditionText(kind.DefaultFailOn) + "`"}
+}
+
+// checkedKeys lists the keys a condition on items of kind can name, and the enumerations.
+func checkedKeys[T any](kind *smsapi.WaitKind[T]) string {
+	s := "`" + strings.Join(smsapi.ConditionKeys[T](), "`, `") + "`"
 	var enums []string
 	for key, values := range kind.Enums {
 		enums = append(enums, fmt.Sprintf("`%s` (`%s`)", key, strings.Join(values, "`, `")))
 	}
-	checked := "Keys are checked at plan: " + keys + "."
 	if len(enums) > 0 {
-		checked += " So are the values of " + strings.Join(sortedStrings(enums), " and ") + "."
+		s += "; so are the values of " + strings.Join(sortedStrings(enums), " and ")
 	}
+	return s
+}
+
+// waitSettings lists the settings of a wait, with validators for until and fail_on when they are
+// checked by the attribute (a data source's) rather than by the configuration (the action's).
+func waitSettings(t waitTexts, until, failOn validator.Map) []waitSetting {
 	return []waitSetting{
-		{name: "until", required: true, condition: conditionValidator[T]{argument: "until", kind: kind},
-			description: "Read again until every one of the " + kind.Noun + " matches: a map from an item's top-level " +
+		{name: "until", required: true, condition: until,
+			description: "Read again until every one of the " + t.items + " matches: a map from an item's top-level " +
 				"attribute to the values that match. An item matches when, for every key, its value is one of the listed " +
 				"values, compared as Terraform shows it (a bool as `\"true\"` or `\"false\"`, a number in decimal); " +
-				"a null value matches nothing. " + checked},
-		{name: "fail_on", condition: conditionValidator[T]{argument: "fail_on", kind: kind},
-			description: "Stop at once, failing, when any of the " + kind.Noun + " matches; the same form as `until`. " +
-				"Defaults to `" + conditionText(kind.DefaultFailOn) + "`; `{}` fails on nothing. The error names the " +
+				"a null value matches nothing. " + t.checked},
+		{name: "fail_on", condition: failOn,
+			description: "Stop at once, failing, when any of the " + t.items + " matches; the same form as `until`. " +
+				"Defaults to " + t.failOnDefault + "; `{}` fails on nothing. The error names the " +
 				"matching items (the first 10, and how many more) with the API's error for each where it gives one."},
 		{name: "timeout", duration: durationAtLeast{minimum: time.Nanosecond, name: "timeout"},
 			description: "Bound on the whole wait, as a Go duration such as `\"6h\"`; defaults to `\"1h\"`. On expiry " +
@@ -71,8 +89,10 @@ func waitSettings[T any](kind *smsapi.WaitKind[T]) []waitSetting {
 // waitAttribute is a listing data source's `wait` argument.
 func waitAttribute[T any](kind *smsapi.WaitKind[T], dataSource string) schema.SingleNestedAttribute {
 	attrs := map[string]schema.Attribute{}
-	for _, s := range waitSettings(kind) {
-		if s.condition != nil {
+	settings := waitSettings(waitTextsOf(kind), conditionValidator[T]{argument: "until", kind: kind},
+		conditionValidator[T]{argument: "fail_on", kind: kind})
+	for _, s := range settings {
+		if s.duration == nil {
 			attrs[s.name] = schema.MapAttribute{ElementType: conditionType.ElemType, Required: s.required, Optional: !s.required,
 				MarkdownDescription: s.description, Validators: []validator.Map{s.condition}}
 		} else {
@@ -98,12 +118,17 @@ func waitAttribute[T any](kind *smsapi.WaitKind[T], dataSource string) schema.Si
 // for both kinds of items; the action's ValidateConfig checks the conditions for the one in use.
 func waitActionAttributes() map[string]actionschema.Attribute {
 	attrs := map[string]actionschema.Attribute{}
-	tasks, servers := waitSettings(&smsapi.TaskWait), waitSettings(&smsapi.SourceServerWait)
-	for i, s := range tasks {
-		description := "With `tasks`: " + s.description + "\n\nWith `source_servers`: " + servers[i].description
-		if s.condition != nil {
+	texts := waitTexts{
+		items: "listed tasks or source servers",
+		checked: "Keys are checked at plan, for `tasks`: " + checkedKeys(&smsapi.TaskWait) + ". For `source_servers`: " +
+			checkedKeys(&smsapi.SourceServerWait) + ".",
+		failOnDefault: "`" + conditionText(smsapi.TaskWait.DefaultFailOn) + "` for `tasks` and `" +
+			conditionText(smsapi.SourceServerWait.DefaultFailOn) + "` for `source_servers`",
+	}
+	for _, s := range waitSettings(texts, nil, nil) {
+		if s.duration == nil {
 			attrs[s.name] = actionschema.MapAttribute{ElementType: conditionType.ElemType, Required: s.required,
-				Optional: !s.required, MarkdownDescription: description}
+				Optional: !s.required, MarkdownDescription: s.description}
 		} else {
 			attrs[s.name] = actionschema.StringAttribute{Optional: true, MarkdownDescription: s.description,
 				Validators: []validator.String{s.duration}}
