@@ -12,9 +12,9 @@ import (
 // fetches when it starts, GET /v3/config, which has no argument.
 func NewAgentConfigDataSource() datasource.DataSource {
 	return &objectDataSource[smsapi.AgentConfig]{typeName: "_agent_config", target: agentConfigTarget,
-		show: withCheckedMapKeys(func(c *smsapi.Client, ctx context.Context, _ string) (*smsapi.AgentConfig, error) {
+		show: func(c *smsapi.Client, ctx context.Context, _ string) (*smsapi.AgentConfig, error) {
 			return c.ShowAgentConfig(ctx)
-		}),
+		},
 		description: "Reads the configuration the SMS-Agent of a source server fetches when it starts (`GET /v3/config`): " +
 			"its settings as the map `config` (such as `mainRegion`, `obs_domain` and `disktype`) and the regions it " +
 			"can migrate to as `regions`, a list of maps (such as `region_name` and `project_name`). One request per " +

@@ -195,21 +195,6 @@ func checkAPIMapKeys(name string, v reflect.Value) error {
 	return nil
 }
 
-// withCheckedMapKeys is the show func of an object data source whose object holds maps: the
-// read fails, naming the keys, when a map holds two keys Terraform would store as one.
-func withCheckedMapKeys[T any](show func(*smsapi.Client, context.Context, string) (*T, error)) func(*smsapi.Client, context.Context, string) (*T, error) {
-	return func(c *smsapi.Client, ctx context.Context, id string) (*T, error) {
-		object, err := show(c, ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if err := checkAPIMapKeys("", reflect.ValueOf(object)); err != nil {
-			return nil, err
-		}
-		return object, nil
-	}
-}
-
 func computedString(description string) schema.StringAttribute {
 	return schema.StringAttribute{Computed: true, MarkdownDescription: description}
 }

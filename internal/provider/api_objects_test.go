@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"errors"
 	"reflect"
 	"testing"
@@ -79,20 +78,5 @@ func TestCheckAPIMapKeys_NamesTheMap(t *testing.T) {
 		if err := checkAPIMapKeys("", reflect.ValueOf(cfg)); !errors.As(err, &collision) || collision.attribute != path {
 			t.Errorf("%s: got %v", path, err)
 		}
-	}
-}
-
-// withCheckedMapKeys passes an object without colliding keys, and an error of the read, through.
-func TestWithCheckedMapKeys(t *testing.T) {
-	t.Parallel()
-	want := &smsapi.AgentConfig{Config: map[string]*string{"a": nil}}
-	show := withCheckedMapKeys(func(*smsapi.Client, context.Context, string) (*smsapi.AgentConfig, error) { return want, nil })
-	if got, err := show(nil, context.Background(), ""); got != want || err != nil {
-		t.Errorf("got %v, %v", got, err)
-	}
-	failed := errors.New("boom")
-	show = withCheckedMapKeys(func(*smsapi.Client, context.Context, string) (*smsapi.AgentConfig, error) { return nil, failed })
-	if _, err := show(nil, context.Background(), ""); !errors.Is(err, failed) {
-		t.Errorf("error: %v", err)
 	}
 }

@@ -147,6 +147,10 @@ func (d *objectDataSource[T]) read(ctx context.Context, r *dataSourceRead) error
 	if err != nil {
 		return err
 	}
+	// A map with two keys Terraform would store as one fails the read, naming the keys.
+	if err := checkAPIMapKeys("", reflect.ValueOf(object)); err != nil {
+		return err
+	}
 	attrs := apiObjectAttributes(reflect.ValueOf(object).Elem(), r.stateType)
 	if d.id != nil {
 		delete(attrs, d.id.name) // The configured id stays, as the state's argument.
