@@ -150,6 +150,8 @@ func genServer(t *taskSummary, i int, seed int64) map[string]any {
 		s["totalsize"] = 0 // Not measured yet: replication progress is unknown.
 	}
 	s["current_task"] = currentTask(r, t)
+	// A server has a consistency result exactly when its task has one (consistency.go).
+	s["is_consistency_result_exist"] = checkedStates[deref(t.State)]
 	return s
 }
 
