@@ -71,7 +71,8 @@ func TestWaitAction_ValidateConfig(t *testing.T) {
 		set  map[string]tftypes.Value
 		want string // "" for valid
 	}{
-		{"servers", map[string]tftypes.Value{"source_servers": filters(t, "source_servers", nil), "until": until}, ""},
+		{"servers", map[string]tftypes.Value{"source_servers": filters(t, "source_servers", map[string]string{"migproject_id": "p"}),
+			"until": until}, ""},
 		{"neither", map[string]tftypes.Value{"until": until}, "Set exactly one of tasks and source_servers"},
 		{"both", map[string]tftypes.Value{"tasks": filters(t, "tasks", nil), "source_servers": filters(t, "source_servers", nil),
 			"until": until}, "Set exactly one"},
@@ -92,8 +93,8 @@ func TestWaitAction_ValidateConfig(t *testing.T) {
 	}
 }
 
-// Invoke waits on the tasks until each is done, one per read, and sends a progress line per
-// poll and one at the end.
+// Invoke waits on the tasks its filters list (the second of a wave that finishes one task per
+// read), sends a progress line per poll and one at the end.
 func TestWaitAction_InvokeSendsProgress(t *testing.T) {
 	t.Parallel()
 	server := testsupport.StartEmulator(t, waveOptions(2))
@@ -106,15 +107,15 @@ func TestWaitAction_InvokeSendsProgress(t *testing.T) {
 	var progress []string
 	resp := action.InvokeResponse{SendProgress: func(e action.InvokeProgressEvent) { progress = append(progress, e.Message) }}
 	a.Invoke(context.Background(), action.InvokeRequest{Config: actionConfig(t, map[string]tftypes.Value{
-		"tasks": filters(t, "tasks", nil), "until": condition("state", "MIGRATE_SUCCESS"),
+		"tasks": filters(t, "tasks", map[string]string{"source_server_id": "s2"}), "until": condition("state", "MIGRATE_SUCCESS"),
 		"interval": tftypes.NewValue(tftypes.String, "1s"),
 	})}, &resp)
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)
 	}
 	// Times depend on the machine's load; the lines must match but for them.
-	want := []string{"poll 1 after Ns: 0 of 2 tasks done; waiting for web-1 (t1); web-2 (t2); next poll in Ns",
-		"poll 2 after Ns: 1 of 2 tasks done; waiting for web-2 (t2); next poll in Ns", "all 2 tasks match until, after Ns"}
+	want := []string{"poll 1 after Ns: 0 of 1 tasks done; waiting for web-2 (t2); next poll in Ns",
+		"poll 2 after Ns: 0 of 1 tasks done; waiting for web-2 (t2); next poll in Ns", "all 1 tasks match until, after Ns"}
 	got := regexp.MustCompile(`\d+s\b`).ReplaceAllString(strings.Join(progress, "\n"), "Ns")
 	if got != strings.Join(want, "\n") {
 		t.Errorf("progress:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))

@@ -63,11 +63,17 @@ func waitForListing[T any](ctx context.Context, r *dataSourceRead, kind *smsapi.
 	waitCtx, stop := detachDeadline(ctx, parent)
 	defer stop()
 	cfg.Progress = func(p smsapi.WaitProgress) { logProgress(ctx, p) }
-	return smsapi.Wait(waitCtx, r.client, kind, cfg, func(ctx context.Context) (*smsapi.Listing[T], error) {
+	started := time.Now()
+	l, err := smsapi.Wait(waitCtx, r.client, kind, cfg, func(ctx context.Context) (*smsapi.Listing[T], error) {
 		ctx, cancel := context.WithTimeout(ctx, pollTimeout)
 		defer cancel()
 		return list(ctx)
 	})
+	if err == nil {
+		tflog.Info(ctx, fmt.Sprintf("sms wait: all %d %s match until, after %s", len(l.Items), kind.Noun,
+			time.Since(started).Round(time.Second)))
+	}
+	return l, err
 }
 
 // detachDeadline is ctx, with its values (the log masks among them), ended by parent rather than
