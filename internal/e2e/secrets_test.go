@@ -225,7 +225,7 @@ output "%[1]s_waiting" {
 		// The base64 form, which the failing pages echo too, gives the secret back as well.
 		for _, form := range []string{secret, base64.StdEncoding.EncodeToString([]byte(secret))} {
 			for where, text := range places {
-				if leak := findFragment(text, form, secretWindow); leak != "" {
+				if leak := findFragment(text, form); leak != "" {
 					t.Errorf("%s shows a secret (fragment %q):\n%s", where, leak, around(text, leak))
 				}
 			}
@@ -313,9 +313,10 @@ func checkLogEvidence(t *testing.T, logText string) {
 	}
 }
 
-// findFragment returns the first substring of secret, window bytes long, that occurs in text.
-func findFragment(text, secret string, window int) string {
-	window = min(window, len(secret))
+// findFragment returns the first substring of secret, secretWindow bytes long (or all of a
+// shorter secret), that occurs in text.
+func findFragment(text, secret string) string {
+	window := min(secretWindow, len(secret))
 	for i := 0; i+window <= len(secret); i++ {
 		if frag := secret[i : i+window]; strings.Contains(text, frag) {
 			return frag

@@ -149,19 +149,21 @@ func (a *arguments) boolean(name string) *bool {
 	return &b
 }
 
-// integer is a whole-number argument, or def when unset. The schema's validators bound it; a
-// value that is not a whole int64 is refused here all the same, naming the argument.
-func (a *arguments) integer(name string, def int64) int64 {
+// pageSize is a listing's page_size argument, or def (the endpoint's largest page) when unset.
+// The schema's validators bound it; a value that is not a whole int64 is refused here all the
+// same, naming the argument.
+func (a *arguments) pageSize(def int) int {
+	const name = "page_size"
 	var n big.Float
 	if !a.set(name, &n) {
 		return def
 	}
 	i, acc := n.Int64()
-	if acc != big.Exact {
+	if acc != big.Exact || int64(int(i)) != i {
 		a.err = &argumentError{name: name, err: fmt.Errorf("%s is not a whole number in range", n.Text('g', 20))}
 		return def
 	}
-	return i
+	return int(i)
 }
 
 // readListing is the read of every listing data source, after its query is built: it reads

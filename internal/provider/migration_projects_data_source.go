@@ -116,7 +116,7 @@ func (d *migrationProjectsDataSource) Read(ctx context.Context, req datasource.R
 }
 
 func readMigrationProjects(ctx context.Context, r *dataSourceRead) error {
-	q := smsapi.ListMigrationProjectsQuery{PageSize: int(r.args.integer("page_size", smsapi.MaxMigrationProjectsPageSize))}
+	q := smsapi.ListMigrationProjectsQuery{PageSize: r.args.pageSize(smsapi.MaxMigrationProjectsPageSize)}
 	list, err := readListing(ctx, r, migprojectsEncoding, q.Values(), q.PageSize, func(ctx context.Context) (*smsapi.MigrationProjectList, error) {
 		return r.client.ListMigrationProjects(ctx, q)
 	})

@@ -122,7 +122,7 @@ func readServerTemplates(ctx context.Context, r *dataSourceRead) error {
 		AvailabilityZone: r.args.str("availability_zone"),
 		Region:           r.args.str("region"),
 		ID:               r.args.str("template_id"),
-		PageSize:         int(r.args.integer("page_size", smsapi.MaxTemplatePageSize)),
+		PageSize:         r.args.pageSize(smsapi.MaxTemplatePageSize),
 	}
 	_, err := readListing(ctx, r, templatesEncoding, q.Values(), q.PageSize, func(ctx context.Context) (*smsapi.ServerTemplateList, error) {
 		return r.client.ListServerTemplates(ctx, q)

@@ -108,7 +108,7 @@ func (d *sourceServerErrorsDataSource) Read(ctx context.Context, req datasource.
 func readSourceServerErrors(ctx context.Context, r *dataSourceRead) error {
 	q := smsapi.ListSourceServerErrorsQuery{
 		EnterpriseProjectID: r.args.str("enterprise_project_id"),
-		PageSize:            int(r.args.integer("page_size", smsapi.MaxErrorsPageSize)),
+		PageSize:            r.args.pageSize(smsapi.MaxErrorsPageSize),
 	}
 	list, err := readListing(ctx, r, migrationErrorsEncoding, q.Values(), q.PageSize, func(ctx context.Context) (*smsapi.SourceServerErrorList, error) {
 		return r.client.ListSourceServerErrors(ctx, q)

@@ -97,7 +97,7 @@ func (t filterTable[Q]) query(a *arguments) Q {
 			*f.str(&q) = a.str(f.name)
 		}
 	}
-	*t.pageSize(&q) = int(a.integer("page_size", smsapi.MaxPageSize))
+	*t.pageSize(&q) = a.pageSize(smsapi.MaxPageSize)
 	return q
 }
 
