@@ -40,7 +40,7 @@ data "sms_task_consistency_result" "task" {
     postcondition {
       condition     = self.clean
       error_message = <<-EOT
-        Decommission blocked: task ${each.value} (${each.key}) is not consistent with its target.%{if length(self.result_list) == 0} It has run no consistency check.%{endif}%{for c in self.result_list}%{for d in (c.consistency_result != null ? c.consistency_result : [])}%{if d.num_different_files + d.num_target_miss_files + d.num_target_more_files > 0}
+        Decommission blocked: task ${each.value} (${each.key}) is not consistent with its target.%{if length(self.result_list) == 0} It has run no consistency check.%{endif}%{for c in self.result_list}%{for d in(c.consistency_result != null ? c.consistency_result : [])}%{if d.num_different_files + d.num_target_miss_files + d.num_target_more_files > 0}
         ${d.dir_check}: ${d.num_different_files} different, ${d.num_target_miss_files} missing and ${d.num_target_more_files} extra file(s).%{endif}%{endfor}%{if c.text != null}
         A check the API sent as text: ${c.text}%{endif}%{endfor}
         Synchronize the task and check it again before decommissioning its source server.
