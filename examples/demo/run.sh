@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # make demo: build the provider and the emulator, serve a few hundred tasks on loopback, and
 # apply examples/demo through a dev_overrides CLI configuration written here. The user's own
-# Terraform configuration is not read or changed. DEMO_TASKS, DEMO_LATENCY and DEMO_WORKDIR (the
-# directory it replaces, .build/demo by default) change the fleet and where the demo runs.
+# Terraform configuration is not read or changed. It ends by waiting for a wave of the emulator's
+# that finishes while it is watched. DEMO_TASKS, DEMO_WAVE (servers in the wave, default 6),
+# DEMO_LATENCY and DEMO_WORKDIR (the directory it replaces, .build/demo by default) change the
+# fleet and where the demo runs.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${DEMO_WORKDIR:-$root/.build/demo}"
@@ -12,8 +14,8 @@ echo "==> building the provider and the emulator"
 go build -C "$root" -o "$work/bin/terraform-provider-sms" .
 go build -C "$root" -o "$work/bin/sms-emulator" ./internal/cmd/sms-emulator
 
-echo "==> starting the SMS emulator with ${DEMO_TASKS:-300} tasks and their source servers"
-"$work/bin/sms-emulator" -addr 127.0.0.1:0 -tasks "${DEMO_TASKS:-300}" -token demo-token \
+echo "==> starting the SMS emulator with ${DEMO_TASKS:-300} tasks and their source servers, and a wave of ${DEMO_WAVE:-6}"
+"$work/bin/sms-emulator" -addr 127.0.0.1:0 -tasks "${DEMO_TASKS:-300}" -wave "${DEMO_WAVE:-6}" -token demo-token \
   -latency "${DEMO_LATENCY:-20ms}" -url-file "$work/url" &
 emulator=$!
 trap 'kill $emulator 2>/dev/null || true' EXIT
@@ -30,6 +32,7 @@ provider_installation {
 RC
 cp "$root"/examples/demo/*.tf "$work/config/"
 mkdir -p "$work/gate" && cp "$root"/examples/demo/gate/*.tf "$work/gate/"
+mkdir -p "$work/wait" && cp "$root"/examples/demo/wait/*.tf "$work/wait/"
 
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export SMS_ENDPOINT="$(cat "$work/url")"
@@ -58,5 +61,23 @@ if [[ "$plan_output" != *"Resource postcondition failed"* ||
   echo "      what failed is printed above and kept in $work/gate-plan.log" >&2
   exit 1
 fi
-echo "==> done. The gate's plan failed at its postcondition as a CI job would (exit code $status),"
-echo "    while the report's check block only warned. Change examples/demo/main.tf and run 'make demo' again."
+echo "==> The gate's plan failed at its postcondition as a CI job would (exit code $status),"
+echo "    while the report's check block only warned"
+
+echo "==> waiting for a wave (examples/demo/wait): its ${DEMO_WAVE:-6} servers finish one per read, and the"
+echo "    plan reads them every 2s until all are cut over; each poll as the provider logs it at INFO:"
+cd "$work/wait"
+: > "$work/wait.log"
+# The provider's INFO lines go to a file, and only the wait's progress is shown from it; errors
+# still reach the terminal. $! is tail's own pid, since sed runs in a process substitution.
+tail -n +1 -f "$work/wait.log" > >(sed -un 's/.*provider\.terraform-provider-sms: \(sms wait: [^=]*\): [a-z_@]*=.*/    \1/p') &
+tailer=$!
+status=0
+TF_LOG_PROVIDER=INFO TF_LOG_PATH="$work/wait.log" terraform apply -auto-approve -input=false || status=$?
+sleep 0.5 # Lets tail show the last lines.
+kill "$tailer" 2>/dev/null || true
+if [ "$status" -ne 0 ]; then
+  echo "FAIL: the wait for the wave failed (exit code $status); what failed is printed above" >&2
+  exit 1
+fi
+echo "==> done: the plan waited until the wave was cut over. Change examples/demo/*.tf and run 'make demo' again."

@@ -40,6 +40,10 @@ func TestExamples_DemoReportsTheGateOnlyWhenTheGateStopsThePlan(t *testing.T) {
 			if !strings.Contains(out, c.want) {
 				t.Errorf("run.sh's output lacks %q:\n%s", c.want, out)
 			}
+			// After the gate, the demo waits for a wave that finishes while it is watched.
+			if wave := "sms wait: all 6 source servers match until"; c.wantExit && !strings.Contains(out, wave) {
+				t.Errorf("run.sh's output lacks %q:\n%s", wave, out)
+			}
 		})
 	}
 }

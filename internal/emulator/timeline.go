@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -171,4 +172,37 @@ func withFields(raw json.RawMessage, fields map[string]any) json.RawMessage {
 		return raw
 	}
 	return out
+}
+
+// WaveProject is the migration project of the wave the sms-emulator command adds with -wave.
+const WaveProject = "7e57a11e-0000-4000-8000-00000000a7e5"
+
+// AddWave adds a wave to the fleet: n running tasks named wave-web-01 … (ids wave-task-01 …),
+// each migrating a source server of its own (wave-server-01 …, same names) in migration project
+// project, replicating, with the API's estimate of the time left (half a minute per server). It returns the task ids, for a
+// timeline such as FinishInTurn.
+func (f *Fleet) AddWave(project string, n int) []string {
+	if f.ServerProjects == nil {
+		f.ServerProjects = map[string]string{}
+	}
+	ids := make([]string, n)
+	for i := range n {
+		name, task, server := fmt.Sprintf("wave-web-%02d", i+1), fmt.Sprintf("wave-task-%02d", i+1), fmt.Sprintf("wave-server-%02d", i+1)
+		ids[i] = task
+		f.Tasks = append(f.Tasks, mustJSON(map[string]any{"id": task, "name": name, "type": "MIGRATE_BLOCK", "state": "RUNNING",
+			"error_json": "", "source_server": map[string]any{"id": server, "name": name}}))
+		f.Servers = append(f.Servers, mustJSON(map[string]any{"id": server, "name": name, "state": "replicate",
+			"migration_cycle": "replicating", "connected": true, "totalsize": int64(100) << 30, "replicatesize": int64(10*(i+1)) << 30,
+			"current_task": map[string]any{"id": task, "name": name, "state": "RUNNING", "remain_seconds": 30 * (i + 1)}}))
+		f.ServerProjects[server] = project
+	}
+	return ids
+}
+
+func mustJSON(v any) json.RawMessage {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic("emulator: " + err.Error())
+	}
+	return raw
 }

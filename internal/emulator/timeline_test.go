@@ -46,3 +46,20 @@ func TestFinishInTurn_PerRead(t *testing.T) {
 		t.Errorf("steps %+v", steps)
 	}
 }
+
+// A wave added to a fleet is served under its project, running, and finishes with a timeline.
+func TestFleet_AddWave(t *testing.T) {
+	fleet := GenerateFleet(2, 1)
+	ids := fleet.AddWave("wave-demo", 2)
+	s := start(t, fleet.Options())
+	s.Play(FinishInTurn(ids, "MIGRATE_SUCCESS", 2, 2)...)
+	if got := sources(t, s, "migproject=wave-demo").SourceServers; len(got) != 2 || got[0].Name != "wave-web-01" ||
+		got[0].MigrationCycle != "replicating" || got[1].CurrentTask.ID != "wave-task-02" {
+		t.Fatalf("the wave is %+v", got)
+	}
+	for _, srv := range sources(t, s, "migproject=wave-demo").SourceServers {
+		if srv.MigrationCycle != "cutovered" || srv.CurrentTask.State != "MIGRATE_SUCCESS" {
+			t.Errorf("after the second read %+v is not done", srv)
+		}
+	}
+}

@@ -14,8 +14,10 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net/url"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
@@ -56,6 +58,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	pathPrefix := fs.String("path-prefix", "", "path in front of /v3/tasks, e.g. /sms")
 	urlFile := fs.String("url-file", "", "write the base URL to this `file` once listening, for scripts")
 	verbose := fs.Bool("v", false, "log one line per request to stderr")
+	wave := fs.Int("wave", 0, "add a wave of this many running tasks and servers in migration project "+emulator.WaveProject+
+		", which finish one per read of the project's servers from the second read on")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -71,15 +75,23 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if (*accessKey == "") != (*secretKey == "") {
 		return errors.New("-access-key and -secret-key go together")
 	}
+	if *wave < 0 || *wave > 100 {
+		return fmt.Errorf("-wave must be from 0 to 100, got %d", *wave)
+	}
 	if *failureRate < 0 || *failureRate > 1 {
 		return fmt.Errorf("-failure-rate must be from 0 to 1, got %v", *failureRate)
 	}
 
 	var opts emulator.Options
+	var waveTasks []string
 	if *example {
 		opts.Tasks = emulator.ExampleTasks()
 	} else {
-		opts = emulator.GenerateFleet(*tasks, *seed).Options()
+		fleet := emulator.GenerateFleet(*tasks, *seed)
+		if *wave > 0 {
+			waveTasks = fleet.AddWave(emulator.WaveProject, *wave)
+		}
+		opts = fleet.Options()
 	}
 	opts = emulator.Options{
 		Tasks:          opts.Tasks,
@@ -97,7 +109,18 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		logger := log.New(stderr, "sms-emulator: ", log.LstdFlags)
 		opts.Logf = logger.Printf
 	}
-	srv := emulator.New(opts)
+	var srv *emulator.Server
+	if len(waveTasks) > 0 {
+		// The wave starts when it is first read, so that what reads other data first does not
+		// advance it before anyone watches.
+		var once sync.Once
+		opts.OnRequest = func(q url.Values) {
+			if q.Get("migproject") == emulator.WaveProject {
+				once.Do(func() { srv.Play(emulator.FinishInTurn(waveTasks, "MIGRATE_SUCCESS", 2, 1)...) })
+			}
+		}
+	}
+	srv = emulator.New(opts)
 	url, err := srv.Start(*addr)
 	if err != nil {
 		return err

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from the server and read from the test.
@@ -81,7 +83,7 @@ func TestRun(t *testing.T) {
 
 func TestRunRefuses(t *testing.T) {
 	for _, args := range [][]string{
-		{"-addr", "0.0.0.0:8900"}, {"-addr", ":8900"}, {"-tasks", "-1"}, {"-failure-rate", "2"}, {"-access-key", "AK"}, {"-bogus"}, {"extra"},
+		{"-addr", "0.0.0.0:8900"}, {"-addr", ":8900"}, {"-tasks", "-1"}, {"-failure-rate", "2"}, {"-wave", "-1"}, {"-access-key", "AK"}, {"-bogus"}, {"extra"},
 	} {
 		if err := run(context.Background(), args, &syncBuffer{}); err == nil {
 			t.Errorf("run(%q) succeeded", args)
@@ -90,14 +92,15 @@ func TestRunRefuses(t *testing.T) {
 }
 
 // -tasks serves a fleet: the source servers of the generated tasks on /v3/sources, their
-// overview and each task's detail, with the same token and prefix.
+// overview and each task's detail, with the same token and prefix. -wave adds a wave whose
+// servers finish one per read of its project, from the second read.
 func TestRun_FleetEndpoints(t *testing.T) {
 	urlFile := filepath.Join(t.TempDir(), "url")
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-tasks", "30", "-token", "t", "-path-prefix", "/sms",
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-tasks", "30", "-wave", "2", "-token", "t", "-path-prefix", "/sms",
 			"-url-file", urlFile}, &stderr)
 	}()
 	var base []byte
@@ -142,11 +145,22 @@ func TestRun_FleetEndpoints(t *testing.T) {
 	if status := getJSON("/v3/sources/overview", &overview); status != 200 || len(overview) != 14 {
 		t.Errorf("overview: status %d, %v", status, overview)
 	}
+	var wave struct {
+		SourceServers []struct {
+			MigrationCycle string `json:"migration_cycle"`
+		} `json:"source_servers"`
+	}
+	for read, want := range []string{"replicating", "cutovered"} {
+		if status := getJSON("/v3/sources?migproject="+emulator.WaveProject, &wave); status != 200 || len(wave.SourceServers) != 2 ||
+			wave.SourceServers[0].MigrationCycle != want || wave.SourceServers[1].MigrationCycle != "replicating" {
+			t.Errorf("read %d of the wave: status %d, %+v; want the first server %s", read+1, status, wave.SourceServers, want)
+		}
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("run: %v", err)
 	}
-	if want := "serving 30 tasks and"; !strings.Contains(stderr.String(), want) {
+	if want := "serving 32 tasks and"; !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
 	}
 }
