@@ -94,16 +94,22 @@ func (s *Server) advance(urlPath string, query url.Values) {
 		}
 	}
 	tl.mu.Unlock()
-	for _, step := range due {
-		s.apply(step)
+	if len(due) > 0 {
+		s.apply(due)
 	}
 }
 
-// apply changes the task and its servers as step says.
-func (s *Server) apply(step Step) {
+// apply changes the tasks and their servers as the steps say, all in one Mutate and one
+// MutateServers; of two steps for one task, the later one wins.
+func (s *Server) apply(steps []Step) {
+	byTask := make(map[string]Step, len(steps))
+	for _, step := range steps {
+		byTask[step.Task] = step
+	}
 	s.Mutate(func(tasks []json.RawMessage) []json.RawMessage {
 		for i, raw := range tasks {
-			if id, ok := stringKey(raw, "id"); ok && id == step.Task {
+			id, _ := stringKey(raw, "id")
+			if step, ok := byTask[id]; ok {
 				fields := map[string]any{"state": step.State}
 				if step.ErrorJSON != "" {
 					fields["error_json"] = step.ErrorJSON
@@ -113,7 +119,6 @@ func (s *Server) apply(step Step) {
 		}
 		return tasks
 	})
-	serverState, known := serverStateOf[step.State]
 	s.MutateServers(func(servers []json.RawMessage) []json.RawMessage {
 		for i, raw := range servers {
 			var keys struct {
@@ -124,7 +129,9 @@ func (s *Server) apply(step Step) {
 				continue
 			}
 			var taskID string
-			if json.Unmarshal(keys.CurrentTask["id"], &taskID) != nil || taskID != step.Task {
+			_ = json.Unmarshal(keys.CurrentTask["id"], &taskID)
+			step, ok := byTask[taskID]
+			if !ok {
 				continue
 			}
 			current := map[string]any{}
@@ -134,7 +141,7 @@ func (s *Server) apply(step Step) {
 			current["state"] = step.State
 			current["remain_seconds"] = remainSeconds(step.State, taskID)
 			fields := map[string]any{"current_task": current}
-			if known {
+			if serverState, known := serverStateOf[step.State]; known {
 				fields["state"], fields["migration_cycle"] = serverState, cycleOf[serverState]
 				if serverState == "finished" && keys.TotalSize != nil {
 					fields["replicatesize"] = keys.TotalSize

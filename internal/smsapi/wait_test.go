@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/smsops/terraform-provider-sms/internal/emulator"
 )
 
 // polls serves one listing of tasks per poll from a script: poll i gets script[min(i, last)].
@@ -199,3 +201,27 @@ func TestCheckCondition_KeysAndValues(t *testing.T) {
 }
 
 func reflectValue[T any](p *T) reflect.Value { return reflect.ValueOf(p).Elem() }
+
+// A poll of a wave of 1,000 source servers at the default page size of 200 is one listing of
+// 1 + ceil((1000 - 200) / 199) = 6 requests, the figure of the guide "Waiting for a wave": the
+// wave is done at the second poll, after 12 requests.
+func TestWait_APollOfAThousandServersIsSixRequests(t *testing.T) {
+	t.Parallel()
+	fleet := emulator.Fleet{}
+	ids := fleet.AddWave("wave", 1000)
+	opts := fleet.Options()
+	opts.Token = testToken
+	srv := emulator.NewTestServer(opts)
+	t.Cleanup(func() { _ = srv.Close() })
+	srv.Play(emulator.FinishInTurn(ids, "MIGRATE_SUCCESS", 2, len(ids))...)
+	c := newTestClient(t, srv.URL())
+	q := ListSourceServersQuery{MigProject: ptr("wave")}
+	list, err := Wait(context.Background(), c, &SourceServerWait, WaitConfig{Until: Condition{"migration_cycle": {"cutovered"}},
+		Timeout: time.Minute}, func(ctx context.Context) (*SourceServerList, error) { return c.ListSourceServers(ctx, q) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Stats().Requests; got != 12 || len(list.Items) != 1000 || srv.Reads() != 2 {
+		t.Errorf("%d requests over %d reads for %d servers; want 12 over 2 for 1000", got, srv.Reads(), len(list.Items))
+	}
+}
