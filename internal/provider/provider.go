@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -25,6 +26,7 @@ var (
 	_ provider.Provider                       = (*smsProvider)(nil)
 	_ provider.ProviderWithConfigValidators   = (*smsProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*smsProvider)(nil)
+	_ provider.ProviderWithActions            = (*smsProvider)(nil)
 )
 
 // New returns a constructor of the provider, as providerserver expects.
@@ -238,6 +240,11 @@ func (p *smsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
+	resp.ActionData = data
+}
+
+func (p *smsProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{NewWaitAction}
 }
 
 func (p *smsProvider) DataSources(_ context.Context) []func() datasource.DataSource {
