@@ -53,3 +53,15 @@ output "wave_running_task_eta" {
     remaining = data.sms_task.running[0].remain_seconds == null ? "unknown" : format("%dh%02dm", floor(data.sms_task.running[0].remain_seconds / 3600), floor(data.sms_task.running[0].remain_seconds % 3600 / 60))
   }
 }
+
+# Why the wave's failed servers failed, as the API's error code and message.
+data "sms_source_server_errors" "all" {}
+
+output "wave_errors" {
+  description = "The migration errors of the wave's servers, by server name."
+  value = {
+    for e in data.sms_source_server_errors.all.migration_errors : coalesce(e.name, e.source_id, "?") => try(
+      "${jsondecode(e.error_json).error_code}: ${jsondecode(e.error_json).error_msg}", e.error_json
+    )... if contains([for s in local.wave_servers : s.id], e.source_id)
+  }
+}

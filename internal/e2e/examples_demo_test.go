@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,10 @@ func TestExamples_DemoReportsTheGateOnlyWhenTheGateStopsThePlan(t *testing.T) {
 			if !strings.Contains(out, c.want) {
 				t.Errorf("run.sh's output lacks %q:\n%s", c.want, out)
 			}
+			// The wave view says why its failed servers failed, with the API's error codes.
+			if errs := regexp.MustCompile(`wave_errors = \{\s+"[^"]+" = \[\s+"SMS\.\d{4}: `); c.wantExit && !errs.MatchString(out) {
+				t.Errorf("run.sh's output lacks the wave's migration errors:\n%s", out)
+			}
 			// After the gate, the demo waits for a wave that finishes while it is watched.
 			if wave := "sms wait: all 6 source servers match until"; c.wantExit && !strings.Contains(out, wave) {
 				t.Errorf("run.sh's output lacks %q:\n%s", wave, out)
@@ -72,7 +77,7 @@ func runDemo(t *testing.T, root string, env ...string) (string, error) {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, "CHECKPOINT_DISABLE=1", "DEMO_TASKS=30", "DEMO_LATENCY=0s",
+	cmd.Env = append(cmd.Env, "CHECKPOINT_DISABLE=1", "DEMO_TASKS=60", "DEMO_LATENCY=0s",
 		"DEMO_WORKDIR="+filepath.Join(t.TempDir(), "demo"))
 	cmd.Env = append(cmd.Env, env...)
 	var out bytes.Buffer
