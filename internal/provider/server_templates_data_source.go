@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/smsops/terraform-provider-sms/internal/directstate"
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
@@ -68,9 +69,6 @@ func (d *serverTemplatesDataSource) Metadata(_ context.Context, req datasource.M
 }
 
 func (d *serverTemplatesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	templateID := filterAttribute("Only the template with this ID (query `id`).")
-	templateID.Validators = append(templateID.Validators, stringvalidator.RegexMatches(idRegexp,
-		"must be an id: 1 to 255 letters, digits, '-', '_' or '.', not starting with '.'"))
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists Huawei Cloud SMS target server templates (`GET /v3/vm/templates`), reading every " +
 			"page: how SMS creates each target server (region, availability zone, flavor, network, disks). For " +
@@ -78,13 +76,17 @@ func (d *serverTemplatesDataSource) Schema(ctx context.Context, _ datasource.Sch
 			"`has_target_password` says whether one is set.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Identifier derived from the filters: the same filters give the same id, run after run.",
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Only the template with this ID (query `id`), checked at plan time and against every " +
+					"template returned. When unset, an identifier derived from the filters: the same filters give the " +
+					"same id, run after run.",
+				Validators: []validator.String{stringvalidator.RegexMatches(idRegexp,
+					"must be an id: 1 to 255 letters, digits, '-', '_' or '.', not starting with '.'")},
 			},
 			"name":              filterAttribute("Only templates with this name (query `name`); whether the API matches exactly is not confirmed."),
 			"availability_zone": filterAttribute("Only templates of this availability zone (query `availability_zone`), such as `cn-north-4a`."),
 			"region":            filterAttribute("Only templates of this region (query `region`), such as `cn-north-4`."),
-			"template_id":       templateID,
 			"page_size": schema.NumberAttribute{
 				Optional: true,
 				Computed: true,
@@ -121,11 +123,14 @@ func readServerTemplates(ctx context.Context, r *dataSourceRead) error {
 		Name:             r.args.str("name"),
 		AvailabilityZone: r.args.str("availability_zone"),
 		Region:           r.args.str("region"),
-		ID:               r.args.str("template_id"),
+		ID:               r.args.str("id"),
 		PageSize:         r.args.pageSize(smsapi.MaxTemplatePageSize),
 	}
 	_, err := readListing(ctx, r, templatesEncoding, q.Values(), q.PageSize, func(ctx context.Context) (*smsapi.ServerTemplateList, error) {
 		return r.client.ListServerTemplates(ctx, q)
 	})
+	if q.ID != nil {
+		r.state["id"] = tftypes.NewValue(tftypes.String, *q.ID) // A configured id is the filter, and stays.
+	}
 	return err
 }

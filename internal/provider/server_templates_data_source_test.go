@@ -140,8 +140,8 @@ func TestServerTemplatesDataSource_FiltersPagingAndValues(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: provider + `data "sms_server_templates" "all" { page_size = 101 }`, PlanOnly: true,
 				ExpectError: regexp.MustCompile(`(?s)page_size.*between 1 and 100`)},
-			{Config: provider + `data "sms_server_templates" "all" { template_id = "../sources" }`, PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)template_id.*must be an id`)},
+			{Config: provider + `data "sms_server_templates" "all" { id = "../sources" }`, PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)id.*must be an id`)},
 			{
 				PreConfig: server.ResetStats,
 				Config: provider + `
@@ -151,7 +151,7 @@ data "sms_server_templates" "zone" {
   availability_zone = "cn-north-4a"
 }
 data "sms_server_templates" "one" {
-  template_id  = "` + templates[1].ID + `"
+  id           = "` + templates[1].ID + `"
   summary_only = true
 }`,
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -173,6 +173,7 @@ data "sms_server_templates" "one" {
 					at(zone, tpl(0, "availability_zone"), knownvalue.StringExact("cn-north-4a")),
 					at(zone, tfjsonpath.New("page_size"), knownvalue.Int64Exact(100)),
 					at(one, tfjsonpath.New("total_count"), knownvalue.Int64Exact(1)),
+					at(one, tfjsonpath.New("id"), knownvalue.StringExact(templates[1].ID)),
 					at(one, tfjsonpath.New("templates"), knownvalue.Null()),
 				},
 				Check: resource.ComposeTestCheckFunc(noPasswordInState(templates), func(*terraform.State) error {
