@@ -72,3 +72,32 @@ func TestE2E_ReadAPIAnswersThatAreNotTheAnswerFail(t *testing.T) {
 		})
 	}
 }
+
+// A listing of the rest of the read API whose pages hold fewer items than its count, on both
+// reads, fails as inconsistent instead of handing a gate part of the list.
+func TestE2E_ReadAPIListingsThatContradictTheirCountFail(t *testing.T) {
+	t.Parallel()
+	api := newHostileAPI(t, map[string]string{
+		"/v3/migprojects":  `{"count":3,"migprojects":[{"id":"p-1","name":"wave-1"}]}`,
+		"/v3/errors":       `{"count":2,"migration_errors":[{"source_id":"s-1","error_json":"{}"}]}`,
+		"/v3/vm/templates": `{"count":5,"templates":[{"id":"t-1","name":"tpl-1"}]}`,
+	})
+	h := newHarness(t)
+	h.Write("main.tf", smsVersions+api.providerBlock()+`
+data "sms_migration_projects" "all" {}
+data "sms_source_server_errors" "all" {}
+data "sms_server_templates" "all" {}
+`)
+	r := mustFail(t, h.Run("plan", "-no-color"))
+	errs := errorsByAddress(t, r)
+	for address, list := range map[string]string{
+		"data.sms_migration_projects.all":   "Inconsistent SMS Migration Project List",
+		"data.sms_source_server_errors.all": "Inconsistent SMS",
+		"data.sms_server_templates.all":     "Inconsistent SMS Server Template List",
+	} {
+		mustHaveError(t, errs, address, list, "rid-hostile")
+	}
+	if got := api.requests.Load(); got != 6 {
+		t.Errorf("%d requests, want 6: each listing's one page, read twice", got)
+	}
+}
