@@ -111,7 +111,7 @@ func checkConditions[T any](kind *smsapi.WaitKind[T], values map[string]tftypes.
 			err = smsapi.CheckCondition[T](name, c, kind.Enums)
 		}
 		if err != nil {
-			diags.AddAttributeError(path.Root(name), "Invalid Wait Condition", capitalize(err.Error())+".")
+			diags.AddAttributeError(path.Root(name), "Invalid Wait Condition", "The condition "+err.Error()+".")
 		}
 	}
 }

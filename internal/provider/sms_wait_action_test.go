@@ -77,9 +77,9 @@ func TestWaitAction_ValidateConfig(t *testing.T) {
 		{"both", map[string]tftypes.Value{"tasks": filters(t, "tasks", nil), "source_servers": filters(t, "source_servers", nil),
 			"until": until}, "Set exactly one"},
 		{"a server key on tasks", map[string]tftypes.Value{"tasks": filters(t, "tasks", nil), "until": until},
-			`Until names "migration_cycle", which is not a top-level attribute`},
+			`The condition until names "migration_cycle", which is not a top-level attribute`},
 		{"a task state on servers", map[string]tftypes.Value{"source_servers": filters(t, "source_servers", nil), "until": until,
-			"fail_on": condition("state", "MIGRATE_FAIL")}, `Fail_on.state lists "MIGRATE_FAIL", which is not a documented value`},
+			"fail_on": condition("state", "MIGRATE_FAIL")}, `The condition fail_on.state lists "MIGRATE_FAIL", which is not a documented value`},
 	} {
 		var resp action.ValidateConfigResponse
 		(&waitAction{}).ValidateConfig(context.Background(), action.ValidateConfigRequest{Config: actionConfig(t, c.set)}, &resp)

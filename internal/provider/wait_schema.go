@@ -177,7 +177,7 @@ func (v conditionValidator[T]) ValidateMap(ctx context.Context, req validator.Ma
 		err = smsapi.CheckCondition[T](v.argument, c, v.kind.Enums)
 	}
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Wait Condition", capitalize(err.Error())+".")
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Wait Condition", "The condition "+err.Error()+".")
 	}
 }
 
