@@ -3,9 +3,7 @@ package e2e_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
-	"net/http"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -52,21 +50,7 @@ type servedDirectory struct {
 // task, in API order.
 func servedChecks(t *testing.T, opts emulator.Options, id string) []servedDirectory {
 	t.Helper()
-	server := testsupport.StartEmulator(t, opts)
-	req, err := http.NewRequest(http.MethodGet, server.URL()+"/v3/tasks/"+id+"/consistency-result", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-Auth-Token", testsupport.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := testsupport.EmulatorGet(t, testsupport.StartEmulator(t, opts), "/v3/tasks/"+id+"/consistency-result")
 	var dirs []servedDirectory
 	for _, c := range testsupport.DecodeJSON[struct {
 		ResultList []struct {

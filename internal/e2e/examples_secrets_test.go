@@ -30,7 +30,7 @@ func secretsExampleFleet(t *testing.T) (opts emulator.Options, taskID, templateI
 	}
 	// Templates derive from the fleet alone, so another emulator of the same fleet serves the
 	// same ones.
-	templateID, password = templateWithPassword(t, testsupport.StartEmulator(t, opts))
+	templateID, password = testsupport.TemplateWithPassword(t, testsupport.StartEmulator(t, opts))
 	return opts, task.ID, templateID, password
 }
 

@@ -2,9 +2,7 @@ package e2e_test
 
 import (
 	"encoding/json"
-	"io"
 	"maps"
-	"net/http"
 	"path/filepath"
 	"testing"
 
@@ -28,7 +26,7 @@ type exampleTemplate struct {
 // by name. The templates are derived from the fleet, so every emulator of opts serves the same.
 func servedTemplates(t *testing.T, opts emulator.Options) map[string]exampleTemplate {
 	t.Helper()
-	body := emulatorGet(t, testsupport.StartEmulator(t, opts), "/v3/vm/templates")
+	body := testsupport.EmulatorGet(t, testsupport.StartEmulator(t, opts), "/v3/vm/templates")
 	out := map[string]exampleTemplate{}
 	for _, tp := range testsupport.DecodeJSON[struct {
 		Templates []exampleTemplate `json:"templates"`
@@ -39,27 +37,6 @@ func servedTemplates(t *testing.T, opts emulator.Options) map[string]exampleTemp
 		t.Fatalf("the emulator's templates are not the four the checks expect: %s", body)
 	}
 	return out
-}
-
-// emulatorGet answers a GET of path from the emulator, as the API would, and fails the test
-// unless it is a 200.
-func emulatorGet(t *testing.T, server *emulator.Server, path string) []byte {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, server.URL()+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-Auth-Token", testsupport.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d %s (%v)", path, resp.StatusCode, body, err)
-	}
-	return body
 }
 
 // templateExamples checks each data-source.tf file of the template data sources, by its path

@@ -3,10 +3,8 @@ package e2e_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"math"
-	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -243,20 +241,7 @@ var waveExamples = map[string]func(t *testing.T, h *tfHarness){
 // remainSecondsOf asks the emulator for a task's remain_seconds, as the example's ETA uses it.
 func remainSecondsOf(t *testing.T, server *emulator.Server, id string) int64 {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, server.URL()+"/v3/tasks/"+id, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-Auth-Token", testsupport.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := testsupport.EmulatorGet(t, server, "/v3/tasks/"+id)
 	detail := testsupport.DecodeJSON[struct {
 		RemainSeconds *int64 `json:"remain_seconds"`
 	}](t, body)

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,7 +59,7 @@ func newSecretsFixture(t *testing.T) *secretsFixture {
 	for _, field := range certificateFields {
 		f.certificate[field] = emulator.CertKeyPEM(f.taskID, field)
 	}
-	f.templateID, f.password = templateWithPassword(t, f.api)
+	f.templateID, f.password = testsupport.TemplateWithPassword(t, f.api)
 	return f
 }
 
@@ -286,40 +285,4 @@ func planArchive(t *testing.T, path string) map[string]string {
 		t.Fatal("the plan archive holds no file")
 	}
 	return files
-}
-
-// templateWithPassword returns a template that has a target password, and that password, from
-// the emulator's template list, which holds it as the API's list does.
-func templateWithPassword(t *testing.T, api *emulator.Server) (id, password string) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, api.URL()+"/v3/vm/templates", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-Auth-Token", testsupport.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var list struct {
-		Templates []struct {
-			ID             string `json:"id"`
-			TargetPassword string `json:"target_password"`
-		} `json:"templates"`
-	}
-	if err := json.Unmarshal(body, &list); err != nil {
-		t.Fatalf("template list %s: %v", body, err)
-	}
-	for _, tpl := range list.Templates {
-		if tpl.TargetPassword != "" {
-			return tpl.ID, tpl.TargetPassword
-		}
-	}
-	t.Fatalf("no template with a password in %s", body)
-	return "", ""
 }

@@ -130,7 +130,7 @@ func templateAnswer(t *testing.T, server *emulator.Server, tp exampleTemplate) s
 	t.Helper()
 	raw := testsupport.DecodeJSON[struct {
 		Template json.RawMessage `json:"template"`
-	}](t, emulatorGet(t, server, "/v3/vm/templates/"+tp.ID)).Template
+	}](t, testsupport.EmulatorGet(t, server, "/v3/vm/templates/"+tp.ID)).Template
 	if !strings.Contains(string(raw), tp.TargetPassword) {
 		t.Fatalf("template %s has no password to search for: %s", tp.ID, raw)
 	}

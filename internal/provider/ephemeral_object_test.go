@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"reflect"
 	"regexp"
 	"strings"
@@ -79,7 +77,7 @@ func TestEphemeralObjects_OpenThroughTerraform(t *testing.T) {
 	if err := json.Unmarshal(fleet.Tasks[0], &task); err != nil {
 		t.Fatal(err)
 	}
-	templateID, password := templateWithPassword(t, server)
+	templateID, password := testsupport.TemplateWithPassword(t, server)
 	config := func(body string) string { return testsupport.ProviderBlock(server, "max_retries = 0") + body }
 	passphrase := func(id string) string {
 		return config(`ephemeral "sms_task_passphrase" "p" { task_id = "` + id + `" }
@@ -133,39 +131,6 @@ resource "echo" "password" {}`),
 			},
 		},
 	})
-}
-
-// templateWithPassword returns a template that has a target password, and that password, from
-// the emulator's template list, which holds it as the API's list does.
-func templateWithPassword(t *testing.T, server *emulator.Server) (id, password string) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, server.URL()+"/v3/vm/templates", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-Auth-Token", testsupport.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	var list struct {
-		Templates []struct {
-			ID             string `json:"id"`
-			TargetPassword string `json:"target_password"`
-		} `json:"templates"`
-	}
-	if err := json.Unmarshal(body, &list); err != nil {
-		t.Fatalf("template list %s: %v", body, err)
-	}
-	for _, tpl := range list.Templates {
-		if tpl.TargetPassword != "" {
-			return tpl.ID, tpl.TargetPassword
-		}
-	}
-	t.Fatalf("no template with a password in %s", body)
-	return "", ""
 }
 
 // Once an answer is decoded, its secrets are masked in every later log line of the open: the

@@ -3,7 +3,6 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -33,20 +32,7 @@ type storedTemplate struct {
 // emulatorTemplates returns the emulator's templates in API order, each with its raw JSON.
 func emulatorTemplates(t *testing.T, server *emulator.Server) ([]storedTemplate, []json.RawMessage) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, server.URL()+"/v3/vm/templates", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-Auth-Token", testsupport.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := testsupport.EmulatorGet(t, server, "/v3/vm/templates")
 	raw := testsupport.DecodeJSON[struct {
 		Templates []json.RawMessage `json:"templates"`
 	}](t, body).Templates

@@ -3,8 +3,6 @@ package provider
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -25,20 +23,7 @@ import (
 // emulatorErrors asks the emulator for GET /v3/errors with query, as the tests' expectation.
 func emulatorErrors(t *testing.T, server *emulator.Server, query string) []smsapi.MigrationError {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, server.URL()+"/v3/errors?"+query, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-Auth-Token", testsupport.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := testsupport.EmulatorGet(t, server, "/v3/errors?"+query)
 	return testsupport.DecodeJSON[smsapi.ListSourceServerErrorsResponse](t, body).MigrationErrors
 }
 

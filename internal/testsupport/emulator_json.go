@@ -2,6 +2,8 @@ package testsupport
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"testing"
 
 	"github.com/smsops/terraform-provider-sms/internal/emulator"
@@ -81,4 +83,45 @@ func Str(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// EmulatorGet answers a GET of path (with its query) from an emulator of StartEmulator, as the
+// API would, and fails the test unless it is a 200. Tests read what the emulator serves with it,
+// to compare the provider's state with it.
+func EmulatorGet(t testing.TB, server *emulator.Server, path string) []byte {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, server.URL()+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Auth-Token", Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s (%v)", path, resp.StatusCode, body, err)
+	}
+	return body
+}
+
+// TemplateWithPassword returns a template that has a target password, and that password, from
+// the emulator's template list, which holds it as the API's list does.
+func TemplateWithPassword(t testing.TB, server *emulator.Server) (id, password string) {
+	t.Helper()
+	body := EmulatorGet(t, server, "/v3/vm/templates")
+	for _, tpl := range DecodeJSON[struct {
+		Templates []struct {
+			ID             string `json:"id"`
+			TargetPassword string `json:"target_password"`
+		} `json:"templates"`
+	}](t, body).Templates {
+		if tpl.TargetPassword != "" {
+			return tpl.ID, tpl.TargetPassword
+		}
+	}
+	t.Fatalf("no template with a password in %s", body)
+	return "", ""
 }
