@@ -43,6 +43,10 @@ func providerDataOf(req datasource.ConfigureRequest, resp *datasource.ConfigureR
 // builds, both as terraform-plugin-go values keyed by attribute name.
 type dataSourceRead struct {
 	client *smsapi.Client
+	target readTarget
+	// parent is the context Terraform gave Read, with the log masks but without timeouts.read:
+	// a wait runs under it, and bounds each of its polls with timeouts.read instead.
+	parent context.Context
 	args   arguments
 	// state starts as the configured values, with every other attribute null.
 	state     map[string]tftypes.Value
@@ -78,11 +82,12 @@ func readDataSource(ctx context.Context, data *providerData, target readTarget, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 
 	stateType := objectTypeOf(resp.State.Schema)
-	r := &dataSourceRead{client: data.client, args: arguments{values: configured},
+	r := &dataSourceRead{client: data.client, target: target, parent: parent, args: arguments{values: configured},
 		state: make(map[string]tftypes.Value, len(stateType.AttributeTypes)), stateType: stateType, diags: &resp.Diagnostics}
 	for name, typ := range stateType.AttributeTypes {
 		r.state[name] = tftypes.NewValue(typ, nil)
@@ -167,7 +172,8 @@ func (a *arguments) pageSize(def int) int {
 }
 
 // readListing is the read of every listing data source, after its query is built: it reads
-// summary_only, lists every page, logs what the listing took, and sets the attributes every
+// summary_only, lists every page, warns when the offset cap left items unread, logs what the
+// listing took, and sets the attributes every
 // listing shares (the id derived from the filters, page_size and summary_only as used,
 // total_count) and, unless summary_only, the list itself.
 func readListing[T any](ctx context.Context, r *dataSourceRead, encoding directstate.List[T], filters url.Values, pageSize int,
@@ -181,6 +187,7 @@ func readListing[T any](ctx context.Context, r *dataSourceRead, encoding directs
 	if err != nil {
 		return nil, err
 	}
+	addIncompleteWarning(r, encoding.Attribute(), l.Count, len(l.Items))
 	tflog.Debug(ctx, "read SMS "+encoding.Attribute(), map[string]any{
 		"count": l.Count, encoding.Attribute(): len(l.Items), "pages": l.Requests, "duplicates_dropped": l.DuplicatesDropped,
 		"reread": l.Reread, "duration_ms": time.Since(started).Milliseconds(),

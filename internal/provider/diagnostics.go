@@ -218,16 +218,17 @@ func orNone(s string) string {
 	return s
 }
 
-// addIncompleteWarning reports a result with fewer tasks than the API counted, which a
+// addIncompleteWarning reports a listing with fewer items than the API counted, which a
 // consistent listing has only under the offset cap: the API serves no record past offset 65,535.
-func addIncompleteWarning(diags *diag.Diagnostics, list *smsapi.TaskList) {
-	if !list.Incomplete() {
+// attribute is the listing's list attribute, which holds only the items read.
+func addIncompleteWarning(r *dataSourceRead, attribute string, count int64, read int) {
+	if int64(read) >= count {
 		return
 	}
-	diags.AddWarning("Incomplete SMS Task List", fmt.Sprintf("Read %d of the %d tasks that match the filters: "+
-		"the API serves records only up to offset %d. total_count is the API's count of every match, but tasks, "+
-		"task_states and state_counts hold only the first %d, so a gate over them does not see the rest. Narrow "+
-		"the filters (state, source_server_id, enterprise_project_id) so that each data source matches fewer tasks; "+
-		"a gate on the total_count of a data source filtered to state = \"MIGRATE_FAIL\" sees every failed task.",
-		len(list.Items), list.Count, smsapi.MaxOffset, len(list.Items)))
+	what := r.target.what
+	r.diags.AddWarning("Incomplete "+r.target.list, fmt.Sprintf("Read %d of the %d %s that match the filters: "+
+		"the API serves records only up to offset %d. total_count is the API's count of every match, but %s and "+
+		"what is counted from it hold only the first %d, so a gate over them does not see the rest. Narrow the "+
+		"filters so that each data source matches fewer %s; a gate on the total_count of a narrower data source "+
+		"sees every match.", read, count, what, smsapi.MaxOffset, attribute, read, what))
 }

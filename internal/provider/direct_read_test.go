@@ -79,6 +79,7 @@ func TestDirectRead_SameResponseAsFramework(t *testing.T) {
 		"state filter":        {tasks: generated, set: setOne("state", tftypes.NewValue(tftypes.String, "MIGRATE_FAIL")), wantTasks: someTasks},
 		"timeouts block":      {tasks: generated[:40], set: timeouts("5m"), wantTasks: 40},
 		"incomplete list":     overCapCase(setOne("summary_only", tftypes.NewValue(tftypes.Bool, true))),
+		"incomplete servers":  overCapServersCase(setOne("summary_only", tftypes.NewValue(tftypes.Bool, true))),
 		"API error":           {tasks: generated, faults: []emulator.Fault{{Status: 403, Offset: new(199)}}, wantError: "403"},
 		"invalid API answer":  {tasks: generated, faults: []emulator.Fault{{MalformedJSON: true}}, wantError: "Invalid SMS API Response"},
 		"read timeout":        {tasks: generated, latency: 2 * time.Second, set: timeouts("100ms"), wantError: "SMS Tasks Read Timed Out"},
@@ -109,6 +110,21 @@ func overCapCase(summaryOnly func(tftypes.Object) map[string]tftypes.Value) read
 	return readCase{
 		tasks: tasks, set: summaryOnly, wantTasks: nullTasks,
 		wantWarn: fmt.Sprintf("Incomplete SMS Task List: Read %d of the %d tasks", reachable, len(tasks)),
+	}
+}
+
+// overCapServersCase is overCapCase for sms_source_servers: every listing warns of the items the
+// offset cap leaves unread, under its own title.
+func overCapServersCase(summaryOnly func(tftypes.Object) map[string]tftypes.Value) readCase {
+	step := smsapi.MaxPageSize - 1
+	reachable := (smsapi.MaxOffset/step)*step + smsapi.MaxPageSize
+	servers := make([]json.RawMessage, reachable+1)
+	for i := range servers {
+		servers[i] = json.RawMessage(`{"id":"` + strconv.Itoa(i) + `","state":"waiting"}`)
+	}
+	return readCase{
+		dataSource: "sms_source_servers", servers: servers, set: summaryOnly, wantTasks: nullTasks,
+		wantWarn: fmt.Sprintf("Incomplete SMS Source Server List: Read %d of the %d source servers", reachable, len(servers)),
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/smsops/terraform-provider-sms/internal/directstate"
@@ -117,23 +116,8 @@ func (d *migrationProjectsDataSource) Read(ctx context.Context, req datasource.R
 
 func readMigrationProjects(ctx context.Context, r *dataSourceRead) error {
 	q := smsapi.ListMigrationProjectsQuery{PageSize: r.args.pageSize(smsapi.MaxMigrationProjectsPageSize)}
-	list, err := readListing(ctx, r, migprojectsEncoding, q.Values(), q.PageSize, func(ctx context.Context) (*smsapi.MigrationProjectList, error) {
+	_, err := readListing(ctx, r, migprojectsEncoding, q.Values(), q.PageSize, func(ctx context.Context) (*smsapi.MigrationProjectList, error) {
 		return r.client.ListMigrationProjects(ctx, q)
 	})
-	if err != nil {
-		return err
-	}
-	addIncompleteProjectsWarning(r.diags, list)
-	return nil
-}
-
-// addIncompleteProjectsWarning says so when the API counted more projects than offsets up to
-// MaxOffset reach, the one case in which a listing holds fewer items than its count.
-func addIncompleteProjectsWarning(diags *diag.Diagnostics, list *smsapi.MigrationProjectList) {
-	if !list.Incomplete() {
-		return
-	}
-	diags.AddWarning("Incomplete SMS Migration Project List", fmt.Sprintf("Read %d of the %d migration projects the API "+
-		"counts: it serves records only up to offset %d. total_count is the API's count; migprojects holds the "+
-		"projects read.", len(list.Items), list.Count, smsapi.MaxOffset))
+	return err
 }

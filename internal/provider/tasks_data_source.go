@@ -132,7 +132,6 @@ func readTasks(ctx context.Context, r *dataSourceRead) error {
 	if err != nil {
 		return err
 	}
-	addIncompleteWarning(r.diags, list)
 	err = setCounts(r, list.Items, map[string]func(*smsapi.Task) *string{"state_counts": func(t *smsapi.Task) *string { return t.State }})
 	if err != nil {
 		return err

@@ -17,11 +17,9 @@ import (
 
 // A listing data source with `wait` reads its listing until the wave is done (smsapi.Wait); the
 // state it writes is the last read's. readDataSource bounds the read with timeouts.read, which
-// with `wait` bounds each poll instead: the wait runs under the context Terraform gave Read, so
-// that Terraform stopping the provider still ends it at once, and under its own timeout.
-
-// waitParentKey holds the context Terraform gave Read, for the wait's cancellation.
-type waitParentKey struct{}
+// with `wait` bounds each poll instead: the wait runs under the context Terraform gave Read
+// (dataSourceRead.parent), so that Terraform stopping the provider still ends it at once, and
+// under its own timeout.
 
 // readWithWait is readDataSource for a listing that may wait: a failed wait gets its own
 // diagnostic, which names the items, in place of the generic one.
@@ -30,7 +28,7 @@ func readWithWait(ctx context.Context, data *providerData, target readTarget, re
 	before := len(resp.Diagnostics)
 	var waitErr *smsapi.WaitError
 	readDataSource(ctx, data, target, req, resp, func(readCtx context.Context, r *dataSourceRead) error {
-		err := read(context.WithValue(readCtx, waitParentKey{}, ctx), r)
+		err := read(readCtx, r)
 		errors.As(err, &waitErr)
 		return err
 	})
@@ -59,9 +57,7 @@ func waitForListing[T any](ctx context.Context, r *dataSourceRead, kind *smsapi.
 	if deadline, ok := ctx.Deadline(); ok {
 		pollTimeout = time.Until(deadline) // timeouts.read, as readDataSource applied it a moment ago
 	}
-	parent, _ := ctx.Value(waitParentKey{}).(context.Context)
-	waitCtx, stop := detachDeadline(ctx, parent)
-	defer stop()
+	waitCtx := r.parent
 	cfg.Progress = func(p smsapi.WaitProgress) { logProgress(ctx, p) }
 	started := time.Now()
 	l, err := smsapi.Wait(waitCtx, r.client, kind, cfg, func(ctx context.Context) (*smsapi.Listing[T], error) {
@@ -74,17 +70,6 @@ func waitForListing[T any](ctx context.Context, r *dataSourceRead, kind *smsapi.
 			time.Since(started).Round(time.Second)))
 	}
 	return l, err
-}
-
-// detachDeadline is ctx, with its values (the log masks among them), ended by parent rather than
-// by ctx's deadline; with no parent, ctx itself.
-func detachDeadline(ctx, parent context.Context) (context.Context, context.CancelFunc) {
-	if parent == nil {
-		return ctx, func() {}
-	}
-	detached, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
-	stop := context.AfterFunc(parent, func() { cancel(context.Cause(parent)) })
-	return detached, func() { stop(); cancel(nil) }
 }
 
 // logProgress logs one poll at INFO.
