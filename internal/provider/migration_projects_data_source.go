@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/smsops/terraform-provider-sms/internal/directstate"
 	"github.com/smsops/terraform-provider-sms/internal/smsapi"
@@ -75,20 +74,11 @@ func (d *migrationProjectsDataSource) Schema(ctx context.Context, _ datasource.S
 			"reading every page: to find a wave's project id by its name for `sms_source_servers`' `migproject_id`, " +
 			"and to check the settings its servers migrate with. The API has no filters. A read returns every " +
 			"project or fails; it never returns part of a listing that contradicts its own count.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withAttributes(migrationProjectsFilters.dataSourceAttributes(), map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "Identifier of the listing, the same run after run (the listing has no filters), " +
 					"so it does not show up as a change in plans.",
-			},
-			"page_size": schema.NumberAttribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: fmt.Sprintf("Projects requested per page (query `limit`), a whole number between 1 "+
-					"and %[1]d, the largest page this endpoint serves (the API's own default is 50); defaults to `%[1]d`. "+
-					"Each page after the first starts at the last project of the page before; `1` is asked as pages of 2. "+
-					"The result does not depend on it.", smsapi.MaxMigrationProjectsPageSize),
-				Validators: []validator.Number{wholeNumberBetween(1, smsapi.MaxMigrationProjectsPageSize)},
 			},
 			"summary_only": schema.BoolAttribute{
 				Optional: true,
@@ -102,8 +92,19 @@ func (d *migrationProjectsDataSource) Schema(ctx context.Context, _ datasource.S
 			},
 			"migprojects": migprojectsAttribute(),
 			"timeouts":    timeoutsAttribute(ctx),
-		},
+		}),
 	}
+}
+
+// migrationProjectsFilters is the listing's page size; GET /v3/migprojects has no filters.
+var migrationProjectsFilters = filterTable[smsapi.ListMigrationProjectsQuery]{
+	noun: "projects",
+	pageSizeDescription: fmt.Sprintf("Projects requested per page (query `limit`), a whole number between 1 "+
+		"and %[1]d, the largest page this endpoint serves (the API's own default is 50); defaults to `%[1]d`. "+
+		"Each page after the first starts at the last project of the page before; `1` is asked as pages of 2. "+
+		"The result does not depend on it.", smsapi.MaxMigrationProjectsPageSize),
+	pageSize:    func(q *smsapi.ListMigrationProjectsQuery) *int { return &q.PageSize },
+	maxPageSize: smsapi.MaxMigrationProjectsPageSize,
 }
 
 func (d *migrationProjectsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -115,7 +116,7 @@ func (d *migrationProjectsDataSource) Read(ctx context.Context, req datasource.R
 }
 
 func readMigrationProjects(ctx context.Context, r *dataSourceRead) error {
-	q := smsapi.ListMigrationProjectsQuery{PageSize: r.args.pageSize(smsapi.MaxMigrationProjectsPageSize)}
+	q := migrationProjectsFilters.query(&r.args)
 	_, err := readListing(ctx, r, migprojectsEncoding, q.Values(), q.PageSize, func(ctx context.Context) (*smsapi.MigrationProjectList, error) {
 		return r.client.ListMigrationProjects(ctx, q)
 	})

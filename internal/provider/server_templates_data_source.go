@@ -74,7 +74,7 @@ func (d *serverTemplatesDataSource) Schema(ctx context.Context, _ datasource.Sch
 			"page: how SMS creates each target server (region, availability zone, flavor, network, disks). For " +
 			"pre-flight checks before a wave starts. The templates' `target_password` is never read into the state; " +
 			"`has_target_password` says whether one is set.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withAttributes(serverTemplatesFilters.dataSourceAttributes(), map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
@@ -83,17 +83,6 @@ func (d *serverTemplatesDataSource) Schema(ctx context.Context, _ datasource.Sch
 					"same id, run after run.",
 				Validators: []validator.String{stringvalidator.RegexMatches(idRegexp,
 					"must be an id: 1 to 255 letters, digits, '-', '_' or '.', not starting with '.'")},
-			},
-			"name":              filterAttribute("Only templates with this name (query `name`); whether the API matches exactly is not confirmed."),
-			"availability_zone": filterAttribute("Only templates of this availability zone (query `availability_zone`), such as `cn-north-4a`."),
-			"region":            filterAttribute("Only templates of this region (query `region`), such as `cn-north-4`."),
-			"page_size": schema.NumberAttribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: "Templates requested per page (query `limit`), a whole number between 1 and 100, the " +
-					"API's maximum; defaults to `100` (the API's own default is 50). Each page after the first starts at " +
-					"the last template of the page before; `1` is asked as pages of 2. The result does not depend on it.",
-				Validators: []validator.Number{wholeNumberBetween(1, smsapi.MaxTemplatePageSize)},
 			},
 			"summary_only": schema.BoolAttribute{
 				Optional:            true,
@@ -106,8 +95,27 @@ func (d *serverTemplatesDataSource) Schema(ctx context.Context, _ datasource.Sch
 			},
 			"templates": templatesAttribute(),
 			"timeouts":  timeoutsAttribute(ctx),
-		},
+		}),
 	}
+}
+
+// serverTemplatesFilters are the filters of GET /v3/vm/templates but id, which is the data
+// source's own id argument when set.
+var serverTemplatesFilters = filterTable[smsapi.ListServerTemplatesQuery]{
+	noun: "templates",
+	arguments: []filterArgument[smsapi.ListServerTemplatesQuery]{
+		{name: "name", description: "Only templates with this name (query `name`); whether the API matches exactly is not confirmed.",
+			str: func(q *smsapi.ListServerTemplatesQuery) **string { return &q.Name }},
+		{name: "availability_zone", description: "Only templates of this availability zone (query `availability_zone`), such as `cn-north-4a`.",
+			str: func(q *smsapi.ListServerTemplatesQuery) **string { return &q.AvailabilityZone }},
+		{name: "region", description: "Only templates of this region (query `region`), such as `cn-north-4`.",
+			str: func(q *smsapi.ListServerTemplatesQuery) **string { return &q.Region }},
+	},
+	pageSizeDescription: "Templates requested per page (query `limit`), a whole number between 1 and 100, the " +
+		"API's maximum; defaults to `100` (the API's own default is 50). Each page after the first starts at " +
+		"the last template of the page before; `1` is asked as pages of 2. The result does not depend on it.",
+	pageSize:    func(q *smsapi.ListServerTemplatesQuery) *int { return &q.PageSize },
+	maxPageSize: smsapi.MaxTemplatePageSize,
 }
 
 func (d *serverTemplatesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -119,13 +127,8 @@ func (d *serverTemplatesDataSource) Read(ctx context.Context, req datasource.Rea
 }
 
 func readServerTemplates(ctx context.Context, r *dataSourceRead) error {
-	q := smsapi.ListServerTemplatesQuery{
-		Name:             r.args.str("name"),
-		AvailabilityZone: r.args.str("availability_zone"),
-		Region:           r.args.str("region"),
-		ID:               r.args.str("id"),
-		PageSize:         r.args.pageSize(smsapi.MaxTemplatePageSize),
-	}
+	q := serverTemplatesFilters.query(&r.args)
+	q.ID = r.args.str("id")
 	_, err := readListing(ctx, r, templatesEncoding, q.Values(), q.PageSize, func(ctx context.Context) (*smsapi.ServerTemplateList, error) {
 		return r.client.ListServerTemplates(ctx, q)
 	})

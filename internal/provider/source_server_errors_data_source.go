@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/smsops/terraform-provider-sms/internal/directstate"
@@ -56,21 +55,10 @@ func (d *sourceServerErrorsDataSource) Schema(ctx context.Context, _ datasource.
 		MarkdownDescription: "Lists the Huawei Cloud SMS source servers that failed to migrate, with the error each one " +
 			"reported (`GET /v3/errors`), reading every page. For triage: the servers of a wave in error, grouped by " +
 			"error code, with what to do about each.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withAttributes(sourceServerErrorsFilters.dataSourceAttributes(), map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "Identifier derived from the filters: the same filters give the same id, run after run.",
-			},
-			"enterprise_project_id": filterAttribute("Only servers of this enterprise project (query `enterprise_project_id`). " +
-				"The entries do not carry the project, so the provider cannot check that the API applied the filter."),
-			"page_size": schema.NumberAttribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: "Errors requested per page (query `limit`), a whole number between 1 and 100, the " +
-					"largest page this endpoint serves; defaults to `100` (the API's own default is 50). Each page after " +
-					"the first starts at the last entry of the page before; `1` is asked as pages of 2. The result does " +
-					"not depend on it.",
-				Validators: []validator.Number{wholeNumberBetween(1, smsapi.MaxErrorsPageSize)},
 			},
 			"summary_only": schema.BoolAttribute{
 				Optional: true,
@@ -93,8 +81,24 @@ func (d *sourceServerErrorsDataSource) Schema(ctx context.Context, _ datasource.
 			},
 			"migration_errors": migrationErrorsAttribute(),
 			"timeouts":         timeoutsAttribute(ctx),
-		},
+		}),
 	}
+}
+
+// sourceServerErrorsFilters are the query parameters of GET /v3/errors the SDK has.
+var sourceServerErrorsFilters = filterTable[smsapi.ListSourceServerErrorsQuery]{
+	noun: "errors",
+	arguments: []filterArgument[smsapi.ListSourceServerErrorsQuery]{
+		{name: "enterprise_project_id", description: "Only servers of this enterprise project (query `enterprise_project_id`). " +
+			"The entries do not carry the project, so the provider cannot check that the API applied the filter.",
+			str: func(q *smsapi.ListSourceServerErrorsQuery) **string { return &q.EnterpriseProjectID }},
+	},
+	pageSizeDescription: "Errors requested per page (query `limit`), a whole number between 1 and 100, the " +
+		"largest page this endpoint serves; defaults to `100` (the API's own default is 50). Each page after " +
+		"the first starts at the last entry of the page before; `1` is asked as pages of 2. The result does " +
+		"not depend on it.",
+	pageSize:    func(q *smsapi.ListSourceServerErrorsQuery) *int { return &q.PageSize },
+	maxPageSize: smsapi.MaxErrorsPageSize,
 }
 
 func (d *sourceServerErrorsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -106,10 +110,7 @@ func (d *sourceServerErrorsDataSource) Read(ctx context.Context, req datasource.
 }
 
 func readSourceServerErrors(ctx context.Context, r *dataSourceRead) error {
-	q := smsapi.ListSourceServerErrorsQuery{
-		EnterpriseProjectID: r.args.str("enterprise_project_id"),
-		PageSize:            r.args.pageSize(smsapi.MaxErrorsPageSize),
-	}
+	q := sourceServerErrorsFilters.query(&r.args)
 	list, err := readListing(ctx, r, migrationErrorsEncoding, q.Values(), q.PageSize, func(ctx context.Context) (*smsapi.SourceServerErrorList, error) {
 		return r.client.ListSourceServerErrors(ctx, q)
 	})

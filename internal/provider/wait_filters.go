@@ -34,6 +34,16 @@ type filterTable[Q any] struct {
 	// pageSizeDescription describes page_size; pageSize is the query's field.
 	pageSizeDescription string
 	pageSize            func(q *Q) *int
+	// maxPageSize is the endpoint's largest page when it is not smsapi.MaxPageSize.
+	maxPageSize int
+}
+
+// maxPage is the largest page_size, which is also its default.
+func (t filterTable[Q]) maxPage() int {
+	if t.maxPageSize == 0 {
+		return smsapi.MaxPageSize
+	}
+	return t.maxPageSize
 }
 
 // description is the argument's description, with what unset or mistyped values do.
@@ -67,7 +77,7 @@ func (t filterTable[Q]) dataSourceAttributes() map[string]schema.Attribute {
 		}
 	}
 	attrs["page_size"] = schema.NumberAttribute{Optional: true, Computed: true, MarkdownDescription: t.pageSizeDescription,
-		Validators: []validator.Number{wholeNumberBetween(1, smsapi.MaxPageSize)}}
+		Validators: []validator.Number{wholeNumberBetween(1, int64(t.maxPage()))}}
 	return attrs
 }
 
@@ -83,7 +93,7 @@ func (t filterTable[Q]) actionAttributes() map[string]actionschema.Attribute {
 			Validators: f.stringValidators()}
 	}
 	attrs["page_size"] = actionschema.NumberAttribute{Optional: true, MarkdownDescription: t.pageSizeDescription,
-		Validators: []validator.Number{wholeNumberBetween(1, smsapi.MaxPageSize)}}
+		Validators: []validator.Number{wholeNumberBetween(1, int64(t.maxPage()))}}
 	return attrs
 }
 
@@ -97,7 +107,7 @@ func (t filterTable[Q]) query(a *arguments) Q {
 			*f.str(&q) = a.str(f.name)
 		}
 	}
-	*t.pageSize(&q) = a.pageSize(smsapi.MaxPageSize)
+	*t.pageSize(&q) = a.pageSize(t.maxPage())
 	return q
 }
 
