@@ -25,16 +25,17 @@ import (
 // takes well under a minute, so this only stops reads that are stuck.
 const defaultReadTimeout = 20 * time.Minute
 
-// providerDataOf is the Configure of every data source: it returns the configured provider's
-// data, or nil while Terraform validates configuration before the provider is configured.
-func providerDataOf(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *providerData {
-	if req.ProviderData == nil {
+// providerDataOf is the Configure of every data source, ephemeral resource and action: it
+// returns the configured provider's data, or nil while Terraform validates configuration before
+// the provider is configured.
+func providerDataOf(configured any, diags *diag.Diagnostics) *providerData {
+	if configured == nil {
 		return nil
 	}
-	data, ok := req.ProviderData.(*providerData)
+	data, ok := configured.(*providerData)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", configured))
 	}
 	return data
 }

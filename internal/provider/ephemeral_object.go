@@ -112,15 +112,7 @@ func (e *ephemeralObject[T]) Schema(_ context.Context, _ ephemeral.SchemaRequest
 }
 
 func (e *ephemeralObject[T]) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // Terraform validates configuration before the provider is configured.
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-	}
-	e.data = data
+	e.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 // Open reads the object and sets every attribute at once, so a failed read sets none. Once

@@ -108,7 +108,7 @@ var migrationProjectsFilters = filterTable[smsapi.ListMigrationProjectsQuery]{
 }
 
 func (d *migrationProjectsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataOf(req, resp)
+	d.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *migrationProjectsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

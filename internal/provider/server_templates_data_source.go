@@ -119,7 +119,7 @@ var serverTemplatesFilters = filterTable[smsapi.ListServerTemplatesQuery]{
 }
 
 func (d *serverTemplatesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataOf(req, resp)
+	d.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *serverTemplatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

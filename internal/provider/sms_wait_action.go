@@ -69,15 +69,7 @@ func (a *waitAction) Schema(_ context.Context, _ action.SchemaRequest, resp *act
 }
 
 func (a *waitAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-	}
-	a.data = data
+	a.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig checks what the schema cannot: exactly one of tasks and source_servers, and

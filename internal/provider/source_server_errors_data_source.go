@@ -102,7 +102,7 @@ var sourceServerErrorsFilters = filterTable[smsapi.ListSourceServerErrorsQuery]{
 }
 
 func (d *sourceServerErrorsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataOf(req, resp)
+	d.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *sourceServerErrorsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

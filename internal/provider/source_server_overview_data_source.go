@@ -52,7 +52,7 @@ func (d *sourceServerOverviewDataSource) Schema(ctx context.Context, _ datasourc
 }
 
 func (d *sourceServerOverviewDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataOf(req, resp)
+	d.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *sourceServerOverviewDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
